@@ -1,0 +1,206 @@
+package tensor
+
+import "math"
+
+// The generic kernels: plain Go, the fallback on every GOARCH, with -tags
+// purego and on CPUs without the SIMD features. They also define what each
+// assembly kernel computes (see kernelSet).
+
+var genericSet = kernelSet{
+	isa:         Generic,
+	gemmMR:      4,
+	gemmNR:      4,
+	gemmTile:    gemmTileGeneric,
+	dotU8x2x5:   dotU8x2x5Generic,
+	gradU8x10x8: gradU8x10x8Generic,
+	exp:         expGeneric,
+	max:         maxGeneric,
+	expShiftSum: expShiftSumGeneric,
+	dot:         dotGeneric,
+	axpy:        axpyGeneric,
+	scale:       scaleGeneric,
+}
+
+// gemmTileGeneric is the 4x4 micro-kernel: sixteen scalar accumulators.
+func gemmTileGeneric(k int, ap, bp, tile []float32) {
+	ap = ap[:4*k]
+	bp = bp[:4*k]
+	var c00, c01, c02, c03, c10, c11, c12, c13 float32
+	var c20, c21, c22, c23, c30, c31, c32, c33 float32
+	for p := 0; p+4 <= len(ap) && p+4 <= len(bp); p += 4 {
+		a := ap[p : p+4 : p+4]
+		b := bp[p : p+4 : p+4]
+		a0, a1, a2, a3 := a[0], a[1], a[2], a[3]
+		b0, b1, b2, b3 := b[0], b[1], b[2], b[3]
+		c00 += a0 * b0
+		c01 += a0 * b1
+		c02 += a0 * b2
+		c03 += a0 * b3
+		c10 += a1 * b0
+		c11 += a1 * b1
+		c12 += a1 * b2
+		c13 += a1 * b3
+		c20 += a2 * b0
+		c21 += a2 * b1
+		c22 += a2 * b2
+		c23 += a2 * b3
+		c30 += a3 * b0
+		c31 += a3 * b1
+		c32 += a3 * b2
+		c33 += a3 * b3
+	}
+	t := tile[:16:16]
+	t[0], t[1], t[2], t[3] = c00, c01, c02, c03
+	t[4], t[5], t[6], t[7] = c10, c11, c12, c13
+	t[8], t[9], t[10], t[11] = c20, c21, c22, c23
+	t[12], t[13], t[14], t[15] = c30, c31, c32, c33
+}
+
+func dotU8x2x5Generic(x0, x1 []uint8, w0, w1, w2, w3, w4 []float32, out *[10]float32) {
+	n := len(x0)
+	x1 = x1[:n]
+	w0, w1, w2, w3, w4 = w0[:n], w1[:n], w2[:n], w3[:n], w4[:n]
+	var s00, s01, s02, s03, s04, s10, s11, s12, s13, s14 float32
+	for p := range n {
+		a, b := float32(x0[p]), float32(x1[p])
+		v0, v1, v2, v3, v4 := w0[p], w1[p], w2[p], w3[p], w4[p]
+		s00 += a * v0
+		s01 += a * v1
+		s02 += a * v2
+		s03 += a * v3
+		s04 += a * v4
+		s10 += b * v0
+		s11 += b * v1
+		s12 += b * v2
+		s13 += b * v3
+		s14 += b * v4
+	}
+	*out = [10]float32{s00, s01, s02, s03, s04, s10, s11, s12, s13, s14}
+}
+
+func gradU8x10x8Generic(x []uint8, offs []int, gp []float32, tile *[80]float32) {
+	var acc [80]float32
+	gp = gp[:10*len(offs)]
+	for i, o := range offs {
+		px := x[o : o+8 : o+8]
+		g := gp[10*i : 10*i+10 : 10*i+10]
+		for j, v := range px {
+			f := float32(v)
+			for c, gc := range g {
+				acc[c*8+j] += gc * f
+			}
+		}
+	}
+	*tile = acc
+}
+
+// Constants of the exp kernels (every level uses the same ones).
+//
+// exp(x) = 2**n * e**r with n = round(x*log2(e)) and r = x - n*ln2, where
+// n*ln2 is subtracted in two parts (Cody-Waite: ln2Hi has few enough bits
+// that n*ln2Hi is exact). e**r on [-ln2/2, ln2/2] is 1 + r + r*r*P(r) with the
+// degree-5 polynomial P of Cephes' expf. The result is scaled by 2**h and
+// 2**(n-h) with h = n>>1, two normal powers of two, so that overflow gives
+// +Inf, underflow 0, and subnormal results round once, correctly.
+const (
+	expHi    = 88.75  // above: +Inf (e**88.7228 overflows float32)
+	expLo    = -104.0 // below: 0 (e**-103.973 rounds to 0)
+	expLog2e = 1.44269504088896341
+	expLn2Hi = 0.693359375
+	expLn2Lo = -2.12194440e-4
+	expP0    = 1.9875691500e-4
+	expP1    = 1.3981999507e-3
+	expP2    = 8.3334519073e-3
+	expP3    = 4.1665795894e-2
+	expP4    = 1.6666665459e-1
+	expP5    = 5.0000001201e-1
+)
+
+// exp32 is the scalar exp of the generic level. The explicit float32
+// conversions stop the compiler from fusing multiply-adds, so the result is
+// the same on every GOARCH.
+func exp32(x float32) float32 {
+	// Clamp, letting NaN through (comparisons with NaN are false).
+	if x > expHi {
+		x = expHi
+	} else if x < expLo {
+		x = expLo
+	}
+	n := float32(math.RoundToEven(float64(float32(x * expLog2e))))
+	r := float32(x - float32(n*expLn2Hi))
+	r = float32(r - float32(n*expLn2Lo))
+	p := float32(float32(expP0*r) + expP1)
+	p = float32(float32(p*r) + expP2)
+	p = float32(float32(p*r) + expP3)
+	p = float32(float32(p*r) + expP4)
+	p = float32(float32(p*r) + expP5)
+	e := float32(float32(float32(float32(p*float32(r*r))+r)) + 1)
+	if n != n { // NaN input
+		return e
+	}
+	ni := int32(n)
+	h := ni >> 1
+	s1 := math.Float32frombits(uint32(h+127) << 23)
+	s2 := math.Float32frombits(uint32(ni-h+127) << 23)
+	return float32(e*s1) * s2
+}
+
+func expGeneric(dst, src []float32) {
+	dst = dst[:len(src)]
+	for i, v := range src {
+		dst[i] = exp32(v)
+	}
+}
+
+func maxGeneric(x []float32) float32 {
+	m := x[0]
+	for _, v := range x {
+		if v > m || v != v {
+			m = v
+			if v != v {
+				return v
+			}
+		}
+	}
+	return m
+}
+
+func expShiftSumGeneric(dst, src []float32, shift float32) float32 {
+	dst = dst[:len(src)]
+	var s float32
+	for i, v := range src {
+		e := exp32(v - shift)
+		dst[i] = e
+		s += e
+	}
+	return s
+}
+
+func dotGeneric(x, y []float32) float32 {
+	y = y[:len(x)]
+	var s0, s1, s2, s3 float32
+	i := 0
+	for ; i+4 <= len(x); i += 4 {
+		s0 += x[i] * y[i]
+		s1 += x[i+1] * y[i+1]
+		s2 += x[i+2] * y[i+2]
+		s3 += x[i+3] * y[i+3]
+	}
+	for ; i < len(x); i++ {
+		s0 += x[i] * y[i]
+	}
+	return (s0 + s1) + (s2 + s3)
+}
+
+func axpyGeneric(a float32, x, y []float32) {
+	y = y[:len(x)]
+	for i, v := range x {
+		y[i] += a * v
+	}
+}
+
+func scaleGeneric(a float32, x []float32) {
+	for i := range x {
+		x[i] *= a
+	}
+}
