@@ -84,7 +84,8 @@ type kernelSet struct {
 	// element is NaN.
 	max func(x []float32) float32
 	// expShiftSum computes dst[i] = e**(src[i]-shift) and returns the sum of
-	// those values (summed in float32 in an unspecified order).
+	// those values (summed in an unspecified order and precision, at least
+	// float32 with one partial sum per vector lane).
 	// len(dst) >= len(src).
 	expShiftSum func(dst, src []float32, shift float32) float32
 	// dot returns sum x[i]*y[i] for i < len(x); len(y) >= len(x).

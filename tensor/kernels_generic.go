@@ -167,13 +167,13 @@ func maxGeneric(x []float32) float32 {
 
 func expShiftSumGeneric(dst, src []float32, shift float32) float32 {
 	dst = dst[:len(src)]
-	var s float32
+	var s float64
 	for i, v := range src {
 		e := exp32(v - shift)
 		dst[i] = e
-		s += e
+		s += float64(e)
 	}
-	return s
+	return float32(s)
 }
 
 func dotGeneric(x, y []float32) float32 {

@@ -1,0 +1,193 @@
+package tensor
+
+import (
+	"fmt"
+	"sync"
+)
+
+// The uint8 products read pixels as bytes and convert them in registers, so
+// that a data set of images never needs a float32 copy.
+
+// MatMulU8T computes C = alpha * X * Wᵀ + beta*C for a uint8 matrix X (m x k,
+// its rows possibly picked by X.Index), a float32 matrix W (n x k) and C
+// (m x n): C[i][j] = alpha * sum_p float32(X[i][p]) * W[j][p] + beta*C[i][j].
+// This is the forward pass of a dense layer with class-major weights: X holds
+// one image per row and W one row of weights per class. When beta is 0 C is
+// not read. C must not overlap W.
+//
+// Rows of X are processed in pairs against five rows of W at a time; the
+// work is split by rows of X across up to Threads() goroutines, and each
+// element of C is computed in the same order whatever the thread count.
+func MatMulU8T(alpha float32, x *U8Matrix, w *Matrix, beta float32, c *Matrix) error {
+	if err := x.check("X"); err != nil {
+		return err
+	}
+	if err := w.check("W"); err != nil {
+		return err
+	}
+	if err := c.check("C"); err != nil {
+		return err
+	}
+	m, k, n := x.Rows, x.Cols, w.Rows
+	if w.Cols != k || c.Rows != m || c.Cols != n {
+		return fmt.Errorf("%w: X is %dx%d, W is %dx%d (want %dx%d), C is %dx%d (want %dx%d)",
+			ErrShape, m, k, w.Rows, w.Cols, n, k, c.Rows, c.Cols, m, n)
+	}
+	if overlaps(c.Data, w.Data) {
+		return fmt.Errorf("%w: C overlaps W", ErrShape)
+	}
+	if m == 0 || n == 0 {
+		return nil
+	}
+	if alpha == 0 || k == 0 {
+		scaleMatrix(c, beta)
+		return nil
+	}
+	ks := active
+	parallelFor(m, 2, 2*float64(m)*float64(n)*float64(k), func(lo, hi int) {
+		dotU8T(ks, lo, hi, alpha, x, w, beta, c)
+	})
+	return nil
+}
+
+// dotU8T computes rows [lo, hi) of MatMulU8T.
+func dotU8T(ks *kernelSet, lo, hi int, alpha float32, x *U8Matrix, w *Matrix, beta float32, c *Matrix) {
+	k, n := x.Cols, w.Rows
+	k8 := k &^ 7
+	var out [10]float32
+	var wr [5][]float32
+	for i := lo; i < hi; i += 2 {
+		x0 := x.Row(i)
+		x1, two := x0, i+1 < hi
+		if two {
+			x1 = x.Row(i + 1)
+		}
+		for j0 := 0; j0 < n; j0 += 5 {
+			nj := min(5, n-j0)
+			for j := range 5 {
+				wr[j] = w.Row(j0 + min(j, nj-1)) // repeat the last row to fill the tile
+			}
+			ks.dotU8x2x5(x0[:k8], x1[:k8], wr[0][:k8], wr[1][:k8], wr[2][:k8], wr[3][:k8], wr[4][:k8], &out)
+			for r, xr := range [2][]uint8{x0, x1} {
+				if r == 1 && !two {
+					break
+				}
+				crow := c.Data[(i+r)*c.Stride+j0 : (i+r)*c.Stride+j0+nj]
+				for j := range nj {
+					s := out[r*5+j]
+					for p := k8; p < k; p++ { // the k%8 tail
+						s += float32(xr[p]) * wr[j][p]
+					}
+					if beta == 0 {
+						crow[j] = alpha * s
+					} else {
+						crow[j] = alpha*s + beta*crow[j]
+					}
+				}
+			}
+		}
+	}
+}
+
+var offsPool = sync.Pool{New: func() any { return new([]int) }}
+
+// MatMulTU8 computes C = alpha * Gᵀ * X + beta*C for a float32 matrix G
+// (m x n), a uint8 matrix X (m x k, its rows possibly picked by X.Index) and
+// C (n x k): C[j][p] = alpha * sum_i G[i][j] * float32(X[i][p]) + beta*C[j][p].
+// This is the weight gradient of a dense layer with class-major weights: G
+// holds the gradient of the loss with respect to the logits, one row per
+// image. When beta is 0 C is not read. C must not overlap G.
+//
+// Columns of X are processed eight at a time against ten columns of G; the
+// work is split by columns of C across up to Threads() goroutines, and each
+// element of C is computed in the same order whatever the thread count.
+func MatMulTU8(alpha float32, g *Matrix, x *U8Matrix, beta float32, c *Matrix) error {
+	if err := g.check("G"); err != nil {
+		return err
+	}
+	if err := x.check("X"); err != nil {
+		return err
+	}
+	if err := c.check("C"); err != nil {
+		return err
+	}
+	m, n, k := g.Rows, g.Cols, x.Cols
+	if x.Rows != m || c.Rows != n || c.Cols != k {
+		return fmt.Errorf("%w: G is %dx%d, X is %dx%d (want %d rows), C is %dx%d (want %dx%d)",
+			ErrShape, m, n, x.Rows, k, m, c.Rows, c.Cols, n, k)
+	}
+	if overlaps(c.Data, g.Data) {
+		return fmt.Errorf("%w: C overlaps G", ErrShape)
+	}
+	if n == 0 || k == 0 {
+		return nil
+	}
+	if alpha == 0 || m == 0 {
+		scaleMatrix(c, beta)
+		return nil
+	}
+	ks := active
+	op := offsPool.Get().(*[]int)
+	defer offsPool.Put(op)
+	if cap(*op) < m {
+		*op = make([]int, m)
+	}
+	offs := (*op)[:m]
+	for i := range offs {
+		offs[i] = x.rowOff(i)
+	}
+	gbuf := getBuf(10 * m * ((n + 9) / 10))
+	defer gemmPool.Put(gbuf)
+	gp := *gbuf
+	// Pack G by tiles of ten columns, zero-padded: gp[t][i*10+c] = G[i][10t+c].
+	for t := 0; t*10 < n; t++ {
+		pt := gp[t*10*m : (t+1)*10*m]
+		nc := min(10, n-10*t)
+		for i := range m {
+			copy(pt[i*10:i*10+nc], g.Data[i*g.Stride+10*t:i*g.Stride+10*t+nc])
+			clear(pt[i*10+nc : i*10+10])
+		}
+	}
+	chunks := (k + 7) / 8
+	parallelFor(chunks, 1, 2*float64(m)*float64(n)*float64(k), func(lo, hi int) {
+		gradU8(ks, lo, hi, alpha, gp, x, offs, beta, c)
+	})
+	return nil
+}
+
+// gradU8 computes the 8-column chunks [lo, hi) of MatMulTU8.
+func gradU8(ks *kernelSet, lo, hi int, alpha float32, gp []float32, x *U8Matrix, offs []int, beta float32, c *Matrix) {
+	m, n, k := len(offs), c.Rows, x.Cols
+	var tile [80]float32
+	for ch := lo; ch < hi; ch++ {
+		p0 := ch * 8
+		nw := min(8, k-p0)
+		for t := 0; t*10 < n; t++ {
+			pt := gp[t*10*m : (t+1)*10*m]
+			if nw == 8 {
+				ks.gradU8x10x8(x.Data[p0:], offs, pt, &tile)
+			} else { // the k%8 tail: fewer than 8 readable columns
+				tile = [80]float32{}
+				for i, o := range offs {
+					px := x.Data[o+p0 : o+p0+nw]
+					for j, v := range px {
+						f := float32(v)
+						for cl := range 10 {
+							tile[cl*8+j] += pt[i*10+cl] * f
+						}
+					}
+				}
+			}
+			for cl := range min(10, n-10*t) {
+				crow := c.Data[(10*t+cl)*c.Stride+p0 : (10*t+cl)*c.Stride+p0+nw]
+				for j := range crow {
+					if beta == 0 {
+						crow[j] = alpha * tile[cl*8+j]
+					} else {
+						crow[j] = alpha*tile[cl*8+j] + beta*crow[j]
+					}
+				}
+			}
+		}
+	}
+}

@@ -1,0 +1,163 @@
+//go:build linux
+
+package tensor
+
+import (
+	"fmt"
+	"syscall"
+	"testing"
+	"unsafe"
+)
+
+// Guard-page tests: every kernel runs on slices placed flush against an
+// unreadable page (PROT_NONE), after their end and before their start, so a
+// read or write past a slice faults instead of passing silently.
+
+// guardArena is a mapping of data pages between two PROT_NONE pages.
+type guardArena struct {
+	mem  []byte
+	data []byte // the accessible pages
+}
+
+func newGuardArena(t *testing.T, dataBytes int) *guardArena {
+	t.Helper()
+	ps := syscall.Getpagesize()
+	dataBytes = (dataBytes + ps - 1) / ps * ps
+	mem, err := syscall.Mmap(-1, 0, dataBytes+2*ps, syscall.PROT_READ|syscall.PROT_WRITE, syscall.MAP_ANON|syscall.MAP_PRIVATE)
+	if err != nil {
+		t.Fatalf("mmap: %v", err)
+	}
+	t.Cleanup(func() { syscall.Munmap(mem) })
+	if err := syscall.Mprotect(mem[:ps], syscall.PROT_NONE); err != nil {
+		t.Fatalf("mprotect: %v", err)
+	}
+	if err := syscall.Mprotect(mem[ps+dataBytes:], syscall.PROT_NONE); err != nil {
+		t.Fatalf("mprotect: %v", err)
+	}
+	return &guardArena{mem: mem, data: mem[ps : ps+dataBytes]}
+}
+
+// f32 returns n float32s that end at the back guard (front=false) or start at
+// the front guard (front=true), filled with fill.
+func (g *guardArena) f32(n int, front bool, fill float32) []float32 {
+	all := unsafe.Slice((*float32)(unsafe.Pointer(&g.data[0])), len(g.data)/4)
+	s := all[len(all)-n:]
+	if front {
+		s = all[:n]
+	}
+	for i := range s {
+		s[i] = fill
+	}
+	return s[:n:n]
+}
+
+// u8 returns n bytes against the back or front guard, filled with a pattern.
+func (g *guardArena) u8(n int, front bool) []uint8 {
+	s := g.data[len(g.data)-n:]
+	if front {
+		s = g.data[:n]
+	}
+	for i := range s {
+		s[i] = uint8(i*7 + 3)
+	}
+	return s[:n:n]
+}
+
+func TestGuardPages(t *testing.T) {
+	// Each buffer gets its own arena, so every one can touch a guard.
+	ar := make([]*guardArena, 8)
+	for i := range ar {
+		ar[i] = newGuardArena(t, 64<<10)
+	}
+	forEachISA(t, func(t *testing.T, ks *kernelSet) {
+		for _, front := range []bool{false, true} {
+			for n := 0; n <= 40; n++ {
+				name := fmt.Sprintf("n=%d front=%v", n, front)
+				src := ar[0].f32(n, front, 0.5)
+				dst := ar[1].f32(n, front, poison)
+				ks.exp(dst, src)
+				ks.expShiftSum(dst, src, 1)
+				ks.exp(src, src)
+				y := ar[1].f32(n, front, 1)
+				ks.axpy(2, src, y)
+				ks.scale(3, y)
+				_ = ks.dot(src, y)
+				if n > 0 {
+					_ = ks.max(src)
+				}
+				for i, v := range dst {
+					if isPoison(v) {
+						t.Fatalf("%s: exp left dst[%d] unwritten", name, i)
+					}
+				}
+			}
+			for k := 0; k <= 48; k += 8 {
+				x0, x1 := ar[0].u8(k, front), ar[1].u8(k, front)
+				var w [5][]float32
+				for j := range w {
+					w[j] = ar[2+j].f32(k, front, 0.25)
+				}
+				var out [10]float32
+				ks.dotU8x2x5(x0, x1, w[0], w[1], w[2], w[3], w[4], &out)
+			}
+			for m := 1; m <= 20; m++ {
+				const rowLen = 16
+				x := ar[0].u8(m*rowLen, front)
+				offs := make([]int, m)
+				for i := range offs {
+					offs[i] = i*rowLen + rowLen - 8 // the last 8 bytes of each row
+				}
+				offs[0] = 0
+				gp := ar[1].f32(10*m, front, 0.5)
+				var tile [80]float32
+				ks.gradU8x10x8(x, offs, gp, &tile)
+			}
+			mr, nr := ks.gemmMR, ks.gemmNR
+			for k := 1; k <= 20; k++ {
+				ap := ar[0].f32(mr*k, front, 1)
+				bp := ar[1].f32(nr*k, front, 1)
+				tile := ar[2].f32(mr*nr, front, poison)
+				ks.gemmTile(k, ap, bp, tile)
+				for i, v := range tile {
+					if v != float32(k) {
+						t.Fatalf("gemmTile k=%d front=%v: tile[%d] = %v, want %d", k, front, i, v, k)
+					}
+				}
+			}
+		}
+		// The exported operations on matrices that end at a guard page.
+		for _, front := range []bool{false, true} {
+			for _, s := range [][3]int{{1, 1, 1}, {7, 10, 33}, {13, 3, 17}, {9, 10, 800}} {
+				m, n, k := s[0], s[1], s[2]
+				a := &Matrix{Rows: m, Cols: k, Stride: k, Data: ar[0].f32(m*k, front, 1)}
+				b := &Matrix{Rows: k, Cols: n, Stride: n, Data: ar[1].f32(k*n, front, 1)}
+				bt := &Matrix{Rows: n, Cols: k, Stride: k, Data: ar[2].f32(k*n, front, 1)}
+				c := &Matrix{Rows: m, Cols: n, Stride: n, Data: ar[3].f32(m*n, front, poison)}
+				for _, tr := range []Transpose{NoTrans, Trans} {
+					bb := b
+					if tr {
+						bb = bt
+					}
+					if err := MatMul(NoTrans, tr, 1, a, bb, 0, c); err != nil {
+						t.Fatal(err)
+					}
+				}
+				x := &U8Matrix{Rows: m, Cols: k, Stride: k, Data: ar[4].u8(m*k, front)}
+				if err := MatMulU8T(1, x, bt, 0, c); err != nil {
+					t.Fatal(err)
+				}
+				g := &Matrix{Rows: m, Cols: n, Stride: n, Data: ar[5].f32(m*n, front, 0.5)}
+				if err := MatMulTU8(1, g, x, 1, bt); err != nil {
+					t.Fatal(err)
+				}
+				res := ar[6].f32(m, front, poison)
+				if err := LogSumExpRows(res, c); err != nil {
+					t.Fatal(err)
+				}
+				if err := SoftmaxRows(c, c); err != nil {
+					t.Fatal(err)
+				}
+			}
+		}
+	})
+}

@@ -1,0 +1,158 @@
+package tensor
+
+import (
+	"fmt"
+	"math"
+	"math/rand/v2"
+	"os"
+	"testing"
+	"time"
+)
+
+func TestMain(m *testing.M) {
+	if err := EnvError(); err != nil {
+		fmt.Fprintln(os.Stderr, "tensor tests:", err)
+		os.Exit(2)
+	}
+	fmt.Fprintf(os.Stderr, "tensor tests: ISA levels %v, default %v\n", Available(), active.isa)
+	os.Exit(m.Run())
+}
+
+// forEachISA runs f once per level this machine can run, with that level
+// active. f must not call t.Parallel.
+func forEachISA(t *testing.T, f func(t *testing.T, ks *kernelSet)) {
+	t.Helper()
+	saved := active
+	t.Cleanup(func() { active = saved })
+	for _, k := range levels {
+		active = k
+		t.Run("isa="+k.isa.String(), func(t *testing.T) { f(t, k) })
+	}
+	active = saved
+}
+
+// newRNG returns a generator with a fresh seed, logged so a failure can be
+// reproduced with SOFTMAX_FAST_SEED.
+func newRNG(t testing.TB) *rand.Rand {
+	t.Helper()
+	seed := uint64(time.Now().UnixNano())
+	if s := os.Getenv("SOFTMAX_FAST_SEED"); s != "" {
+		fmt.Sscan(s, &seed)
+	}
+	t.Logf("seed %d (set SOFTMAX_FAST_SEED to repeat)", seed)
+	return rand.New(rand.NewPCG(seed, seed^0x9e3779b97f4a7c15))
+}
+
+// poison is a NaN with a marker payload: outputs are filled with it before a
+// call, so an element the kernel should have written but did not shows up,
+// and so does a write outside the output (compared bitwise).
+var poison = math.Float32frombits(0x7fa5a5a5)
+
+func isPoison(v float32) bool { return math.Float32bits(v) == 0x7fa5a5a5 }
+
+func poisoned(n int) []float32 {
+	s := make([]float32, n)
+	for i := range s {
+		s[i] = poison
+	}
+	return s
+}
+
+func randSlice(rng *rand.Rand, n int, lo, hi float32) []float32 {
+	s := make([]float32, n)
+	for i := range s {
+		s[i] = lo + (hi-lo)*rng.Float32()
+	}
+	return s
+}
+
+func randU8(rng *rand.Rand, n int) []uint8 {
+	s := make([]uint8, n)
+	for i := range s {
+		s[i] = uint8(rng.UintN(256))
+	}
+	return s
+}
+
+func TestISASelection(t *testing.T) {
+	saved := active
+	defer func() { active = saved }()
+	av := Available()
+	if len(av) == 0 || av[0] != Generic {
+		t.Fatalf("Available() = %v, want generic first", av)
+	}
+	for _, l := range av {
+		if err := SetISA(l.String()); err != nil {
+			t.Errorf("SetISA(%q): %v", l, err)
+		}
+		if got, _ := CurrentISA(); got != l {
+			t.Errorf("after SetISA(%q) CurrentISA() = %v", l, got)
+		}
+	}
+	for _, bad := range []string{"avx512", "sse", "", "neon2"} {
+		before := active
+		if err := SetISA(bad); err == nil {
+			t.Errorf("SetISA(%q) succeeded", bad)
+		}
+		if active != before {
+			t.Errorf("failed SetISA(%q) changed the level", bad)
+		}
+	}
+	// A known level this CPU cannot run is an error naming the level.
+	for _, l := range []ISA{AVX2, NEON} {
+		if lookup(l) != nil {
+			continue
+		}
+		err := Use(l)
+		if err == nil {
+			t.Errorf("Use(%v) succeeded on a CPU without it", l)
+		}
+		t.Logf("Use(%v): %v", l, err)
+	}
+	if err := SetISA("best"); err != nil || active != levels[len(levels)-1] {
+		t.Errorf("SetISA(best) = %v, active %v", err, active.isa)
+	}
+}
+
+// TestEnvISA runs this test binary again with SOFTMAX_FAST_ISA set: a level
+// the machine has must be honoured, anything else must make the run fail.
+func TestEnvISA(t *testing.T) {
+	if os.Getenv("SOFTMAX_FAST_ISA_CHILD") != "" {
+		l, err := CurrentISA()
+		fmt.Printf("child level=%v err=%v\n", l, err)
+		return
+	}
+	if testing.Short() {
+		t.Skip("starts subprocesses")
+	}
+	exe, err := os.Executable()
+	if err != nil {
+		t.Skip(err)
+	}
+	cases := []struct {
+		env     string
+		wantOK  bool
+		wantLvl string
+	}{
+		{"generic", true, "generic"},
+		{"bogus", false, ""},
+	}
+	for _, l := range []ISA{AVX2, NEON} {
+		cases = append(cases, struct {
+			env     string
+			wantOK  bool
+			wantLvl string
+		}{l.String(), lookup(l) != nil, l.String()})
+	}
+	for _, tc := range cases {
+		cmd := newChild(exe, "TestEnvISA", "SOFTMAX_FAST_ISA="+tc.env)
+		out, err := cmd.CombinedOutput()
+		if tc.wantOK {
+			if err != nil || !containsLine(string(out), "child level="+tc.wantLvl+" err=<nil>") {
+				t.Errorf("SOFTMAX_FAST_ISA=%s: err %v, output:\n%s", tc.env, err, out)
+			}
+		} else if err == nil {
+			t.Errorf("SOFTMAX_FAST_ISA=%s: the test binary passed, want a failure; output:\n%s", tc.env, out)
+		}
+	}
+}

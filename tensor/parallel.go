@@ -1,0 +1,61 @@
+package tensor
+
+import (
+	"runtime"
+	"sync"
+	"sync/atomic"
+)
+
+// threads is the most goroutines one operation may use; 0 means GOMAXPROCS.
+var threads atomic.Int32
+
+// SetThreads sets the most goroutines a single operation may use (n < 1
+// restores the default, GOMAXPROCS). Operations split work only when it is
+// large enough to pay for the goroutines, and always in a way that makes the
+// result independent of the thread count.
+func SetThreads(n int) {
+	if n < 1 {
+		n = 0
+	}
+	threads.Store(int32(n))
+}
+
+// Threads returns the most goroutines a single operation may use.
+func Threads() int {
+	if n := int(threads.Load()); n > 0 {
+		return n
+	}
+	return runtime.GOMAXPROCS(0)
+}
+
+// parallelFLOP is the work (in floating-point operations) below which an
+// operation runs on the calling goroutine only: starting and joining a
+// goroutine costs about a microsecond, so 1 MFLOP per goroutine (about 15 us
+// at AVX2 speed) keeps that under ~7 %.
+const parallelFLOP = 1 << 20
+
+// parallelFor splits [0, n) into at most Threads() contiguous ranges whose
+// boundaries are multiples of grain (except the end) and runs f on each, the
+// first on the calling goroutine. flop is the total work, used to decide how
+// many goroutines are worth it.
+func parallelFor(n, grain int, flop float64, f func(lo, hi int)) {
+	if n <= 0 {
+		return
+	}
+	if grain < 1 {
+		grain = 1
+	}
+	units := (n + grain - 1) / grain
+	p := min(Threads(), units, max(1, int(flop/parallelFLOP)))
+	if p <= 1 {
+		f(0, n)
+		return
+	}
+	var wg sync.WaitGroup
+	for w := 1; w < p; w++ {
+		lo, hi := min(n, units*w/p*grain), min(n, units*(w+1)/p*grain)
+		wg.Go(func() { f(lo, hi) })
+	}
+	f(0, min(n, units/p*grain))
+	wg.Wait()
+}
