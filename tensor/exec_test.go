@@ -1,6 +1,7 @@
 package tensor
 
 import (
+	"errors"
 	"os"
 	"os/exec"
 	"strings"
@@ -20,4 +21,11 @@ func containsLine(out, line string) bool {
 		}
 	}
 	return false
+}
+
+// cannotExec reports whether err says the child could not be started at all
+// (as opposed to having run and failed).
+func cannotExec(err error) bool {
+	var ee *exec.ExitError
+	return err != nil && !errors.As(err, &ee)
 }

@@ -202,7 +202,11 @@ func packA(ap []float32, a *Matrix, tA Transpose, i0, p0, mb, kb, mr int) {
 		} else { // op(A)[i][p] = A[p][i]: rows of A are contiguous in i
 			for p := range kb {
 				row := a.Data[(p0+p)*a.Stride+i0+ip:]
-				copy(pan[p*mr:p*mr+mh], row[:mh])
+				row = row[:mh]
+				dst := pan[p*mr : p*mr+mh]
+				for i, v := range row { // a loop: mr is too small for copy's call to pay
+					dst[i] = v
+				}
 			}
 		}
 		if mh < mr {
@@ -222,7 +226,11 @@ func packB(bp []float32, b *Matrix, tB Transpose, p0, j0, kb, nb, nr int) {
 		if !tB { // op(B)[p][j] = B[p][j]
 			for p := range kb {
 				row := b.Data[(p0+p)*b.Stride+j0+jp:]
-				copy(pan[p*nr:p*nr+nw], row[:nw])
+				row = row[:nw]
+				dst := pan[p*nr : p*nr+nw]
+				for j, v := range row {
+					dst[j] = v
+				}
 			}
 		} else { // op(B)[p][j] = B[j][p]
 			for j := range nw {

@@ -1,0 +1,212 @@
+package tensor
+
+import (
+	"fmt"
+	"math/rand/v2"
+	"sync"
+	"testing"
+)
+
+// Benchmarks are named <Op>/<shape>/impl=<level> so that
+// `benchstat -col /impl` puts the levels (and the peers of bench/) side by
+// side. Unless a name says threads=N, they run on one thread.
+
+// setLevel makes k active and returns a function restoring the old level.
+func setLevel(k *kernelSet) func() {
+	saved := active
+	active = k
+	return func() { active = saved }
+}
+
+func benchRNG() *rand.Rand { return rand.New(rand.NewPCG(1, 2)) }
+
+func randMat(rng *rand.Rand, rows, cols int) *Matrix {
+	m := NewMatrix(rows, cols)
+	for i := range m.Data {
+		m.Data[i] = rng.Float32() - 0.5
+	}
+	return m
+}
+
+func reportGFLOPS(b *testing.B, flop float64) {
+	b.ReportMetric(flop*float64(b.N)/b.Elapsed().Seconds()/1e9, "GFLOP/s")
+}
+
+func BenchmarkGEMM(b *testing.B) {
+	rng := benchRNG()
+	defer SetThreads(0)
+	for _, s := range []struct {
+		tA, tB     Transpose
+		m, n, k, p int
+	}{
+		{NoTrans, NoTrans, 256, 10, 784, 1}, // forward, float32 pixels
+		{Trans, NoTrans, 784, 10, 256, 1},   // weight gradient Xᵀ·G
+		{NoTrans, NoTrans, 10000, 10, 784, 1},
+		{NoTrans, NoTrans, 10000, 10, 784, 2},
+		{NoTrans, NoTrans, 256, 256, 256, 1},
+		{NoTrans, NoTrans, 1024, 1024, 1024, 1},
+		{NoTrans, NoTrans, 1024, 1024, 1024, 2},
+	} {
+		ar, ac := s.m, s.k
+		if s.tA {
+			ar, ac = ac, ar
+		}
+		br, bc := s.k, s.n
+		if s.tB {
+			br, bc = bc, br
+		}
+		a, bm, c := randMat(rng, ar, ac), randMat(rng, br, bc), NewMatrix(s.m, s.n)
+		for _, k := range levels {
+			name := fmt.Sprintf("ta=%v/tb=%v/m=%d/n=%d/k=%d/threads=%d/impl=%v", s.tA, s.tB, s.m, s.n, s.k, s.p, k.isa)
+			b.Run(name, func(b *testing.B) {
+				if k.isa == Generic && s.m*s.n*s.k > 1<<27 {
+					b.Skip("slow at the generic level")
+				}
+				defer setLevel(k)()
+				SetThreads(s.p)
+				for b.Loop() {
+					if err := MatMul(s.tA, s.tB, 1, a, bm, 0, c); err != nil {
+						b.Fatal(err)
+					}
+				}
+				reportGFLOPS(b, 2*float64(s.m*s.n*s.k))
+			})
+		}
+	}
+}
+
+// fashionLike is a 60000 x 784 uint8 data set of random pixels, the size of
+// Fashion-MNIST's training set, so that minibatch rows come from DRAM as in
+// training.
+var fashionLike = sync.OnceValue(func() []uint8 {
+	rng := benchRNG()
+	d := make([]uint8, 60000*784)
+	for i := range d {
+		d[i] = uint8(rng.UintN(256))
+	}
+	return d
+})
+
+// batch returns rows picked at random from fashionLike, as in a minibatch.
+func batch(rng *rand.Rand, rows int) *U8Matrix {
+	idx := make([]int32, rows)
+	for i := range idx {
+		idx[i] = int32(rng.IntN(60000))
+	}
+	return &U8Matrix{Rows: rows, Cols: 784, Stride: 784, Data: fashionLike(), Index: idx}
+}
+
+// BenchmarkGEMMU8 measures the products of softmax regression on uint8
+// images: fwd is logits = X·Wᵀ (X a minibatch of B images picked at random
+// from a 60000-image set, W class-major 10 x 784), grad is dWᵀ = Gᵀ·X.
+// Each iteration uses a new random minibatch, as training does.
+func BenchmarkGEMMU8(b *testing.B) {
+	rng := benchRNG()
+	defer SetThreads(0)
+	for _, s := range []struct {
+		op      string
+		m, n, k int
+		bsz, p  int
+	}{
+		{"fwd", 256, 10, 784, 256, 1},
+		{"grad", 784, 10, 256, 256, 1},
+		{"fwd", 10000, 10, 784, 10000, 1},
+		{"fwd", 10000, 10, 784, 10000, 2},
+		{"grad", 784, 10, 4096, 4096, 2},
+	} {
+		batches := make([]*U8Matrix, 16)
+		for i := range batches {
+			batches[i] = batch(rng, s.bsz)
+		}
+		w := randMat(rng, 10, 784)
+		g := randMat(rng, s.bsz, 10)
+		out := NewMatrix(s.bsz, 10)
+		for _, k := range levels {
+			name := fmt.Sprintf("%s/m=%d/n=%d/k=%d/threads=%d/impl=%v", s.op, s.m, s.n, s.k, s.p, k.isa)
+			b.Run(name, func(b *testing.B) {
+				defer setLevel(k)()
+				SetThreads(s.p)
+				i := 0
+				for b.Loop() {
+					x := batches[i%len(batches)]
+					i++
+					var err error
+					if s.op == "fwd" {
+						err = MatMulU8T(1.0/255, x, w, 0, out)
+					} else {
+						err = MatMulTU8(1.0/255, g, x, 0, w)
+					}
+					if err != nil {
+						b.Fatal(err)
+					}
+				}
+				reportGFLOPS(b, 2*float64(s.m*s.n*s.k))
+			})
+		}
+	}
+}
+
+func BenchmarkExp(b *testing.B) {
+	rng := benchRNG()
+	for _, n := range []int{10, 2560, 4096, 65536} {
+		src := make([]float32, n)
+		for i := range src {
+			src[i] = float32(rng.NormFloat64() * 10)
+		}
+		dst := make([]float32, n)
+		for _, k := range levels {
+			b.Run(fmt.Sprintf("n=%d/impl=%v", n, k.isa), func(b *testing.B) {
+				defer setLevel(k)()
+				for b.Loop() {
+					k.exp(dst, src)
+				}
+				b.ReportMetric(float64(n)*float64(b.N)/b.Elapsed().Seconds()/1e9, "Gelem/s")
+			})
+		}
+	}
+}
+
+func BenchmarkRows(b *testing.B) {
+	rng := benchRNG()
+	for _, s := range [][2]int{{256, 10}, {64, 1000}} {
+		x := randMat(rng, s[0], s[1])
+		for i := range x.Data {
+			x.Data[i] *= 20
+		}
+		y := NewMatrix(s[0], s[1])
+		lse := make([]float32, s[0])
+		for _, k := range levels {
+			b.Run(fmt.Sprintf("op=softmax/m=%d/n=%d/impl=%v", s[0], s[1], k.isa), func(b *testing.B) {
+				defer setLevel(k)()
+				for b.Loop() {
+					SoftmaxRows(y, x)
+				}
+				b.ReportMetric(float64(s[0]*s[1])*float64(b.N)/b.Elapsed().Seconds()/1e9, "Gelem/s")
+			})
+			b.Run(fmt.Sprintf("op=logsumexp/m=%d/n=%d/impl=%v", s[0], s[1], k.isa), func(b *testing.B) {
+				defer setLevel(k)()
+				for b.Loop() {
+					LogSumExpRows(lse, x)
+				}
+				b.ReportMetric(float64(s[0]*s[1])*float64(b.N)/b.Elapsed().Seconds()/1e9, "Gelem/s")
+			})
+		}
+	}
+}
+
+func BenchmarkDot(b *testing.B) {
+	rng := benchRNG()
+	for _, n := range []int{10, 784, 4096} {
+		x, y := randMat(rng, 1, n).Data, randMat(rng, 1, n).Data
+		for _, k := range levels {
+			b.Run(fmt.Sprintf("n=%d/impl=%v", n, k.isa), func(b *testing.B) {
+				defer setLevel(k)()
+				var s float32
+				for b.Loop() {
+					s += k.dot(x, y)
+				}
+				reportGFLOPS(b, 2*float64(n))
+			})
+		}
+	}
+}

@@ -1,0 +1,46 @@
+// Package tensor provides float32 matrices and the kernels softmax-fast is
+// built on: GEMM in every transpose combination, products that read uint8
+// images directly (converting pixels in registers, so a data set never needs
+// a float32 copy), a vectorized exp within 2 ulp, and row-wise max, argmax,
+// log-sum-exp and softmax that are stable for any finite input.
+//
+// Matrices are row-major with a stride, so a Matrix may be a view into a
+// larger one (see Matrix.View); a U8Matrix may also pick its rows from a
+// larger one through an index, which is how a minibatch of a data set is
+// used without copying it.
+//
+// # ISA selection
+//
+// Each operation runs on one of several kernel sets: hand-written assembly
+// for AVX2+FMA on amd64 and NEON on arm64, and a pure-Go set that runs
+// everywhere. The best set the CPU supports (per golang.org/x/sys/cpu) is
+// chosen when the package is initialised. The environment variable
+// SOFTMAX_FAST_ISA (generic, avx2, neon or best) or SetISA and Use choose
+// another; a level that is unknown or that this CPU cannot run is an error,
+// never a silent fallback: SetISA returns it, and CurrentISA and EnvError
+// report a bad SOFTMAX_FAST_ISA. Available lists the levels this process can
+// run and CPU describes the processor.
+//
+// Results of different levels agree within the documented error bounds but
+// not bit for bit: fused multiply-adds and the order of additions differ.
+// Within one level, results do not depend on the number of threads.
+//
+// # Build tags
+//
+// With -tags purego no assembly is built and only the generic level exists;
+// the same happens on every GOARCH other than amd64 and arm64. Add the noasm
+// tag (-tags purego,noasm) for binaries with no assembly at all, since
+// github.com/klauspost/cpuid/v2 gates its own assembly on it.
+//
+// # Concurrency
+//
+// All operations may be called from many goroutines at once on distinct
+// outputs. Large products split their work across up to Threads()
+// goroutines (see SetThreads), which end before the call returns. SetISA and
+// Use must not run concurrently with other calls of the package.
+//
+// # Errors
+//
+// Operations validate their operands and return an error wrapping ErrShape
+// on a mismatch; they never panic on bad shapes.
+package tensor

@@ -1,0 +1,76 @@
+package tensor_test
+
+import (
+	"fmt"
+
+	"github.com/softmax-fast/softmax-fast/tensor"
+)
+
+func ExampleMatMul() {
+	a, _ := tensor.MatrixFrom(2, 3, []float32{1, 2, 3, 4, 5, 6})
+	b, _ := tensor.MatrixFrom(3, 2, []float32{1, 0, 0, 1, 1, 1})
+	c := tensor.NewMatrix(2, 2)
+	if err := tensor.MatMul(tensor.NoTrans, tensor.NoTrans, 1, a, b, 0, c); err != nil {
+		fmt.Println(err)
+		return
+	}
+	fmt.Println(c.Row(0), c.Row(1))
+	// Output: [4 5] [10 11]
+}
+
+// A dense layer's forward pass on uint8 images: logits = X·Wᵀ/255, with the
+// minibatch picked from the data set by an index and no float32 copy of it.
+func ExampleMatMulU8T() {
+	images := []uint8{ // three 4-pixel images
+		0, 255, 0, 255,
+		255, 255, 255, 255,
+		0, 0, 0, 0,
+	}
+	x := &tensor.U8Matrix{Rows: 2, Cols: 4, Stride: 4, Data: images, Index: []int32{1, 0}}
+	w, _ := tensor.MatrixFrom(2, 4, []float32{ // two classes, class-major
+		1, 1, 1, 1,
+		0, 1, 0, -1,
+	})
+	logits := tensor.NewMatrix(2, 2)
+	if err := tensor.MatMulU8T(1.0/255, x, w, 0, logits); err != nil {
+		fmt.Println(err)
+		return
+	}
+	fmt.Printf("%.3f %.3f\n", logits.Row(0), logits.Row(1))
+	// Output: [4.000 0.000] [2.000 0.000]
+}
+
+func ExampleSoftmaxRows() {
+	x, _ := tensor.MatrixFrom(2, 3, []float32{1, 2, 3, 1000, 1000, -1e30})
+	p := tensor.NewMatrix(2, 3)
+	lse := make([]float32, 2)
+	if err := tensor.SoftmaxRows(p, x); err != nil {
+		fmt.Println(err)
+		return
+	}
+	if err := tensor.LogSumExpRows(lse, x); err != nil {
+		fmt.Println(err)
+		return
+	}
+	fmt.Printf("%.4f %.4f\n", p.Row(0), p.Row(1))
+	fmt.Printf("%.3f\n", lse)
+	// Output:
+	// [0.0900 0.2447 0.6652] [0.5000 0.5000 0.0000]
+	// [3.408 1000.693]
+}
+
+func ExampleSetISA() {
+	// Force the portable kernels, as SOFTMAX_FAST_ISA=generic would.
+	if err := tensor.SetISA("generic"); err != nil {
+		fmt.Println(err)
+		return
+	}
+	level, _ := tensor.CurrentISA()
+	fmt.Println(level)
+	// A level the CPU lacks, or a name that is no level, is an error.
+	fmt.Println(tensor.SetISA("avx512") != nil)
+	tensor.SetISA("best")
+	// Output:
+	// generic
+	// true
+}
