@@ -2,13 +2,43 @@
 
 package tensor
 
-// TEMPORARY STUB: replaced by the assembly kernels in vec_amd64.s.
+// The AVX2+FMA vector kernels, in vec_amd64.s. Each computes what its generic
+// version in kernels_generic.go does (contracts in kernelSet, isa.go); none
+// reads or writes outside its slices' lengths.
 
-func expAVX2(dst, src []float32)  { expGeneric(dst, src) }
-func maxAVX2(x []float32) float32 { return maxGeneric(x) }
-func expShiftSumAVX2(dst, src []float32, shift float32) float32 {
-	return expShiftSumGeneric(dst, src, shift)
-}
-func dotAVX2(x, y []float32) float32     { return dotGeneric(x, y) }
-func axpyAVX2(a float32, x, y []float32) { axpyGeneric(a, x, y) }
-func scaleAVX2(a float32, x []float32)   { scaleGeneric(a, x) }
+// expAVX2 sets dst[i] = e**src[i] for i < len(src); len(dst) >= len(src) and
+// dst may be src. Within 2 ulp of float32(math.Exp(float64(x))) everywhere,
+// special values exact. Requires AVX2 and FMA.
+//
+//go:noescape
+func expAVX2(dst, src []float32)
+
+// maxAVX2 returns the largest element of x, len(x) >= 1, or its first NaN if
+// it has one (NaN for an empty x). Requires AVX2.
+//
+//go:noescape
+func maxAVX2(x []float32) float32
+
+// expShiftSumAVX2 sets dst[i] = e**(src[i]-shift) for i < len(src) and returns
+// the float32 sum of those values (8 lane sums, then added up); len(dst) >=
+// len(src) and dst may be src. Requires AVX2 and FMA.
+//
+//go:noescape
+func expShiftSumAVX2(dst, src []float32, shift float32) float32
+
+// dotAVX2 returns the sum of x[i]*y[i] for i < len(x); len(y) >= len(x).
+// Requires AVX2 and FMA.
+//
+//go:noescape
+func dotAVX2(x, y []float32) float32
+
+// axpyAVX2 sets y[i] += a*x[i] (one fused multiply-add) for i < len(x);
+// len(y) >= len(x). Requires AVX2 and FMA.
+//
+//go:noescape
+func axpyAVX2(a float32, x, y []float32)
+
+// scaleAVX2 sets x[i] *= a. Requires AVX2.
+//
+//go:noescape
+func scaleAVX2(a float32, x []float32)
