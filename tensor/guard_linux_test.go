@@ -91,6 +91,9 @@ func TestGuardPages(t *testing.T) {
 					}
 				}
 			}
+			for n := 0; n <= 200; n++ { // a hint that must never fault
+				ks.prefetch(ar[0].u8(n, front))
+			}
 			for k := 0; k <= 48; k += 8 {
 				x0, x1 := ar[0].u8(k, front), ar[1].u8(k, front)
 				var w [5][]float32

@@ -19,6 +19,7 @@ var genericSet = kernelSet{
 	dot:         dotGeneric,
 	axpy:        axpyGeneric,
 	scale:       scaleGeneric,
+	prefetch:    func([]uint8) {}, // Go has no prefetch
 }
 
 // gemmTileGeneric is the 2x5 micro-kernel: ten scalar accumulators, which

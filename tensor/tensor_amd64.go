@@ -19,6 +19,13 @@ var avx2Set = kernelSet{
 	dot:         dotAVX2,
 	axpy:        axpyAVX2,
 	scale:       scaleAVX2,
+	prefetch:    prefetchAVX2,
 }
 
 var _ = register(&avx2Set, cpu.X86.HasAVX2 && cpu.X86.HasFMA && cpu.X86.HasAVX)
+
+// prefetchAVX2 asks for the cache lines of p to be loaded into L2
+// (prefetch_amd64.s); it never faults.
+//
+//go:noescape
+func prefetchAVX2(p []uint8)
