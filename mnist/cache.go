@@ -1,0 +1,214 @@
+package mnist
+
+import (
+	"encoding/binary"
+	"fmt"
+	"hash/crc32"
+	"hash/fnv"
+	"io"
+	"math"
+	"os"
+	"path/filepath"
+	"strings"
+)
+
+// The cache file holds a decoded Dataset (all integers little-endian):
+//
+//	offset  size  field
+//	0       8     magic "SMFMNIST"
+//	8       4     format version (cacheVersion)
+//	12      4     K, the length of the source key
+//	16      4     training images N
+//	20      4     test images N
+//	24      4     rows
+//	28      4     cols
+//	32      K     source key: the absolute source directory, then per file
+//	              its name, size and modification time
+//	32+K    ...   training images, training labels, test images, test labels
+//	end-4   4     CRC-32C (Castagnoli) of every byte before it
+//
+// A file is used only if its header, key, total size and checksum all
+// match, and all its labels are below NumClasses.
+const (
+	cacheMagic     = "SMFMNIST"
+	cacheVersion   = 1
+	cacheHeaderLen = 32
+	maxKeyLen      = 1 << 16
+)
+
+var castagnoli = crc32.MakeTable(crc32.Castagnoli)
+
+// cacheRef names the cache file of one source directory and the key its
+// contents must carry.
+type cacheRef struct {
+	path string
+	key  string
+	dir  string
+	srcs [4]string
+}
+
+// newCacheRef stats the source files (before they are read, so a change
+// while loading makes the written cache stale, not wrong) and names the
+// cache file.
+func newCacheRef(dir string, srcs [4]string, cacheDir string) (*cacheRef, error) {
+	if cacheDir == "" {
+		d, err := DefaultCacheDir()
+		if err != nil {
+			return nil, err
+		}
+		cacheDir = d
+	}
+	abs, err := filepath.Abs(dir)
+	if err != nil {
+		return nil, fmt.Errorf("mnist: cache: %w", err)
+	}
+	var key strings.Builder
+	fmt.Fprintf(&key, "%s\n", abs)
+	for _, p := range srcs {
+		st, err := os.Stat(p)
+		if err != nil {
+			return nil, fmt.Errorf("mnist: cache: %w", err)
+		}
+		fmt.Fprintf(&key, "%s %d %d\n", filepath.Base(p), st.Size(), st.ModTime().UnixNano())
+	}
+	h := fnv.New64a()
+	io.WriteString(h, abs)
+	name := fmt.Sprintf("fashion-mnist-%016x.cache", h.Sum64())
+	return &cacheRef{path: filepath.Join(cacheDir, name), key: key.String(), dir: dir, srcs: srcs}, nil
+}
+
+// read returns the cached dataset, or nil and why the cache was not used
+// ("" if there is no cache file).
+func (c *cacheRef) read() (*Dataset, string) {
+	f, err := os.Open(c.path)
+	if os.IsNotExist(err) {
+		return nil, ""
+	}
+	if err != nil {
+		return nil, fmt.Sprintf("cannot open: %v", err)
+	}
+	defer f.Close()
+	st, err := f.Stat()
+	if err != nil {
+		return nil, fmt.Sprintf("cannot stat: %v", err)
+	}
+	if !st.Mode().IsRegular() {
+		return nil, "not a regular file"
+	}
+	size := st.Size()
+	var h [cacheHeaderLen]byte
+	if size < cacheHeaderLen+4 {
+		return nil, "truncated header"
+	}
+	if _, err := f.ReadAt(h[:], 0); err != nil {
+		return nil, fmt.Sprintf("cannot read: %v", err)
+	}
+	if string(h[:8]) != cacheMagic {
+		return nil, "not a softmax-fast cache file"
+	}
+	if v := binary.LittleEndian.Uint32(h[8:]); v != cacheVersion {
+		return nil, fmt.Sprintf("format version %d, want %d", v, cacheVersion)
+	}
+	k := int64(binary.LittleEndian.Uint32(h[12:]))
+	if k > maxKeyLen || cacheHeaderLen+k+4 > size {
+		return nil, "corrupt header"
+	}
+	key := make([]byte, k)
+	if _, err := f.ReadAt(key, cacheHeaderLen); err != nil {
+		return nil, fmt.Sprintf("cannot read: %v", err)
+	}
+	if string(key) != c.key {
+		return nil, "sources changed"
+	}
+	var n [4]uint64
+	for i := range n {
+		n[i] = uint64(binary.LittleEndian.Uint32(h[16+4*i:]))
+	}
+	trainN, testN, rows, cols := n[0], n[1], n[2], n[3]
+	if trainN == 0 || testN == 0 || rows == 0 || cols == 0 {
+		return nil, "corrupt header"
+	}
+	// Each factor is below 2^32, so these products cannot overflow uint64
+	// before they are compared with the file's real size.
+	px := rows * cols
+	if px > math.MaxUint32 {
+		return nil, "corrupt header: image size"
+	}
+	trainBytes, testBytes := trainN*(px+1), testN*(px+1)
+	want := uint64(cacheHeaderLen+k) + trainBytes + testBytes + 4
+	if trainBytes > uint64(size) || testBytes > uint64(size) || want != uint64(size) {
+		return nil, fmt.Sprintf("size %d does not match the header (want %d)", size, want)
+	}
+	if uint64(size) > math.MaxInt {
+		return nil, "too large for this platform"
+	}
+	// Read in blocks and checksum each block while it is still in the CPU
+	// cache: this is faster than one read followed by one checksum pass.
+	const block = 1 << 20
+	buf := make([]byte, size)
+	body := buf[:size-4]
+	var sum uint32
+	for off := 0; off < len(buf); off += block {
+		b := buf[off:min(off+block, len(buf))]
+		if _, err := f.ReadAt(b, int64(off)); err != nil {
+			return nil, fmt.Sprintf("cannot read: %v", err)
+		}
+		if n := min(len(b), len(body)-off); n > 0 {
+			sum = crc32.Update(sum, castagnoli, b[:n])
+		}
+	}
+	if sum != binary.LittleEndian.Uint32(buf[size-4:]) {
+		return nil, "checksum mismatch"
+	}
+	p := cacheHeaderLen + int(k)
+	take := func(n int) []uint8 {
+		s := body[p : p+n : p+n]
+		p += n
+		return s
+	}
+	r, cl := int(rows), int(cols)
+	train := &Set{N: int(trainN), Rows: r, Cols: cl, ImagesPath: c.srcs[0], LabelsPath: c.srcs[1]}
+	train.Images, train.Labels = take(train.N*r*cl), take(train.N)
+	test := &Set{N: int(testN), Rows: r, Cols: cl, ImagesPath: c.srcs[2], LabelsPath: c.srcs[3]}
+	test.Images, test.Labels = take(test.N*r*cl), take(test.N)
+	if _, ok := badLabel(train.Labels); !ok {
+		return nil, "label out of range"
+	}
+	if _, ok := badLabel(test.Labels); !ok {
+		return nil, "label out of range"
+	}
+	return &Dataset{Train: train, Test: test, Dir: c.dir}, ""
+}
+
+// write stores ds in the cache file atomically.
+func (c *cacheRef) write(ds *Dataset) error {
+	for _, n := range []int{ds.Train.N, ds.Test.N, ds.Train.Rows, ds.Train.Cols, ds.Train.Rows * ds.Train.Cols} {
+		if uint64(n) > math.MaxUint32 {
+			return fmt.Errorf("mnist: cache: data set too large for the cache format")
+		}
+	}
+	if err := os.MkdirAll(filepath.Dir(c.path), 0o755); err != nil {
+		return fmt.Errorf("mnist: cache: %w", err)
+	}
+	err := writeAtomic(c.path, func(w io.Writer) error {
+		crc := crc32.New(castagnoli)
+		mw := io.MultiWriter(w, crc)
+		h := make([]byte, cacheHeaderLen, cacheHeaderLen+len(c.key))
+		copy(h, cacheMagic)
+		for i, v := range []int{cacheVersion, len(c.key), ds.Train.N, ds.Test.N, ds.Train.Rows, ds.Train.Cols} {
+			binary.LittleEndian.PutUint32(h[8+4*i:], uint32(v))
+		}
+		h = append(h, c.key...)
+		for _, b := range [][]byte{h, ds.Train.Images, ds.Train.Labels, ds.Test.Images, ds.Test.Labels} {
+			if _, err := mw.Write(b); err != nil {
+				return err
+			}
+		}
+		_, err := w.Write(binary.LittleEndian.AppendUint32(nil, crc.Sum32()))
+		return err
+	})
+	if err != nil {
+		return fmt.Errorf("mnist: cache: %w", err)
+	}
+	return nil
+}

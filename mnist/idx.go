@@ -1,0 +1,441 @@
+package mnist
+
+import (
+	"bufio"
+	"compress/gzip"
+	"encoding/binary"
+	"errors"
+	"fmt"
+	"io"
+	"math"
+	"os"
+	"path/filepath"
+	"strings"
+)
+
+// FormatError reports a file (or stream) that is not a valid IDX file, or an
+// IDX file that does not fit the data set it was loaded for.
+type FormatError struct {
+	Path   string // the file; empty for a stream read by ReadIDX
+	Offset int64  // byte offset of the problem (in the decompressed data for gzip); -1 if none applies
+	Reason string // what is wrong, lower case
+	Err    error  // the underlying error (gzip, I/O), if any
+}
+
+func (e *FormatError) Error() string {
+	var b strings.Builder
+	b.WriteString("mnist: ")
+	if e.Path != "" {
+		b.WriteString(e.Path)
+		b.WriteString(": ")
+	}
+	if e.Offset >= 0 {
+		fmt.Fprintf(&b, "offset %d: ", e.Offset)
+	}
+	b.WriteString(e.Reason)
+	return b.String()
+}
+
+// Unwrap returns the underlying error, such as a gzip checksum error or an
+// I/O error, or nil.
+func (e *FormatError) Unwrap() error { return e.Err }
+
+// typeUint8 is the IDX element type code of unsigned bytes, the only one
+// this package reads.
+const typeUint8 = 0x08
+
+// maxDims is the largest number of dimensions an IDX header can declare.
+const maxDims = 255
+
+var typeNames = map[byte]string{
+	0x08: "unsigned byte",
+	0x09: "signed byte",
+	0x0b: "short",
+	0x0c: "int",
+	0x0d: "float",
+	0x0e: "double",
+}
+
+// ReadIDX reads one IDX array of unsigned bytes (element type 0x08) from r,
+// which may be gzip-compressed or raw: gzip is recognised by its magic
+// bytes 1f 8b, not by a name. It returns the dimensions from the header and
+// the payload, whose length is their product, in row-major order.
+//
+// Errors are *FormatError values (wrapping the gzip or I/O error, if any):
+// a bad magic number, an element type other than 0x08, no dimensions, a
+// payload shorter or longer than the header says (trailing data is an
+// error), or corrupt gzip data. The header is never trusted for an
+// allocation: the payload buffer grows with the data actually read, so a
+// header claiming billions of images fails as soon as the input ends.
+func ReadIDX(r io.Reader) (dims []int, data []uint8, err error) {
+	return readIDX(r, "", -1, 0)
+}
+
+// ReadIDXFile reads one IDX file, gzip-compressed or raw (detected from its
+// content), as ReadIDX does. For a raw file the header is checked against
+// the file's size before anything is allocated. Errors name the file.
+func ReadIDXFile(path string) (dims []int, data []uint8, err error) {
+	return readIDXFile(path, 0)
+}
+
+// readIDXFile opens path, checks that it is a non-empty file and reads it;
+// wantDims > 0 requires that many dimensions.
+func readIDXFile(path string, wantDims int) ([]int, []uint8, error) {
+	f, err := os.Open(path)
+	if err != nil {
+		return nil, nil, fmt.Errorf("mnist: %w", err)
+	}
+	defer f.Close()
+	st, err := f.Stat()
+	if err != nil {
+		return nil, nil, fmt.Errorf("mnist: %w", err)
+	}
+	if st.IsDir() {
+		return nil, nil, &FormatError{Path: path, Offset: -1, Reason: "is a directory, want an IDX file"}
+	}
+	size := int64(-1)
+	if st.Mode().IsRegular() {
+		size = st.Size()
+		if size == 0 {
+			return nil, nil, &FormatError{Path: path, Offset: -1, Reason: "empty file, want an IDX file"}
+		}
+	}
+	return readIDX(f, path, size, wantDims)
+}
+
+// idxReader tracks how many decompressed bytes have been consumed, for
+// error offsets.
+type idxReader struct {
+	r    io.Reader
+	path string
+	gz   bool
+	off  int64
+}
+
+func (x *idxReader) fail(off int64, err error, format string, args ...any) *FormatError {
+	return &FormatError{Path: x.path, Offset: off, Reason: fmt.Sprintf(format, args...), Err: err}
+}
+
+// readErr turns an error from the underlying reader into a *FormatError.
+func (x *idxReader) readErr(err error, what string) *FormatError {
+	if x.gz {
+		if errors.Is(err, io.ErrUnexpectedEOF) {
+			return x.fail(x.off, err, "truncated gzip stream while reading %s", what)
+		}
+		var pe *os.PathError
+		if !errors.As(err, &pe) {
+			return x.fail(x.off, err, "corrupt gzip data while reading %s: %v", what, err)
+		}
+	}
+	return x.fail(x.off, err, "reading %s: %v", what, err)
+}
+
+// full reads exactly len(p) bytes; got is the count read on a short read,
+// which the caller reports (a clean EOF comes back as io.EOF).
+func (x *idxReader) full(p []byte) (got int, err error) {
+	n, err := io.ReadFull(x.r, p)
+	x.off += int64(n)
+	if errors.Is(err, io.ErrUnexpectedEOF) && !x.gz {
+		err = io.EOF // a raw stream that ends early is simply truncated
+	}
+	if errors.Is(err, io.ErrUnexpectedEOF) {
+		// For gzip, io.ReadFull maps a clean end of the stream to
+		// ErrUnexpectedEOF too; tell it apart from a cut deflate stream
+		// by asking for one more byte.
+		if _, err2 := x.r.Read(make([]byte, 1)); err2 == io.EOF {
+			err = io.EOF
+		} else if err2 != nil {
+			err = err2
+		}
+	}
+	return n, err
+}
+
+// readIDX parses an IDX stream. size is the stream's total size if known
+// (a raw regular file), else -1. wantDims > 0 requires that many dimensions.
+func readIDX(r io.Reader, path string, size int64, wantDims int) ([]int, []uint8, error) {
+	br := bufio.NewReaderSize(r, 64<<10)
+	x := &idxReader{r: br, path: path}
+	head, err := br.Peek(2)
+	if len(head) == 0 {
+		if err == nil || err == io.EOF {
+			return nil, nil, x.fail(0, nil, "empty input, want an IDX header")
+		}
+		return nil, nil, x.fail(0, err, "reading header: %v", err)
+	}
+	if len(head) == 2 && head[0] == 0x1f && head[1] == 0x8b {
+		zr, err := gzip.NewReader(br)
+		if err != nil {
+			if errors.Is(err, io.EOF) || errors.Is(err, io.ErrUnexpectedEOF) {
+				return nil, nil, x.fail(0, err, "truncated gzip header")
+			}
+			return nil, nil, x.fail(0, err, "corrupt gzip header: %v", err)
+		}
+		defer zr.Close()
+		x.r, x.gz, size = zr, true, -1
+	}
+
+	var magic [4]byte
+	if n, err := x.full(magic[:]); err != nil {
+		if err == io.EOF {
+			if n == 0 && x.gz {
+				return nil, nil, x.fail(0, nil, "empty gzip stream, want an IDX header")
+			}
+			return nil, nil, x.fail(x.off, nil, "truncated header: want 4 magic bytes, got %d", n)
+		}
+		return nil, nil, x.readErr(err, "the header")
+	}
+	if magic[0] != 0 || magic[1] != 0 {
+		return nil, nil, x.fail(0, nil, "not an IDX file: want magic 0x00 0x00 <type> <dims>, got 0x%02x 0x%02x", magic[0], magic[1])
+	}
+	if t := magic[2]; t != typeUint8 {
+		name, ok := typeNames[t]
+		if !ok {
+			name = "not an IDX type"
+		}
+		return nil, nil, x.fail(2, nil, "want element type 0x08 (unsigned byte), got 0x%02x (%s)", t, name)
+	}
+	nd := int(magic[3])
+	if nd == 0 {
+		return nil, nil, x.fail(3, nil, "want at least 1 dimension, got 0")
+	}
+	if wantDims > 0 && nd != wantDims {
+		return nil, nil, x.fail(3, nil, "want %d %s, got %d", wantDims, plural(wantDims, "dimension"), nd)
+	}
+
+	hdr := make([]byte, 4*nd)
+	if n, err := x.full(hdr); err != nil {
+		if err == io.EOF {
+			return nil, nil, x.fail(x.off, nil, "truncated header: %d dimensions need %d bytes, got %d", nd, len(hdr), n)
+		}
+		return nil, nil, x.readErr(err, "the header")
+	}
+	headerLen := int64(4 + len(hdr))
+	dims := make([]int, nd)
+	maxPayload := uint64(math.MaxInt) - uint64(headerLen)
+	if size >= headerLen {
+		maxPayload = uint64(size - headerLen)
+	} else {
+		size = -1 // the file changed since it was measured: read it as a stream
+	}
+	total := uint64(1)
+	overflow := false
+	for i := range dims {
+		d := uint64(binary.BigEndian.Uint32(hdr[4*i:]))
+		if d > uint64(math.MaxInt) {
+			return nil, nil, x.fail(int64(4+4*i), nil, "dimension %d is %d, too large for this platform", i, d)
+		}
+		dims[i] = int(d)
+		switch {
+		case overflow || total == 0:
+		case d != 0 && total > uint64(math.MaxInt)/d:
+			overflow = true
+		default:
+			total *= d
+		}
+	}
+	if overflow || total > uint64(math.MaxInt)-uint64(headerLen) {
+		return nil, nil, x.fail(4, nil, "dimensions %s describe more data than fits in memory", dimString(dims))
+	}
+	if size >= 0 && total != maxPayload {
+		word := "truncated"
+		if total < maxPayload {
+			word = "trailing data"
+		}
+		return nil, nil, x.fail(headerLen+min(int64(total), int64(maxPayload)), nil,
+			"%s: header %s says %d bytes of data, the file has %d after the %d-byte header",
+			word, dimString(dims), total, maxPayload, headerLen)
+	}
+
+	data, err := x.payload(int64(total), size >= 0)
+	if err != nil {
+		return nil, nil, err
+	}
+	if int64(len(data)) < int64(total) {
+		return nil, nil, x.fail(x.off, nil, "truncated: header %s says %d bytes of data, got %d", dimString(dims), total, len(data))
+	}
+	// The input must end here; for gzip this read also verifies the CRC.
+	var one [1]byte
+	if _, err := x.full(one[:]); err == nil {
+		return nil, nil, x.fail(headerLen+int64(total), nil, "trailing data after the %d bytes the header %s describes", total, dimString(dims))
+	} else if err != io.EOF {
+		return nil, nil, x.readErr(err, "the end of the data")
+	}
+	return dims, data, nil
+}
+
+// payload reads up to want bytes. With exact set (the size was checked
+// against a real file), the buffer is allocated at once; otherwise it grows
+// with what has actually been read, never beyond twice that.
+func (x *idxReader) payload(want int64, exact bool) ([]uint8, error) {
+	const chunk = 64 << 10
+	if exact {
+		data := make([]uint8, want)
+		n, err := x.full(data)
+		if err != nil && err != io.EOF {
+			return nil, x.readErr(err, "the data")
+		}
+		return data[:n], nil
+	}
+	data := make([]uint8, 0, min(want, chunk))
+	for int64(len(data)) < want {
+		if len(data) == cap(data) {
+			grown := make([]uint8, len(data), min(want, 2*int64(cap(data))))
+			copy(grown, data)
+			data = grown
+		}
+		n, err := x.r.Read(data[len(data):cap(data)])
+		data = data[:len(data)+n]
+		x.off += int64(n)
+		if err == io.EOF {
+			break
+		}
+		if err != nil {
+			return nil, x.readErr(err, "the data")
+		}
+	}
+	return data, nil
+}
+
+func plural(n int, word string) string {
+	if n == 1 {
+		return word
+	}
+	return word + "s"
+}
+
+func dimString(dims []int) string {
+	var b strings.Builder
+	for i, d := range dims {
+		if i > 0 {
+			b.WriteByte('x')
+		}
+		fmt.Fprint(&b, d)
+	}
+	return b.String()
+}
+
+// checkDims validates dims for writing and returns the element count.
+func checkDims(dims []int) (int, error) {
+	if len(dims) == 0 || len(dims) > maxDims {
+		return 0, fmt.Errorf("mnist: an IDX array needs 1 to %d dimensions, got %d", maxDims, len(dims))
+	}
+	total := 1
+	for i, d := range dims {
+		if d < 0 || uint64(d) > math.MaxUint32 {
+			return 0, fmt.Errorf("mnist: dimension %d is %d, want 0 to %d", i, d, uint64(math.MaxUint32))
+		}
+		if d != 0 && total > math.MaxInt/d {
+			return 0, fmt.Errorf("mnist: dimensions %s overflow int", dimString(dims))
+		}
+		total *= d
+	}
+	return total, nil
+}
+
+// WriteIDX writes data as a raw (uncompressed) IDX array of unsigned bytes
+// with the given dimensions, whose product must equal len(data). Wrap w in
+// a gzip.Writer for a compressed file.
+func WriteIDX(w io.Writer, dims []int, data []uint8) error {
+	if err := checkWrite(dims, data); err != nil {
+		return err
+	}
+	if err := writeIDX(w, dims, data); err != nil {
+		return fmt.Errorf("mnist: writing IDX: %w", err)
+	}
+	return nil
+}
+
+func checkWrite(dims []int, data []uint8) error {
+	total, err := checkDims(dims)
+	if err != nil {
+		return err
+	}
+	if total != len(data) {
+		return fmt.Errorf("mnist: dimensions %s hold %d bytes, data has %d", dimString(dims), total, len(data))
+	}
+	return nil
+}
+
+// writeIDX writes a checked array.
+func writeIDX(w io.Writer, dims []int, data []uint8) error {
+	hdr := make([]byte, 4+4*len(dims))
+	hdr[2], hdr[3] = typeUint8, byte(len(dims))
+	for i, d := range dims {
+		binary.BigEndian.PutUint32(hdr[4+4*i:], uint32(d))
+	}
+	if _, err := w.Write(hdr); err != nil {
+		return err
+	}
+	_, err := w.Write(data)
+	return err
+}
+
+// WriteIDXFile writes data as an IDX file at path, gzip-compressed if the
+// name ends in ".gz" (best compression) and raw otherwise. The file is
+// replaced atomically: it is written to a temporary file in the same
+// directory, synced and renamed.
+func WriteIDXFile(path string, dims []int, data []uint8) error {
+	if err := checkWrite(dims, data); err != nil {
+		return err
+	}
+	err := writeAtomic(path, func(w io.Writer) error {
+		if !strings.HasSuffix(path, ".gz") {
+			return writeIDX(w, dims, data)
+		}
+		zw, err := gzip.NewWriterLevel(w, gzip.BestCompression)
+		if err != nil {
+			return err
+		}
+		zw.Name = strings.TrimSuffix(filepath.Base(path), ".gz")
+		if err := writeIDX(zw, dims, data); err != nil {
+			return err
+		}
+		return zw.Close()
+	})
+	if err != nil {
+		return fmt.Errorf("mnist: %w", err)
+	}
+	return nil
+}
+
+// writeAtomic writes a file through write into a temporary file in path's
+// directory, syncs it and renames it over path, so readers see the old file
+// or the whole new one. Errors are not prefixed with "mnist: ".
+func writeAtomic(path string, write func(io.Writer) error) (err error) {
+	dir := filepath.Dir(path)
+	tmp, err := os.CreateTemp(dir, "."+filepath.Base(path)+".*.tmp")
+	if err != nil {
+		return err
+	}
+	defer func() {
+		if err != nil {
+			tmp.Close()
+			os.Remove(tmp.Name())
+		}
+	}()
+	if err := tmp.Chmod(0o644); err != nil { // CreateTemp makes it 0600
+		return err
+	}
+	bw := bufio.NewWriterSize(tmp, 1<<20)
+	if err := write(bw); err != nil {
+		return fmt.Errorf("writing %s: %w", tmp.Name(), err)
+	}
+	if err := bw.Flush(); err != nil {
+		return fmt.Errorf("writing %s: %w", tmp.Name(), err)
+	}
+	if err := tmp.Sync(); err != nil {
+		return err
+	}
+	if err := tmp.Close(); err != nil {
+		return err
+	}
+	if err := os.Rename(tmp.Name(), path); err != nil {
+		return err
+	}
+	if d, err := os.Open(dir); err == nil { // make the rename durable where the OS allows it
+		d.Sync()
+		d.Close()
+	}
+	return nil
+}
