@@ -3,6 +3,7 @@ package tensor
 import (
 	"errors"
 	"fmt"
+	"math"
 )
 
 // ErrShape is returned (wrapped, with the shapes) when the operands of an
@@ -87,7 +88,7 @@ func checkDims(name string, rows, cols, stride, n int) error {
 	if stride < cols {
 		return fmt.Errorf("%w: %s stride %d < cols %d", ErrShape, name, stride, cols)
 	}
-	if need := (rows-1)*stride + cols; rows > 1 && (rows-1) > (1<<62)/stride || n < need {
+	if need := (rows-1)*stride + cols; rows > 1 && (rows-1) > math.MaxInt/stride || n < need {
 		return fmt.Errorf("%w: %s is %dx%d with stride %d but holds %d elements", ErrShape, name, rows, cols, stride, n)
 	}
 	return nil

@@ -1,0 +1,130 @@
+package softmax
+
+import (
+	"fmt"
+	"math/rand/v2"
+	"sync"
+	"testing"
+
+	"github.com/softmax-fast/softmax-fast/tensor"
+)
+
+// benchData is a random data set of Fashion-MNIST's shape (60000 images of
+// 784 pixels), made once.
+var benchData = sync.OnceValue(func() Dataset {
+	const n, k = 60000, 784
+	r := rand.New(rand.NewPCG(1, 2))
+	x := &tensor.U8Matrix{Rows: n, Cols: k, Stride: k, Data: make([]uint8, n*k)}
+	for i := range x.Data {
+		x.Data[i] = uint8(r.Uint32())
+	}
+	labels := make([]uint8, n)
+	for i := range labels {
+		labels[i] = uint8(r.IntN(10))
+	}
+	return Dataset{Images: x, Labels: labels}
+})
+
+// setISA selects level l for a benchmark and restores the previous one
+// after it.
+func setISA(b *testing.B, l tensor.ISA) {
+	saved, _ := tensor.CurrentISA()
+	if err := tensor.Use(l); err != nil {
+		b.Fatal(err)
+	}
+	b.Cleanup(func() { tensor.Use(saved) })
+}
+
+// BenchmarkStep times one training step (forward, fused loss, backward and
+// update) on a random minibatch of 256 rows of a 60000x784 data set.
+func BenchmarkStep(b *testing.B) {
+	data := benchData()
+	const batch = 256
+	for _, threads := range []int{1, 2} {
+		for _, l := range tensor.Available() {
+			b.Run(fmt.Sprintf("b=%d/threads=%d/impl=%s", batch, threads, l), func(b *testing.B) {
+				setISA(b, l)
+				prev := tensor.Threads()
+				tensor.SetThreads(threads)
+				defer tensor.SetThreads(prev)
+				m, _ := NewDense(784, 10, 0.01, 1)
+				st := newStepper(m, data.Images, batch, false)
+				r := rand.New(rand.NewPCG(3, 4))
+				perm := r.Perm(data.Len())
+				pos := 0
+				for b.Loop() {
+					if pos+batch > len(perm) {
+						pos = 0
+					}
+					for i, p := range perm[pos : pos+batch] {
+						st.idx[i], st.labels[i] = int32(p), data.Labels[p]
+					}
+					pos += batch
+					if _, _, err := st.step(batch, 0.1, 0, 0); err != nil {
+						b.Fatal(err)
+					}
+				}
+				b.ReportMetric(float64(batch)*float64(b.N)/b.Elapsed().Seconds(), "samples/s")
+			})
+		}
+	}
+}
+
+// BenchmarkPredict times the prediction of one image.
+func BenchmarkPredict(b *testing.B) {
+	data := benchData()
+	m, _ := NewDense(784, 10, 0.01, 1)
+	b.ReportAllocs()
+	i := 0
+	for b.Loop() {
+		if _, _, err := m.Predict(data.Images.Row(i)); err != nil {
+			b.Fatal(err)
+		}
+		i = (i + 1) % 10000
+	}
+}
+
+// BenchmarkAccuracy times the evaluation of a 10000-image test set.
+func BenchmarkAccuracy(b *testing.B) {
+	data := benchData()
+	test := Dataset{Images: &tensor.U8Matrix{Rows: 10000, Cols: 784, Stride: 784, Data: data.Images.Data}, Labels: data.Labels[:10000]}
+	for _, l := range tensor.Available() {
+		b.Run(fmt.Sprintf("n=10000/impl=%s", l), func(b *testing.B) {
+			setISA(b, l)
+			m, _ := NewDense(784, 10, 0.01, 1)
+			for b.Loop() {
+				if _, err := m.Accuracy(test); err != nil {
+					b.Fatal(err)
+				}
+			}
+			b.ReportMetric(10000*float64(b.N)/b.Elapsed().Seconds(), "samples/s")
+		})
+	}
+}
+
+// BenchmarkLoss times the fused softmax cross-entropy and gradient of a
+// batch of logits, in place.
+func BenchmarkLoss(b *testing.B) {
+	for _, sh := range []struct{ n, k int }{{256, 10}} {
+		for _, l := range tensor.Available() {
+			b.Run(fmt.Sprintf("b=%d/k=%d/impl=%s", sh.n, sh.k, l), func(b *testing.B) {
+				setISA(b, l)
+				r := rand.New(rand.NewPCG(5, 6))
+				z := tensor.NewMatrix(sh.n, sh.k)
+				src := make([]float32, len(z.Data))
+				for i := range src {
+					src[i] = float32(r.NormFloat64() * 3)
+				}
+				labels := make([]uint8, sh.n)
+				for i := range labels {
+					labels[i] = uint8(r.IntN(sh.k))
+				}
+				for b.Loop() {
+					copy(z.Data, src)
+					lossGrad(z, z, labels)
+				}
+				b.ReportMetric(float64(sh.n)*float64(b.N)/b.Elapsed().Seconds(), "samples/s")
+			})
+		}
+	}
+}

@@ -1,0 +1,74 @@
+// Package softmax provides softmax regression on uint8 images: a dense layer
+// (Dense) from Inputs() pixels to Classes() classes, trained by minibatch SGD
+// on the fused softmax cross-entropy (Trainer), evaluated, saved to and
+// loaded from a small checked file, and used for prediction.
+//
+// It is built on the kernels of package tensor and never converts a data set
+// to float32: the images of a minibatch are picked from the data set by an
+// index (tensor.U8Matrix.Index), and the scaling of pixels by 1/255 is folded
+// into the products.
+//
+// # Training step
+//
+// For a batch X of B images (one per row) with labels y, one step computes
+//
+//	Z = X·Wᵀ/255 + b                      tensor.MatMulU8T, C initialised with b
+//	loss = mean_i [log Σ_j e^(Z_ij - m_i) + m_i - Z_i,y_i],  m_i = max_j Z_ij
+//	G = (softmax(Z) - onehot(y)) / B      in place of Z, in the same pass
+//	W = (1 - lr·λ)·W - lr·Gᵀ·X/255        tensor.MatMulTU8 with beta = 1 - lr·λ
+//	b = b - lr·Σ_i G_i
+//
+// so the gradient of W is never stored (with momentum it goes to the velocity
+// instead, see SGD). The loss is never the log of a probability, and every
+// exponent is at most 0, so the loss is finite for any finite logits.
+//
+// The recipe of the Gluon chapter "Softmax Regression" is the zero Trainer
+// on a layer from NewDense(784, 10, 0.01, seed): 5 epochs of minibatches of
+// 256 examples, reshuffled every epoch, SGD with learning rate 0.1. On
+// Fashion-MNIST it reaches about 0.82 test accuracy.
+//
+// # Determinism and threads
+//
+// The same seed, data and options give bitwise-identical weights whatever
+// the number of threads: the products of package tensor compute every output
+// in the same order for any thread count, and the reductions of this package
+// (losses, bias gradient) run in a fixed order on one goroutine. Results of
+// different ISA levels (tensor.SetISA) agree only up to rounding.
+//
+// The number of threads the products use is the process-wide
+// tensor.SetThreads; Trainer.Threads sets it for the duration of Fit.
+//
+// # Concurrency
+//
+// Predict, PredictBatch, Accuracy, Confusion, MarshalBinary and Save only read
+// the model and may run concurrently with each other, but not with Fit on
+// the same model. No function of the package starts a goroutine that
+// outlives it.
+//
+// # Model file format
+//
+// A model file (Save, Load, Read, MarshalBinary) holds, in this order, with
+// every integer an unsigned 32-bit little-endian value and every real an
+// IEEE-754 float32 stored as its bits in little-endian order:
+//
+//	offset  size      field
+//	0       4         magic: the bytes "SMXF" (0x53 0x4d 0x58 0x46)
+//	4       4         format version: 1
+//	8       4         inputs n, 1 <= n <= MaxInputs
+//	12      4         classes k, 1 <= k <= MaxClasses, n·k <= MaxWeights
+//	16      4         number of class names: 0 (no names) or k
+//	20      ...       each class name, in class order: its length L
+//	                  (4 bytes, L <= MaxNameLength) then L bytes of UTF-8
+//	N       4·n·k     weights W, class-major: W[0][0..n-1], then W[1][0..n-1], ...
+//	N+4nk   4·k       bias b[0..k-1]
+//	end-4   4         CRC-32C (Castagnoli polynomial) of every byte before it
+//
+// where N = 20 + Σ(4 + L) over the names (N = 20 without names). The file
+// holds nothing else (no time, no host), so the same model always gives the
+// same bytes. Weights and biases must be finite. A reader rejects, with a
+// *FormatError that names the file, the byte offset and the problem: a wrong
+// magic number, any other version (ErrVersion), sizes out of range (checked
+// before anything is allocated), data that ends early or (for Load) goes on
+// after the checksum, a checksum mismatch (ErrChecksum), names that are not
+// UTF-8, and NaN or infinite values.
+package softmax

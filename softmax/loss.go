@@ -1,0 +1,145 @@
+package softmax
+
+import (
+	"fmt"
+	"math"
+	"unsafe"
+
+	"github.com/softmax-fast/softmax-fast/tensor"
+)
+
+// SoftmaxCrossEntropy computes, in one pass over each row of logits (one row
+// per example, labels[i] the class of row i), the mean cross-entropy loss of
+// the softmax of the rows and its gradient with respect to the logits:
+//
+//	loss    = (1/n) sum_i [log(sum_j e**(z[i][j]-m_i)) + m_i - z[i][labels[i]]]
+//	grad[i] = (softmax(z[i]) - onehot(labels[i])) / n
+//
+// with n = logits.Rows and m_i the largest logit of row i. correct counts the
+// rows whose largest logit (the first one on ties) is at the label, i.e. the
+// accuracy before any update. grad must have the shape of logits; it may be
+// logits itself (computed in place), but must not overlap it otherwise.
+//
+// The computation is stable for any finite logits: every exponent is at most
+// 0 and the loss is never the log of a probability, so logits of 1e4 or
+// ±3e38 give a finite loss and gradient. The sums are in float64. A NaN or
+// infinite logit gives a NaN loss (and gradient) for its row.
+func SoftmaxCrossEntropy(grad, logits *tensor.Matrix, labels []uint8) (loss float64, correct int, err error) {
+	if err := checkLoss(grad, logits, labels); err != nil {
+		return 0, 0, err
+	}
+	sum, correct := lossGrad(grad, logits, labels)
+	if logits.Rows == 0 {
+		return 0, 0, nil
+	}
+	return sum / float64(logits.Rows), correct, nil
+}
+
+func checkLoss(grad, logits *tensor.Matrix, labels []uint8) error {
+	for _, m := range []*tensor.Matrix{grad, logits} {
+		if m == nil {
+			return fmt.Errorf("%w: nil matrix", tensor.ErrShape)
+		}
+		if !validHeader(m.Rows, m.Cols, m.Stride, len(m.Data)) {
+			return fmt.Errorf("%w: matrix header %dx%d stride %d with %d values", tensor.ErrShape, m.Rows, m.Cols, m.Stride, len(m.Data))
+		}
+	}
+	if grad.Rows != logits.Rows || grad.Cols != logits.Cols || len(labels) != logits.Rows {
+		return fmt.Errorf("%w: logits %dx%d, grad %dx%d, %d labels", tensor.ErrShape,
+			logits.Rows, logits.Cols, grad.Rows, grad.Cols, len(labels))
+	}
+	if logits.Rows > 0 && logits.Cols == 0 {
+		return fmt.Errorf("%w: logits have no columns", tensor.ErrShape)
+	}
+	for i, y := range labels {
+		if int(y) >= logits.Cols {
+			return fmt.Errorf("%w: label %d of row %d is not below %d classes", ErrLabel, y, i, logits.Cols)
+		}
+	}
+	if logits.Rows > 0 && overlap(grad.Data[:(grad.Rows-1)*grad.Stride+grad.Cols], logits.Data[:(logits.Rows-1)*logits.Stride+logits.Cols]) &&
+		(&grad.Data[0] != &logits.Data[0] || grad.Stride != logits.Stride) {
+		return fmt.Errorf("%w: grad overlaps logits without being logits", tensor.ErrShape)
+	}
+	return nil
+}
+
+// lossGrad is SoftmaxCrossEntropy on valid operands; it returns the sum of
+// the row losses (not the mean) and the count of correct rows.
+//
+// Pass 1, per row: the max m, the count of a correct argmax, the
+// (m - z_y) part of the loss, and the shifted logits z - m into grad.
+// Pass 2: e**(z - m) for the whole batch in one tensor.Exp call when grad is
+// contiguous (a call per row costs far more than the 10 exps in it).
+// Pass 3, per row: s = sum of the exps, the log(s) part of the loss, and
+// grad = (e/s - onehot)/n.
+func lossGrad(grad, logits *tensor.Matrix, labels []uint8) (sum float64, correct int) {
+	n, k := logits.Rows, logits.Cols
+	if n == 0 {
+		return 0, 0
+	}
+	zs, gs := logits.Stride, grad.Stride
+	var shift float64 // sum of m_i - z_y
+	for i, y := range labels[:n] {
+		z := logits.Data[i*zs : i*zs+k]
+		g := grad.Data[i*gs : i*gs+k]
+		// A NaN or +Inf needs no special case: it makes the row's shifted
+		// values, hence its loss, NaN.
+		m, arg := z[0], 0
+		for j := 1; j < len(z); j++ {
+			if z[j] > m {
+				m, arg = z[j], j
+			}
+		}
+		if arg == int(y) {
+			correct++
+		}
+		shift += float64(m) - float64(z[y])
+		for j, v := range z {
+			g[j] = v - m
+		}
+	}
+	if gs == k {
+		tensor.Exp(grad.Data[:n*k], grad.Data[:n*k])
+	} else {
+		for i := range n {
+			g := grad.Data[i*gs : i*gs+k]
+			tensor.Exp(g, g)
+		}
+	}
+	// The sum of log(s_i) is taken as the log of their product, kept as
+	// prod·2^exp2 (renormalised every 16 rows: each s_i is in [1, k], at most
+	// 2^16), so that the batch needs one math.Log instead of one per row.
+	prod, exp2 := 1.0, 0
+	invN := 1 / float64(n)
+	for i, y := range labels[:n] {
+		g := grad.Data[i*gs : i*gs+k]
+		var s float64
+		for _, e := range g {
+			s += float64(e)
+		}
+		prod *= s
+		if i&15 == 15 {
+			var e int
+			prod, e = math.Frexp(prod)
+			exp2 += e
+		}
+		inv := 1 / s
+		ey := float64(g[y])
+		for j, e := range g {
+			g[j] = float32(float64(e) * inv * invN)
+		}
+		g[y] = float32((ey*inv - 1) * invN)
+	}
+	return math.Log(prod) + float64(exp2)*math.Ln2 + shift, correct
+}
+
+// overlap reports whether a and b share memory.
+func overlap(a, b []float32) bool {
+	if len(a) == 0 || len(b) == 0 {
+		return false
+	}
+	a0, a1 := &a[0], &a[len(a)-1]
+	b0, b1 := &b[0], &b[len(b)-1]
+	return !(uintptr(unsafe.Pointer(a1)) < uintptr(unsafe.Pointer(b0)) ||
+		uintptr(unsafe.Pointer(b1)) < uintptr(unsafe.Pointer(a0)))
+}

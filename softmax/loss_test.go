@@ -1,0 +1,251 @@
+package softmax
+
+import (
+	"errors"
+	"math"
+	"math/rand/v2"
+	"testing"
+
+	"github.com/softmax-fast/softmax-fast/tensor"
+)
+
+// loss64 is the float64 oracle: the mean over rows of lse(z_i) - z_i,y_i.
+func loss64(z [][]float64, labels []uint8) float64 {
+	var sum float64
+	for i, row := range z {
+		m := math.Inf(-1)
+		for _, v := range row {
+			m = math.Max(m, v)
+		}
+		var s float64
+		for _, v := range row {
+			s += math.Exp(v - m)
+		}
+		sum += math.Log(s) + (m - row[labels[i]])
+	}
+	return sum / float64(len(z))
+}
+
+func toMatrix(rows [][]float32) *tensor.Matrix {
+	m := tensor.NewMatrix(len(rows), len(rows[0]))
+	for i, r := range rows {
+		copy(m.Row(i), r)
+	}
+	return m
+}
+
+func to64(m *tensor.Matrix) [][]float64 {
+	out := make([][]float64, m.Rows)
+	for i := range out {
+		out[i] = make([]float64, m.Cols)
+		for j, v := range m.Row(i) {
+			out[i][j] = float64(v)
+		}
+	}
+	return out
+}
+
+// The gradient of the fused loss matches central finite differences of the
+// float64 oracle, and the loss matches the oracle.
+func TestLossGradientCheck(t *testing.T) {
+	withISA(t, func(t *testing.T) {
+		r := rand.New(rand.NewPCG(7, 7))
+		for _, sh := range []struct{ n, k int }{{1, 1}, {1, 2}, {3, 10}, {17, 10}, {5, 3}, {4, 37}} {
+			for _, scale := range []float64{0.1, 3, 30} {
+				z := tensor.NewMatrix(sh.n, sh.k)
+				for i := range z.Data {
+					z.Data[i] = float32(r.NormFloat64() * scale)
+				}
+				labels := make([]uint8, sh.n)
+				for i := range labels {
+					labels[i] = uint8(r.IntN(sh.k))
+				}
+				z64 := to64(z)
+				g := tensor.NewMatrix(sh.n, sh.k)
+				loss, _, err := SoftmaxCrossEntropy(g, z, labels)
+				if err != nil {
+					t.Fatal(err)
+				}
+				want := loss64(z64, labels)
+				if math.Abs(loss-want) > 1e-6*math.Max(1, math.Abs(want)) {
+					t.Errorf("%dx%d scale %v: loss %v, oracle %v", sh.n, sh.k, scale, loss, want)
+				}
+				const h = 1e-5
+				for i := range sh.n {
+					for j := range sh.k {
+						v := z64[i][j]
+						z64[i][j] = v + h
+						lp := loss64(z64, labels)
+						z64[i][j] = v - h
+						lm := loss64(z64, labels)
+						z64[i][j] = v
+						fd := (lp - lm) / (2 * h)
+						if got := float64(g.At(i, j)); math.Abs(got-fd) > 1e-6+1e-4*math.Abs(fd) {
+							t.Errorf("%dx%d scale %v: dL/dz[%d][%d] = %v, finite difference %v", sh.n, sh.k, scale, i, j, got, fd)
+						}
+					}
+				}
+			}
+		}
+	})
+}
+
+func TestLossStability(t *testing.T) {
+	const big = 3e38
+	cases := []struct {
+		name  string
+		row   []float32
+		label uint8
+	}{
+		{"all equal", []float32{2, 2, 2, 2, 2, 2, 2, 2, 2, 2}, 3},
+		{"all zero", make([]float32, 10), 0},
+		{"1e4 at label", []float32{1e4, 0, -1e4, 5, 1e4 - 1, 0, 0, 0, 0, 0}, 0},
+		{"1e4 elsewhere", []float32{1e4, 0, -1e4, 5, 1e4 - 1, 0, 0, 0, 0, 0}, 2},
+		{"3e38 at label", []float32{big, -big, 0, 1, -1, 2e38, 1e38, -1e38, 0, 0}, 0},
+		{"-3e38 at label", []float32{big, -big, 0, 1, -1, 2e38, 1e38, -1e38, 0, 0}, 1},
+		{"all -3e38", []float32{-big, -big, -big, -big, -big, -big, -big, -big, -big, -big}, 9},
+		{"all 3e38", []float32{big, big, big, big, big, big, big, big, big, big}, 5},
+		{"exp limits", []float32{-87.5, -100, -103.9, -88, 88, 88.7, -150, 0, 1, 2}, 6},
+		{"one class", []float32{123}, 0},
+	}
+	withISA(t, func(t *testing.T) {
+		for _, tc := range cases {
+			t.Run(tc.name, func(t *testing.T) {
+				for _, inPlace := range []bool{false, true} {
+					z := toMatrix([][]float32{tc.row, tc.row})
+					labels := []uint8{tc.label, tc.label}
+					want := loss64(to64(z), labels)
+					g := z
+					if !inPlace {
+						g = tensor.NewMatrix(2, len(tc.row))
+					}
+					loss, _, err := SoftmaxCrossEntropy(g, z, labels)
+					if err != nil {
+						t.Fatal(err)
+					}
+					if math.IsNaN(loss) || math.IsInf(loss, 0) || math.Abs(loss-want) > 1e-6*math.Max(1, math.Abs(want)) {
+						t.Errorf("in place %v: loss %v, oracle %v", inPlace, loss, want)
+					}
+					// Gradient: (softmax - onehot)/2, finite; each row sums to 0.
+					p := softmax64(tc.row)
+					for i := range 2 {
+						var sum float64
+						for j, v := range g.Row(i) {
+							w := p[j] / 2
+							if j == int(tc.label) {
+								w -= 0.5
+							}
+							if math.IsNaN(float64(v)) || math.Abs(float64(v)-w) > 1e-7 {
+								t.Errorf("in place %v: grad[%d][%d] = %v, want %v", inPlace, i, j, v, w)
+							}
+							sum += float64(v)
+						}
+						if math.Abs(sum) > 1e-6 {
+							t.Errorf("in place %v: grad row %d sums to %v", inPlace, i, sum)
+						}
+					}
+				}
+			})
+		}
+	})
+	// All-equal logits give exactly log(k).
+	z := toMatrix([][]float32{{5, 5, 5, 5}})
+	loss, correct, _ := SoftmaxCrossEntropy(z, z, []uint8{2})
+	if math.Abs(loss-math.Log(4)) > 1e-7 || correct != 0 {
+		t.Errorf("all-equal row: loss %v correct %d, want log 4 = %v and 0 (ties go to the first class)", loss, correct, math.Log(4))
+	}
+}
+
+func softmax64(row []float32) []float64 {
+	m := math.Inf(-1)
+	for _, v := range row {
+		m = math.Max(m, float64(v))
+	}
+	p := make([]float64, len(row))
+	var s float64
+	for j, v := range row {
+		p[j] = math.Exp(float64(v) - m)
+		s += p[j]
+	}
+	for j := range p {
+		p[j] /= s
+	}
+	return p
+}
+
+func TestLossNonFinite(t *testing.T) {
+	nan, inf := float32(math.NaN()), float32(math.Inf(1))
+	for _, row := range [][]float32{{0, nan, 1}, {nan, 0, 0}, {0, 1, inf}} {
+		z := toMatrix([][]float32{{1, 2, 3}, row})
+		loss, _, err := SoftmaxCrossEntropy(z, z, []uint8{0, 0})
+		if err != nil {
+			t.Fatal(err)
+		}
+		if !math.IsNaN(loss) {
+			t.Errorf("row %v: loss %v, want NaN", row, loss)
+		}
+	}
+}
+
+func TestLossCorrectAndStrided(t *testing.T) {
+	// A strided view (no single Exp call) must give the same as compact.
+	big := tensor.NewMatrix(3, 6)
+	for i := range big.Data {
+		big.Data[i] = float32(i%7) - 3
+	}
+	view, _ := big.View(0, 1, 3, 4)
+	compact := tensor.NewMatrix(3, 4)
+	for i := range 3 {
+		copy(compact.Row(i), view.Row(i))
+	}
+	labels := []uint8{0, 1, 3}
+	g1, g2 := tensor.NewMatrix(3, 4), tensor.NewMatrix(3, 4)
+	l1, c1, err1 := SoftmaxCrossEntropy(g1, view, labels)
+	l2, c2, err2 := SoftmaxCrossEntropy(g2, compact, labels)
+	if err1 != nil || err2 != nil {
+		t.Fatal(err1, err2)
+	}
+	if l1 != l2 || c1 != c2 {
+		t.Errorf("strided: loss %v correct %d; compact: %v %d", l1, c1, l2, c2)
+	}
+	for i := range g1.Data {
+		if g1.Data[i] != g2.Data[i] {
+			t.Fatalf("strided and compact gradients differ at %d", i)
+		}
+	}
+	// correct counts rows whose first max is at the label.
+	z := toMatrix([][]float32{{1, 3, 3}, {5, 0, 0}, {0, 0, 1}})
+	_, c, _ := SoftmaxCrossEntropy(tensor.NewMatrix(3, 3), z, []uint8{2, 0, 2})
+	if c != 2 {
+		t.Errorf("correct = %d, want 2", c)
+	}
+}
+
+func TestLossErrors(t *testing.T) {
+	z := tensor.NewMatrix(2, 3)
+	cases := []struct {
+		name   string
+		g, z   *tensor.Matrix
+		labels []uint8
+		want   error
+	}{
+		{"nil grad", nil, z, []uint8{0, 0}, tensor.ErrShape},
+		{"shape", tensor.NewMatrix(2, 2), z, []uint8{0, 0}, tensor.ErrShape},
+		{"labels", tensor.NewMatrix(2, 3), z, []uint8{0}, tensor.ErrShape},
+		{"label range", tensor.NewMatrix(2, 3), z, []uint8{0, 3}, ErrLabel},
+		{"overflowing header", &tensor.Matrix{Rows: math.MaxInt / 4, Cols: 3, Stride: math.MaxInt / 4, Data: make([]float32, 5)}, z, []uint8{0, 0}, tensor.ErrShape},
+		{"bad header", &tensor.Matrix{Rows: 2, Cols: 3, Stride: 3, Data: make([]float32, 5)}, z, []uint8{0, 0}, tensor.ErrShape},
+		{"overlap", &tensor.Matrix{Rows: 2, Cols: 3, Stride: 3, Data: z.Data[0:6:6]}, &tensor.Matrix{Rows: 2, Cols: 3, Stride: 2, Data: z.Data[1:6]}, []uint8{0, 0}, tensor.ErrShape},
+	}
+	for _, tc := range cases {
+		t.Run(tc.name, func(t *testing.T) {
+			_, _, err := SoftmaxCrossEntropy(tc.g, tc.z, tc.labels)
+			if !errors.Is(err, tc.want) {
+				t.Errorf("err = %v, want %v", err, tc.want)
+			}
+		})
+	}
+	if l, c, err := SoftmaxCrossEntropy(tensor.NewMatrix(0, 3), tensor.NewMatrix(0, 3), nil); l != 0 || c != 0 || err != nil {
+		t.Errorf("empty batch: %v %v %v", l, c, err)
+	}
+}

@@ -1,0 +1,160 @@
+package softmax
+
+import (
+	"fmt"
+	"math"
+
+	"github.com/softmax-fast/softmax-fast/tensor"
+)
+
+// SGD configures minibatch stochastic gradient descent. The zero value is
+// plain SGD with learning rate 0.1, no momentum, no weight decay and a
+// constant learning rate: the recipe of the Gluon chapter.
+//
+// With momentum μ and weight decay λ, each step with learning rate lr and
+// gradient g of the mean batch loss does
+//
+//	v = μ·v + g + λ·W;  W -= lr·v   (and v = μ·v + g_b;  b -= lr·v for the bias)
+//
+// which, for μ = 0, is W = (1 - lr·λ)·W - lr·g. The weight decay is an L2
+// penalty (λ/2)·|W|² on the weights only, not on the bias. Without momentum
+// the update is fused into the product that computes g (tensor.MatMulTU8),
+// so the gradient of W is never stored.
+type SGD struct {
+	// LR is the learning rate of the first epoch; 0 means 0.1.
+	LR float64
+	// Momentum is the momentum coefficient μ in [0, 1); 0 is plain SGD.
+	Momentum float64
+	// WeightDecay is the L2 coefficient λ >= 0 on the weights.
+	WeightDecay float64
+	// LRDecay multiplies the learning rate every DecayEvery epochs; it must
+	// be in (0, 1], and 0 means 1 (a constant learning rate). For example
+	// LRDecay 0.5 with DecayEvery 2 halves it after epochs 2, 4, 6, ...
+	LRDecay float64
+	// DecayEvery is the number of epochs between decays; 0 means 1.
+	DecayEvery int
+}
+
+// withDefaults returns o with the zero fields that have a default filled in.
+func (o SGD) withDefaults() SGD {
+	if o.LR == 0 {
+		o.LR = 0.1
+	}
+	if o.LRDecay == 0 {
+		o.LRDecay = 1
+	}
+	if o.DecayEvery == 0 {
+		o.DecayEvery = 1
+	}
+	return o
+}
+
+// Validate reports an option out of range.
+func (o SGD) Validate() error {
+	o = o.withDefaults()
+	switch {
+	case !(o.LR > 0) || math.IsInf(o.LR, 0):
+		return fmt.Errorf("%w: learning rate %v is not a finite number > 0", ErrOption, o.LR)
+	case !(o.Momentum >= 0 && o.Momentum < 1):
+		return fmt.Errorf("%w: momentum %v is not in [0, 1)", ErrOption, o.Momentum)
+	case !(o.WeightDecay >= 0) || math.IsInf(o.WeightDecay, 0):
+		return fmt.Errorf("%w: weight decay %v is not a finite number >= 0", ErrOption, o.WeightDecay)
+	case !(o.LRDecay > 0 && o.LRDecay <= 1):
+		return fmt.Errorf("%w: learning-rate decay %v is not in (0, 1]", ErrOption, o.LRDecay)
+	case o.DecayEvery < 0:
+		return fmt.Errorf("%w: decay interval %d is negative", ErrOption, o.DecayEvery)
+	}
+	return nil
+}
+
+// LRAt returns the learning rate of epoch (counted from 1):
+// LR · LRDecay^⌊(epoch-1)/DecayEvery⌋, with the defaults of zero fields.
+func (o SGD) LRAt(epoch int) float64 {
+	o = o.withDefaults()
+	if epoch < 1 || o.DecayEvery < 1 {
+		return o.LR
+	}
+	return o.LR * math.Pow(o.LRDecay, float64((epoch-1)/o.DecayEvery))
+}
+
+// stepper holds the buffers of training steps on one model and data set, so
+// that a step allocates nothing.
+type stepper struct {
+	m      *Dense
+	x      tensor.U8Matrix // the batch: rows of the data set picked by idx
+	g      tensor.Matrix   // the logits, then (in place) their gradient
+	buf    []float32       // storage of g
+	idx    []int32         // rows of x.Data in the batch
+	labels []uint8         // their labels
+	colsum []float64       // bias gradient
+	vel    *tensor.Matrix  // momentum velocity of W (nil without momentum)
+	velB   []float32       // momentum velocity of the bias
+}
+
+func newStepper(m *Dense, images *tensor.U8Matrix, batch int, momentum bool) *stepper {
+	k := m.Classes()
+	s := &stepper{
+		m:      m,
+		x:      tensor.U8Matrix{Cols: images.Cols, Stride: images.Stride, Data: images.Data},
+		g:      tensor.Matrix{Cols: k, Stride: k},
+		buf:    make([]float32, batch*k),
+		idx:    make([]int32, batch),
+		labels: make([]uint8, batch),
+		colsum: make([]float64, k),
+	}
+	if momentum {
+		s.vel = tensor.NewMatrix(k, m.Inputs())
+		s.velB = make([]float32, k)
+	}
+	return s
+}
+
+// step trains on the first n rows of s.idx and s.labels (labels already
+// checked against the classes): forward, fused loss and gradient, update. It
+// returns the sum of the losses and the count of correct predictions before
+// the update. A non-finite loss is returned without updating the model.
+func (s *stepper) step(n int, lr, momentum, decay float64) (loss float64, correct int, err error) {
+	m := s.m
+	s.x.Rows, s.x.Index = n, s.idx[:n]
+	s.g.Rows, s.g.Data = n, s.buf[:n*s.g.Cols]
+	if err := m.forward(&s.g, &s.x); err != nil {
+		return 0, 0, err
+	}
+	loss, correct = lossGrad(&s.g, &s.g, s.labels[:n])
+	if math.IsNaN(loss) || math.IsInf(loss, 0) {
+		return loss, correct, nil
+	}
+	// Bias gradient: column sums of G, in row order.
+	clear(s.colsum)
+	for i := range n {
+		for j, v := range s.g.Row(i) {
+			s.colsum[j] += float64(v)
+		}
+	}
+	if s.vel == nil {
+		// W = (1 - lr·λ)·W - lr·Gᵀ·X/255, in one pass.
+		if err := tensor.MatMulTU8(float32(-lr/255), &s.g, &s.x, float32(1-lr*decay), m.W); err != nil {
+			return 0, 0, err
+		}
+		for j, v := range s.colsum {
+			m.Bias[j] -= float32(lr * v)
+		}
+		return loss, correct, nil
+	}
+	// v = μ·v + Gᵀ·X/255 + λ·W; W -= lr·v.
+	if err := tensor.MatMulTU8(1.0/255, &s.g, &s.x, float32(momentum), s.vel); err != nil {
+		return 0, 0, err
+	}
+	for c := range m.W.Rows {
+		w, v := m.W.Row(c), s.vel.Row(c)
+		if decay != 0 {
+			tensor.Axpy(float32(decay), w, v)
+		}
+		tensor.Axpy(float32(-lr), v, w)
+	}
+	for j, v := range s.colsum {
+		s.velB[j] = float32(momentum)*s.velB[j] + float32(v)
+		m.Bias[j] -= float32(lr) * s.velB[j]
+	}
+	return loss, correct, nil
+}
