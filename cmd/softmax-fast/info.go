@@ -1,0 +1,60 @@
+package main
+
+import (
+	"context"
+	"encoding/json"
+	"fmt"
+	"io"
+	"runtime"
+
+	"github.com/softmax-fast/softmax-fast/tensor"
+)
+
+func runInfo(ctx context.Context, args []string, stdout, stderr io.Writer) error {
+	fs := newFlags("info", "[-json]", stderr)
+	asJSON := fs.Bool("json", false, "print one JSON object")
+	if err := parseFlags(fs, args); err != nil {
+		return err
+	}
+	if fs.NArg() > 0 {
+		return usagef("unexpected argument %q", fs.Arg(0))
+	}
+	if err := tensor.EnvError(); err != nil {
+		return err
+	}
+	c := tensor.CPU()
+	if *asJSON {
+		levels := make([]string, len(c.ISAAvailable))
+		for i, l := range c.ISAAvailable {
+			levels[i] = l.String()
+		}
+		return json.NewEncoder(stdout).Encode(map[string]any{
+			"cpu": c.Name, "arch": c.Arch, "physical_cores": c.PhysicalCores, "logical_cores": c.LogicalCores,
+			"features": c.Features, "isa_available": levels, "isa_selected": c.ISASelected.String(),
+			"l1d_bytes": c.L1D, "l2_bytes": c.L2, "l3_bytes": c.L3, "go": runtime.Version(),
+			"threads": tensor.Threads(),
+		})
+	}
+	name := c.Name
+	if name == "" {
+		name = "unknown"
+	}
+	fmt.Fprintf(stdout, "cpu       %s (%s, %d logical CPUs)\n", name, c.Arch, c.LogicalCores)
+	fmt.Fprintf(stdout, "features  %v\n", c.Features)
+	fmt.Fprintf(stdout, "isa       %v (available: %v)\n", c.ISASelected, c.ISAAvailable)
+	fmt.Fprintf(stdout, "caches    L1d %s, L2 %s, L3 %s\n", size(c.L1D), size(c.L2), size(c.L3))
+	fmt.Fprintf(stdout, "threads   %d\n", tensor.Threads())
+	fmt.Fprintf(stdout, "go        %s\n", runtime.Version())
+	return nil
+}
+
+func size(b int) string {
+	switch {
+	case b <= 0:
+		return "unknown"
+	case b >= 1<<20 && b%(1<<20) == 0:
+		return fmt.Sprintf("%d MiB", b>>20)
+	default:
+		return fmt.Sprintf("%d KiB", b>>10)
+	}
+}
