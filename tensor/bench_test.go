@@ -99,7 +99,11 @@ func batch(rng *rand.Rand, rows int) *U8Matrix {
 // BenchmarkGEMMU8 measures the products of softmax regression on uint8
 // images: fwd is logits = X·Wᵀ (X a minibatch of B images picked at random
 // from a 60000-image set, W class-major 10 x 784), grad is dWᵀ = Gᵀ·X.
-// Each iteration uses a new random minibatch, as training does.
+// With batch=fresh each iteration takes the next of 16 random minibatches
+// (3.2 MB of rows, from L3 or DRAM), as the forward product of a training
+// step does; with batch=reused every iteration uses the same minibatch, whose
+// 200 KB of rows stay in L2, as the gradient product of a training step
+// finds them right after the forward one.
 func BenchmarkGEMMU8(b *testing.B) {
 	rng := benchRNG()
 	defer SetThreads(0)
@@ -114,34 +118,46 @@ func BenchmarkGEMMU8(b *testing.B) {
 		{"fwd", 10000, 10, 784, 10000, 2},
 		{"grad", 784, 10, 4096, 4096, 2},
 	} {
-		batches := make([]*U8Matrix, 16)
-		for i := range batches {
-			batches[i] = batch(rng, s.bsz)
-		}
-		w := randMat(rng, 10, 784)
-		g := randMat(rng, s.bsz, 10)
-		out := NewMatrix(s.bsz, 10)
-		for _, k := range levels {
-			name := fmt.Sprintf("%s/m=%d/n=%d/k=%d/threads=%d/impl=%v", s.op, s.m, s.n, s.k, s.p, k.isa)
-			b.Run(name, func(b *testing.B) {
-				defer setLevel(k)()
-				SetThreads(s.p)
-				i := 0
-				for b.Loop() {
-					x := batches[i%len(batches)]
-					i++
-					var err error
-					if s.op == "fwd" {
-						err = MatMulU8T(1.0/255, x, w, 0, out)
-					} else {
-						err = MatMulTU8(1.0/255, g, x, 0, w)
-					}
-					if err != nil {
-						b.Fatal(err)
-					}
+		for _, reuse := range []bool{false, true} {
+			if reuse && s.bsz > 256 {
+				continue
+			}
+			batches := make([]*U8Matrix, 16)
+			if reuse {
+				batches = batches[:1]
+			}
+			for i := range batches {
+				batches[i] = batch(rng, s.bsz)
+			}
+			w := randMat(rng, 10, 784)
+			g := randMat(rng, s.bsz, 10)
+			out := NewMatrix(s.bsz, 10)
+			for _, k := range levels {
+				mode := "fresh"
+				if reuse {
+					mode = "reused"
 				}
-				reportGFLOPS(b, 2*float64(s.m*s.n*s.k))
-			})
+				name := fmt.Sprintf("%s/batch=%s/m=%d/n=%d/k=%d/threads=%d/impl=%v", s.op, mode, s.m, s.n, s.k, s.p, k.isa)
+				b.Run(name, func(b *testing.B) {
+					defer setLevel(k)()
+					SetThreads(s.p)
+					i := 0
+					for b.Loop() {
+						x := batches[i%len(batches)]
+						i++
+						var err error
+						if s.op == "fwd" {
+							err = MatMulU8T(1.0/255, x, w, 0, out)
+						} else {
+							err = MatMulTU8(1.0/255, g, x, 0, w)
+						}
+						if err != nil {
+							b.Fatal(err)
+						}
+					}
+					reportGFLOPS(b, 2*float64(s.m*s.n*s.k))
+				})
+			}
 		}
 	}
 }
