@@ -200,12 +200,20 @@ func packA(ap []float32, a *Matrix, tA Transpose, i0, p0, mb, kb, mr int) {
 				}
 			}
 		} else { // op(A)[i][p] = A[p][i]: rows of A are contiguous in i
-			for p := range kb {
-				row := a.Data[(p0+p)*a.Stride+i0+ip:]
-				row = row[:mh]
-				dst := pan[p*mr : p*mr+mh]
-				for i, v := range row { // a loop: mr is too small for copy's call to pay
-					dst[i] = v
+			if mr == 2 && mh == 2 { // the generic tile: two elements per row of A
+				for p := range kb {
+					row := a.Data[(p0+p)*a.Stride+i0+ip:]
+					row = row[:2:2]
+					pan[p*2], pan[p*2+1] = row[0], row[1]
+				}
+			} else {
+				for p := range kb {
+					row := a.Data[(p0+p)*a.Stride+i0+ip:]
+					row = row[:mh]
+					dst := pan[p*mr : p*mr+mh]
+					for i, v := range row { // a loop: mr is too small for copy's call to pay
+						dst[i] = v
+					}
 				}
 			}
 		}
