@@ -56,6 +56,9 @@ GOARCH=arm64 go test -c -tags purego -o "$tmp/tensor.arm64.purego.test" ./tensor
 	tail -50 "$tmp/arm64p.log"; echo "arm64 purego tests failed"; exit 1; }
 tail -1 "$tmp/arm64p.log"
 
+step "arm64: every other package under qemu-aarch64-static"
+GOARCH=arm64 go test -exec qemu-aarch64-static -short -count=1 $(go list ./... | grep -v '/tensor$')
+
 step "benchmarks compile and run once"
 go test -count=1 -run '^$' -bench . -benchtime 1x ./tensor > "$tmp/bench.log" 2>&1 || { cat "$tmp/bench.log"; exit 1; }
 grep -c '^Benchmark' "$tmp/bench.log" | sed 's/^/benchmarks run: /'
