@@ -22,6 +22,7 @@ func runInfo(ctx context.Context, args []string, stdout, stderr io.Writer) error
 	if err := tensor.EnvError(); err != nil {
 		return err
 	}
+	panicHook()
 	c := tensor.CPU()
 	if *asJSON {
 		levels := make([]string, len(c.ISAAvailable))
@@ -58,3 +59,6 @@ func size(b int) string {
 		return fmt.Sprintf("%d KiB", b>>10)
 	}
 }
+
+// panicHook lets a test check that a panic reaches the user as one line.
+var panicHook = func() {}

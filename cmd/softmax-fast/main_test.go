@@ -259,3 +259,14 @@ func TestInfo(t *testing.T) {
 		t.Errorf("info -json: %s", out)
 	}
 }
+
+func TestPanicIsOneLine(t *testing.T) {
+	var out, errb bytes.Buffer
+	saved := panicHook
+	panicHook = func() { panic("boom") }
+	defer func() { panicHook = saved }()
+	code := run(context.Background(), []string{"info"}, &out, &errb)
+	if code != 1 || strings.Count(errb.String(), "\n") != 1 || !strings.Contains(errb.String(), "internal error: boom") {
+		t.Errorf("exit %d, stderr %q", code, errb.String())
+	}
+}
