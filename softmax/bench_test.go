@@ -47,6 +47,7 @@ func BenchmarkStep(b *testing.B) {
 				prev := tensor.Threads()
 				tensor.SetThreads(threads)
 				defer tensor.SetThreads(prev)
+				defer tensor.StartWorkers(threads)() // as Fit does
 				m, _ := NewDense(784, 10, 0.01, 1)
 				st := newStepper(m, data.Images, batch, false)
 				r := rand.New(rand.NewPCG(3, 4))

@@ -206,6 +206,9 @@ func (t *Trainer) Fit(ctx context.Context, m *Dense, train, test Dataset) ([]Epo
 		tensor.SetThreads(t.Threads)
 		defer tensor.SetThreads(prev)
 	}
+	// A persistent pool of workers for the products of every step, stopped
+	// when Fit returns (see tensor.StartWorkers).
+	defer tensor.StartWorkers(tensor.Threads())()
 	batch = min(batch, n)
 	opt := t.SGD.withDefaults()
 	st := newStepper(m, train.Images, batch, opt.Momentum != 0)

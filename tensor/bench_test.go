@@ -114,6 +114,8 @@ func BenchmarkGEMMU8(b *testing.B) {
 	}{
 		{"fwd", 256, 10, 784, 256, 1},
 		{"grad", 784, 10, 256, 256, 1},
+		{"fwd", 256, 10, 784, 256, 2},
+		{"grad", 784, 10, 256, 256, 2},
 		{"fwd", 10000, 10, 784, 10000, 1},
 		{"fwd", 10000, 10, 784, 10000, 2},
 		{"grad", 784, 10, 4096, 4096, 2},
@@ -141,6 +143,7 @@ func BenchmarkGEMMU8(b *testing.B) {
 				b.Run(name, func(b *testing.B) {
 					defer setLevel(k)()
 					SetThreads(s.p)
+					defer StartWorkers(s.p)() // a persistent pool, as training uses
 					i := 0
 					for b.Loop() {
 						x := batches[i%len(batches)]

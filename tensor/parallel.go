@@ -51,11 +51,18 @@ func parallelFor(n, grain int, flop float64, f func(lo, hi int)) {
 		f(0, n)
 		return
 	}
+	bound := func(w int) int { return min(n, units*w/p*grain) }
+	if wp := pool.Load(); wp != nil && p <= wp.n && wp.run(func(w int) {
+		if w < p {
+			f(bound(w), bound(w+1))
+		}
+	}) {
+		return
+	}
 	var wg sync.WaitGroup
 	for w := 1; w < p; w++ {
-		lo, hi := min(n, units*w/p*grain), min(n, units*(w+1)/p*grain)
-		wg.Go(func() { f(lo, hi) })
+		wg.Go(func() { f(bound(w), bound(w+1)) })
 	}
-	f(0, min(n, units/p*grain))
+	f(0, bound(1))
 	wg.Wait()
 }

@@ -7,7 +7,9 @@ import (
 	"fmt"
 	"io"
 	"math"
+	"os"
 	"runtime"
+	"runtime/pprof"
 	"time"
 
 	"github.com/softmax-fast/softmax-fast/mnist"
@@ -23,6 +25,7 @@ type trainFlags struct {
 	decayEvery                     int
 	seed                           uint64
 	asJSON, noCache                bool
+	cpuProfile                     string
 }
 
 func runTrain(ctx context.Context, args []string, stdout, stderr io.Writer) error {
@@ -43,6 +46,7 @@ func runTrain(ctx context.Context, args []string, stdout, stderr io.Writer) erro
 	fs.Float64Var(&f.weightDecay, "weight-decay", 0, "L2 weight decay (>= 0)")
 	fs.Float64Var(&f.lrDecay, "lr-decay", 1, "multiply the learning rate by this (0, 1] every -decay-every epochs")
 	fs.IntVar(&f.decayEvery, "decay-every", 1, "epochs between learning-rate decays")
+	fs.StringVar(&f.cpuProfile, "cpuprofile", "", "write a CPU profile of the training to this file (go tool pprof)")
 	if err := parseFlags(fs, args); err != nil {
 		return err
 	}
@@ -102,6 +106,13 @@ func runTrain(ctx context.Context, args []string, stdout, stderr io.Writer) erro
 				rate(float64(train.Len())/s.TrainTime.Seconds()), float64(s.EvalTime.Microseconds())/1000)
 			return err
 		},
+	}
+	if f.cpuProfile != "" {
+		stop, err := startProfile(f.cpuProfile)
+		if err != nil {
+			return err
+		}
+		defer stop()
 	}
 	stats, fitErr := tr.Fit(ctx, model, train, test)
 
@@ -233,4 +244,17 @@ func rate(v float64) string {
 		return fmt.Sprintf("%.1fk", v/1e3)
 	}
 	return fmt.Sprintf("%.0f", v)
+}
+
+// startProfile starts a CPU profile written to path.
+func startProfile(path string) (stop func(), err error) {
+	f, err := os.Create(path)
+	if err != nil {
+		return nil, fmt.Errorf("-cpuprofile: %w", err)
+	}
+	if err := pprof.StartCPUProfile(f); err != nil {
+		f.Close()
+		return nil, fmt.Errorf("-cpuprofile %s: %w", path, err)
+	}
+	return func() { pprof.StopCPUProfile(); f.Close() }, nil
 }
