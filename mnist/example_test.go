@@ -40,7 +40,7 @@ func ExampleReadIDXFile() {
 		return
 	}
 	fmt.Println(dims, labels[:5])
-	// Output: [500] [9 2 1 1 6]
+	// Output: [1000] [9 2 1 1 6]
 }
 
 func ExampleLoad() {
@@ -62,7 +62,7 @@ func ExampleLoad() {
 		fmt.Printf("test image %d: %s, %d of %d pixels inked\n", i, mnist.ClassNames[ds.Test.Labels[i]], ink, len(img))
 	}
 	// Output:
-	// train: 1000 images of 28x28, test: 500, from cache: false
+	// train: 3000 images of 28x28, test: 1000, from cache: false
 	// test image 0: Ankle boot, 154 of 784 pixels inked
 	// test image 1: Pullover, 418 of 784 pixels inked
 	// test image 2: Trouser, 215 of 784 pixels inked

@@ -22,8 +22,8 @@ var genTestdata = flag.String("gen-testdata", "",
 
 // The size of the slice of Fashion-MNIST kept in testdata/.
 const (
-	testdataTrainN = 1000
-	testdataTestN  = 500
+	testdataTrainN = 3000
+	testdataTestN  = 1000
 )
 
 // TestGenerateTestdata writes testdata/ from the real data set when run as

@@ -16,7 +16,7 @@ import (
 	"github.com/softmax-fast/softmax-fast/mnist"
 )
 
-// The real-data slice kept by package mnist: 1000 training and 500 test
+// The real-data slice kept by package mnist: 3000 training and 1000 test
 // images of Fashion-MNIST.
 const testdata = "../../mnist/testdata"
 
@@ -70,8 +70,8 @@ func TestTrainEvalPredict(t *testing.T) {
 			t.Errorf("epoch line %d: epoch = %v", i, l["epoch"])
 		}
 	}
-	if acc := lines[3]["test_acc"].(float64); acc < 0.6 {
-		t.Errorf("test accuracy after 3 epochs on 1000 images = %v, want > 0.6", acc)
+	if acc := lines[3]["test_acc"].(float64); acc < 0.7 { // chance is 0.1
+		t.Errorf("test accuracy after 3 epochs on 3000 images = %v, want > 0.7", acc)
 	}
 	if lines[3]["summary"] != true {
 		t.Errorf("last line is not the summary: %v", lines[3])
