@@ -10,6 +10,7 @@ import (
 	"os"
 	"path/filepath"
 	"strings"
+	"unsafe"
 )
 
 // The cache file holds a decoded Dataset (all integers little-endian):
@@ -145,7 +146,13 @@ func (c *cacheRef) read() (*Dataset, string) {
 	// Read in blocks and checksum each block while it is still in the CPU
 	// cache: this is faster than one read followed by one checksum pass.
 	const block = 1 << 20
-	buf := make([]byte, size)
+	// Place the buffer so that the images start on a 64-byte boundary: the
+	// training kernels read rows of 784 bytes (a multiple of 16), and rows
+	// that straddle cache lines unevenly made an epoch ~20 % slower.
+	imgOff := uintptr(cacheHeaderLen) + uintptr(k)
+	raw := make([]byte, size+63)
+	shift := (64 - (uintptr(unsafe.Pointer(unsafe.SliceData(raw)))+imgOff)%64) % 64
+	buf := raw[shift : shift+uintptr(size) : shift+uintptr(size)]
 	body := buf[:size-4]
 	var sum uint32
 	for off := 0; off < len(buf); off += block {
