@@ -231,7 +231,7 @@ func TestRuntimeErrors(t *testing.T) {
 	g16Path := filepath.Join(dir, "g16.png")
 	writePNG(t, g16Path, g16)
 	for _, tc := range []struct{ path, want string }{
-		{colorPath, "color"},
+		{colorPath, "colour"},
 		{bigPath, "32x28"},
 		{notPNG, "not a PNG"},
 		{dir, "directory"},

@@ -4,17 +4,16 @@ import (
 	"context"
 	"encoding/json"
 	"fmt"
-	"image"
-	"image/png"
 	"io"
 	"os"
 
+	"github.com/softmax-fast/softmax-fast/mnist"
 	"github.com/softmax-fast/softmax-fast/softmax"
 )
 
 const (
 	imageSide = 28
-	accepted  = "a 28x28 grayscale PNG (8 or 16 bits per pixel), a light item on a black background as in Fashion-MNIST"
+	accepted  = "a 28x28 " + mnist.PNGFormat
 )
 
 func runPredict(ctx context.Context, args []string, stdout, stderr io.Writer) error {
@@ -73,34 +72,5 @@ func readImage(path string) ([]uint8, error) {
 	if st, err := f.Stat(); err == nil && st.IsDir() {
 		return nil, fmt.Errorf("%s: is a directory, want %s", path, accepted)
 	}
-	cfg, err := png.DecodeConfig(f)
-	if err != nil {
-		return nil, fmt.Errorf("%s: not a PNG image (%v); want %s", path, err, accepted)
-	}
-	if cfg.Width != imageSide || cfg.Height != imageSide {
-		return nil, fmt.Errorf("%s: image is %dx%d, want %s", path, cfg.Width, cfg.Height, accepted)
-	}
-	if _, err := f.Seek(0, io.SeekStart); err != nil {
-		return nil, fmt.Errorf("%s: %w", path, err)
-	}
-	img, err := png.Decode(f)
-	if err != nil {
-		return nil, fmt.Errorf("%s: corrupt PNG: %v", path, err)
-	}
-	px := make([]uint8, 0, imageSide*imageSide)
-	switch g := img.(type) {
-	case *image.Gray:
-		for y := range imageSide {
-			px = append(px, g.Pix[y*g.Stride:y*g.Stride+imageSide]...)
-		}
-	case *image.Gray16:
-		for y := range imageSide {
-			for x := range imageSide {
-				px = append(px, uint8(g.Gray16At(x, y).Y>>8))
-			}
-		}
-	default:
-		return nil, fmt.Errorf("%s: PNG is in color (%T), want %s", path, img, accepted)
-	}
-	return px, nil
+	return mnist.ReadPNG(f, path, imageSide, imageSide)
 }
