@@ -6,13 +6,15 @@ import (
 	"fmt"
 	"io"
 	"runtime"
+	"time"
 
 	"github.com/softmax-fast/softmax-fast/tensor"
 )
 
 func runInfo(ctx context.Context, args []string, stdout, stderr io.Writer) error {
-	fs := newFlags("info", "[-json]", stderr)
+	fs := newFlags("info", "[-json] [-peak]", stderr)
 	asJSON := fs.Bool("json", false, "print one JSON object")
+	peak := fs.Bool("peak", false, "also measure the peak multiply-add rate (GFLOP/s) on 1 and on all threads, about 0.3 s each")
 	if err := parseFlags(fs, args); err != nil {
 		return err
 	}
@@ -24,17 +26,27 @@ func runInfo(ctx context.Context, args []string, stdout, stderr io.Writer) error
 	}
 	panicHook()
 	c := tensor.CPU()
+	var peak1, peakAll float64
+	if *peak {
+		peak1 = tensor.PeakGFLOPS(1, 300*time.Millisecond)
+		peakAll = tensor.PeakGFLOPS(c.LogicalCores, 300*time.Millisecond)
+	}
 	if *asJSON {
 		levels := make([]string, len(c.ISAAvailable))
 		for i, l := range c.ISAAvailable {
 			levels[i] = l.String()
 		}
-		return json.NewEncoder(stdout).Encode(map[string]any{
+		obj := map[string]any{
 			"cpu": c.Name, "arch": c.Arch, "physical_cores": c.PhysicalCores, "logical_cores": c.LogicalCores,
 			"features": c.Features, "isa_available": levels, "isa_selected": c.ISASelected.String(),
 			"l1d_bytes": c.L1D, "l2_bytes": c.L2, "l3_bytes": c.L3, "go": runtime.Version(),
 			"threads": tensor.Threads(),
-		})
+		}
+		if *peak {
+			obj["peak_gflops_1_thread"] = peak1
+			obj["peak_gflops_all_threads"] = peakAll
+		}
+		return json.NewEncoder(stdout).Encode(obj)
 	}
 	name := c.Name
 	if name == "" {
@@ -46,6 +58,10 @@ func runInfo(ctx context.Context, args []string, stdout, stderr io.Writer) error
 	fmt.Fprintf(stdout, "caches    L1d %s, L2 %s, L3 %s\n", size(c.L1D), size(c.L2), size(c.L3))
 	fmt.Fprintf(stdout, "threads   %d\n", tensor.Threads())
 	fmt.Fprintf(stdout, "go        %s\n", runtime.Version())
+	if *peak {
+		fmt.Fprintf(stdout, "peak      %.1f GFLOP/s on 1 thread, %.1f on %d threads (%v multiply-adds; measured, noisy when the machine is busy)\n",
+			peak1, peakAll, c.LogicalCores, c.ISASelected)
+	}
 	return nil
 }
 

@@ -43,6 +43,7 @@ func commands() []command {
 		{"eval", "evaluate a model file on the test set", runEval},
 		{"predict", "classify PNG images with a model file", runPredict},
 		{"info", "show the CPU, ISA levels and caches", runInfo},
+		{"bench", "measure training throughput on synthetic data", runBench},
 	}
 }
 

@@ -1,0 +1,165 @@
+package tensor
+
+import (
+	"math"
+	"runtime"
+	"sync"
+	"sync/atomic"
+	"time"
+)
+
+// The peak probe: a loop of independent multiply-adds on registers only (no
+// memory traffic), per ISA level, timed on several threads. It tells how far
+// the kernels are from what the core can do. See shared/notes/kernels.md
+// section 0 for the figures of the development machine.
+
+// peakLoop is the compute-bound loop of one ISA level.
+type peakLoop struct {
+	isa ISA
+	// run executes n iterations (nothing for n <= 0).
+	run func(n int)
+	// flop is the number of floating-point operations of one iteration,
+	// counting a multiply-add as 2 per lane.
+	flop int
+}
+
+// peakLoops lists the loops of every level compiled in: the generic one here,
+// the others appended by the arch files from package var initializers
+// (registerPeak), like levels in isa.go.
+var peakLoops = []peakLoop{{isa: Generic, run: fmaLoopGenericSink, flop: fmaGenericChains * 2}}
+
+// registerPeak adds the loop of a level. It returns true so that it can be
+// called from a var initializer.
+func registerPeak(l peakLoop) bool {
+	peakLoops = append(peakLoops, l)
+	return true
+}
+
+// peakLoopFor returns the loop of level l, or the generic one if l has none.
+func peakLoopFor(l ISA) peakLoop {
+	for _, p := range peakLoops {
+		if p.isa == l {
+			return p
+		}
+	}
+	return peakLoops[0]
+}
+
+// PeakGFLOPS measures the float32 multiply-add throughput of the active ISA
+// level, in GFLOP/s (10**9 floating-point operations per second, a fused
+// multiply-add counting 2 per lane: 16 per VFMADD231PS ymm on AVX2, 8 per
+// VFMLA .4S on NEON). It runs a loop of independent multiply-adds on
+// registers only on threads goroutines, each locked to an OS thread, for
+// about d, and returns their total rate. The generic level's loop is scalar
+// Go code, so its "peak" is just what scalar Go code reaches.
+//
+// threads < 1 means Threads(); d is raised to at least 10 ms.
+//
+// This is a measurement, not a specification: it is noisy, and on a shared or
+// virtual machine it drops when other programs run (with threads above the
+// number of idle cores, the threads share them). Use it to judge the
+// fraction of peak a kernel reaches, measured under the same conditions.
+func PeakGFLOPS(threads int, d time.Duration) float64 {
+	if threads < 1 {
+		threads = Threads()
+	}
+	d = max(d, 10*time.Millisecond)
+	loop := peakLoopFor(active.isa)
+	n := peakChunk(loop.run)
+
+	var ready, done sync.WaitGroup
+	startc := make(chan struct{})
+	iters := make([]int64, threads)
+	var deadline time.Time
+	for g := range threads {
+		ready.Add(1)
+		done.Add(1)
+		go func() {
+			defer done.Done()
+			runtime.LockOSThread()
+			defer runtime.UnlockOSThread()
+			ready.Done()
+			<-startc
+			var it int64
+			for {
+				loop.run(n)
+				it += int64(n)
+				if !time.Now().Before(deadline) {
+					break
+				}
+			}
+			iters[g] = it
+		}()
+	}
+	ready.Wait()
+	start := time.Now()
+	deadline = start.Add(d) // written before close(startc): no race
+	close(startc)
+	done.Wait()
+	elapsed := time.Since(start).Seconds()
+	var total float64
+	for _, it := range iters {
+		total += float64(it)
+	}
+	return total * float64(loop.flop) / elapsed / 1e9
+}
+
+// peakChunk returns a number of iterations of run that take about 1 ms (at
+// least 1), so that the probe reads the clock rarely but stops close to its
+// deadline. It also warms the core up.
+func peakChunk(run func(n int)) int {
+	const target = time.Millisecond
+	n := 64
+	for {
+		t := time.Now()
+		run(n)
+		el := time.Since(t)
+		if el >= target/4 || n >= 1<<30 {
+			if el <= 0 {
+				return n
+			}
+			return max(1, int(float64(n)*float64(target)/float64(el)))
+		}
+		n *= 2
+	}
+}
+
+// fmaGenericChains is the number of independent multiply-add chains of
+// fmaLoopGeneric: enough to hide the latency of a scalar multiply and add
+// (or FMA) on 2 pipes.
+const fmaGenericChains = 12
+
+// peakMul and peakAdd are variables so that the compiler cannot fold the
+// loop. Each chain converges to peakAdd/(1-peakMul) = 1: no overflow, no
+// subnormals.
+var peakMul, peakAdd float32 = 0.5, 0.5
+
+// peakSink keeps the result of fmaLoopGeneric alive.
+var peakSink atomic.Uint32
+
+func fmaLoopGenericSink(n int) {
+	peakSink.Store(math.Float32bits(fmaLoopGeneric(n)))
+}
+
+// fmaLoopGeneric runs n iterations of fmaGenericChains independent scalar
+// float32 multiply-adds a = a*m + c (fused into FMA where the compiler does
+// so, as on arm64) and returns the sum of the chains.
+func fmaLoopGeneric(n int) float32 {
+	m, c := peakMul, peakAdd
+	var a0, a1, a2, a3, a4, a5, a6, a7, a8, a9, a10, a11 float32
+	for range n {
+		a0 = a0*m + c
+		a1 = a1*m + c
+		a2 = a2*m + c
+		a3 = a3*m + c
+		a4 = a4*m + c
+		a5 = a5*m + c
+		a6 = a6*m + c
+		a7 = a7*m + c
+		a8 = a8*m + c
+		a9 = a9*m + c
+		a10 = a10*m + c
+		a11 = a11*m + c
+	}
+	return a0 + a1 + a2 + a3 + a4 + a5 + a6 + a7 + a8 + a9 + a10 + a11
+}
