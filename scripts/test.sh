@@ -16,6 +16,9 @@ if ! command -v qemu-aarch64-static >/dev/null 2>&1; then
 	$SUDO apt-get install -y -qq qemu-user-static >/dev/null
 fi
 
+tmpb=$(mktemp -d)
+trap 'rm -rf "$tmpb"' EXIT
+
 step "gofmt"
 bad=$(gofmt -l $(git ls-files '*.go' 2>/dev/null || find . -name '*.go'))
 if [ -n "$bad" ]; then echo "gofmt would change: $bad"; exit 1; fi
@@ -26,13 +29,21 @@ GOARCH=arm64 go vet ./...
 go vet -tags purego ./...
 
 step "cross builds"
-for t in linux/386 linux/riscv64 linux/ppc64le darwin/arm64 windows/amd64 wasip1/wasm js/wasm; do
+for t in linux/amd64 linux/arm64 linux/386 linux/riscv64 linux/ppc64le darwin/arm64 windows/amd64 wasip1/wasm js/wasm; do
 	GOOS=${t%/*} GOARCH=${t#*/} CGO_ENABLED=0 go build ./...
 	echo "ok  $t"
 done
 CGO_ENABLED=0 go build -tags purego,noasm ./...
 asm=$(go list -tags purego,noasm -deps -f '{{if and (not .Standard) .SFiles}}{{.ImportPath}}{{end}}' ./...)
 if [ -n "$asm" ]; then echo "assembly in a purego,noasm build: $asm"; exit 1; fi
+
+step "the embedding example: small static binary, lean dependencies"
+deps=$(go list -deps ./examples/classify | grep -E '^(flag|net|net/.*|text/template)$' || true)
+if [ -n "$deps" ]; then echo "examples/classify pulls in: $deps"; exit 1; fi
+CGO_ENABLED=0 go build -trimpath -ldflags='-s -w' -o "$tmpb/classify" ./examples/classify
+size=$(stat -c %s "$tmpb/classify")
+echo "examples/classify: stripped static linux/$(go env GOARCH) binary of $size bytes (limit 2 MiB = 2097152)"
+[ "$size" -le 2097152 ] || { echo "too big"; exit 1; }
 
 step "go test (every ISA level this machine has)"
 go test -count=1 ./...
@@ -44,8 +55,7 @@ step "go test -race at the generic level (the race detector cannot see assembly)
 SOFTMAX_FAST_ISA=generic go test -count=1 -race -short -cpu 1,4 ./...
 
 step "arm64: the tensor tests under qemu-aarch64-static"
-tmp=$(mktemp -d)
-trap 'rm -rf "$tmp"' EXIT
+tmp=$tmpb
 GOARCH=arm64 go test -c -o "$tmp/tensor.arm64.test" ./tensor
 (cd tensor && qemu-aarch64-static "$tmp/tensor.arm64.test" -test.short -test.count=1 -test.v > "$tmp/arm64.log" 2>&1) || {
 	tail -50 "$tmp/arm64.log"; echo "arm64 tests failed"; exit 1; }

@@ -1,77 +1,51 @@
 package tensor
 
 import (
-	"runtime"
-	"sync"
-
-	"github.com/klauspost/cpuid/v2"
+	"sync/atomic"
 )
 
-// CPUInfo describes the processor, for block sizes and run reports.
-type CPUInfo struct {
-	Name            string   // brand string, "" if unknown
-	Arch            string   // GOARCH
-	PhysicalCores   int      // 0 if unknown
-	LogicalCores    int      // runtime.NumCPU()
-	L1D, L2, L3     int      // data cache sizes in bytes; 0 if unknown
-	Features        []string // SIMD-related feature flags found (cpuid/v2 names)
-	ISAAvailable    []ISA    // levels this process can run, best last
-	ISASelected     ISA      // level in use
-	CacheLineBytes  int      // 0 if unknown
-	FrequencyHzBase int64    // nominal frequency, 0 if unknown
+// The cache sizes that block the float32 GEMM. Package tensor/cpuinfo sets
+// them from the CPU when it is imported; the defaults fit the machines this
+// was tuned on (AMD Zen3: 32 KiB L1d, 512 KiB L2 per core).
+var cacheL1, cacheL2 atomic.Int64
+
+const (
+	defaultL1D = 32 << 10
+	defaultL2  = 512 << 10
+)
+
+// SetCacheSizes sets the per-core L1 data and L2 cache sizes, in bytes, that
+// the blocking of MatMul assumes. Sizes out of a plausible range (8 KiB to
+// 1 MiB of L1d, 64 KiB to 64 MiB of L2) select the defaults. It changes the
+// speed of large products, never their result. Safe for concurrent use.
+func SetCacheSizes(l1d, l2 int) {
+	if l1d < 8<<10 || l1d > 1<<20 {
+		l1d = defaultL1D
+	}
+	if l2 < 64<<10 || l2 > 64<<20 {
+		l2 = defaultL2
+	}
+	cacheL1.Store(int64(l1d))
+	cacheL2.Store(int64(l2))
 }
 
-// CPU returns what is known about the processor and the ISA levels.
-func CPU() CPUInfo {
-	c := cpuid.CPU
-	info := CPUInfo{
-		Name:            c.BrandName,
-		Arch:            runtime.GOARCH,
-		PhysicalCores:   max(c.PhysicalCores, 0),
-		LogicalCores:    runtime.NumCPU(),
-		L1D:             max(c.Cache.L1D, 0),
-		L2:              max(c.Cache.L2, 0),
-		L3:              max(c.Cache.L3, 0),
-		ISAAvailable:    Available(),
-		ISASelected:     active.isa,
-		CacheLineBytes:  max(c.CacheLine, 0),
-		FrequencyHzBase: max(c.Hz, 0),
+// CacheSizes returns the L1d and L2 sizes that the blocking assumes.
+func CacheSizes() (l1d, l2 int) {
+	l1, l2c := int(cacheL1.Load()), int(cacheL2.Load())
+	if l1 == 0 || l2c == 0 {
+		return defaultL1D, defaultL2
 	}
-	for _, f := range []cpuid.FeatureID{cpuid.SSE2, cpuid.AVX, cpuid.AVX2, cpuid.FMA3, cpuid.F16C, cpuid.AVX512F, cpuid.ASIMD, cpuid.FP, cpuid.SVE} {
-		if c.Supports(f) {
-			info.Features = append(info.Features, f.String())
-		}
-	}
-	return info
+	return l1, l2c
 }
 
-// blocking holds the GEMM cache-block sizes, derived once from the caches.
+// blocking holds the GEMM cache-block sizes.
 type blocking struct{ kc, mc, nc int }
-
-var (
-	blockOnce  sync.Once
-	blockCache struct{ l1, l2 int }
-)
-
-func cacheSizes() (l1, l2 int) {
-	blockOnce.Do(func() {
-		l1, l2 := cpuid.CPU.Cache.L1D, cpuid.CPU.Cache.L2
-		if l1 < 8<<10 || l1 > 1<<20 {
-			l1 = 32 << 10
-		}
-		if l2 < 64<<10 || l2 > 64<<20 {
-			l2 = 512 << 10
-		}
-		blockCache.l1, blockCache.l2 = l1, l2
-	})
-	return blockCache.l1, blockCache.l2
-}
 
 // gemmBlocking returns block sizes for a micro-kernel of mr x nr: the kc x nr
 // panel of B and the mr x kc panel of A take about 70 % of L1, the mc x kc
 // block of A about half of L2.
 func gemmBlocking(mr, nr int) blocking {
-	l1, l2 := cacheSizes()
+	l1, l2 := CacheSizes()
 	kc := l1 * 7 / 10 / (4 * (mr + nr))
 	kc = max(16, kc/8*8)
 	mc := l2 / 2 / (4 * kc)

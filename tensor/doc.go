@@ -19,7 +19,8 @@
 // another; a level that is unknown or that this CPU cannot run is an error,
 // never a silent fallback: SetISA returns it, and CurrentISA and EnvError
 // report a bad SOFTMAX_FAST_ISA. Available lists the levels this process can
-// run and CPU describes the processor.
+// run; package tensor/cpuinfo describes the processor and
+// tunes the cache blocking to it.
 //
 // Results of different levels agree within the documented error bounds but
 // not bit for bit: fused multiply-adds and the order of additions differ.

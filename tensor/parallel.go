@@ -51,14 +51,16 @@ func parallelFor(n, grain int, flop float64, f func(lo, hi int)) {
 		f(0, n)
 		return
 	}
-	bound := func(w int) int { return min(n, units*w/p*grain) }
-	if wp := pool.Load(); wp != nil && p <= wp.n && wp.run(func(w int) {
-		if w < p {
-			f(bound(w), bound(w+1))
+	if wp := pool.Load(); wp != nil && p <= wp.n {
+		// With the pool, cut finer than one part per thread: parts are
+		// claimed by whoever is free, so a thread that the OS takes off
+		// the CPU holds up at most one small part.
+		parts := min(units, 4*p)
+		if wp.run(parts, func(i int) { f(min(n, units*i/parts*grain), min(n, units*(i+1)/parts*grain)) }) {
+			return
 		}
-	}) {
-		return
 	}
+	bound := func(w int) int { return min(n, units*w/p*grain) }
 	var wg sync.WaitGroup
 	for w := 1; w < p; w++ {
 		wg.Go(func() { f(bound(w), bound(w+1)) })

@@ -11,15 +11,37 @@ import (
 // asleep by then, and waking it takes longer than the product: measured on a
 // 2-core machine, a step ran slower on two threads than on one. A persistent
 // pool whose workers spin for a while between calls (then sleep) avoids that.
+//
+// The parts of a job are not bound to workers: every participant, the
+// caller included, claims the next unclaimed part until none is left. So when
+// a worker's thread has been taken off the CPU (another process is running),
+// the caller runs that part itself instead of waiting for it.
 
-// workerPool runs jobs on n participants: the calling goroutine and n-1
-// workers.
+// poolJob is one call: parts [0, parts) of fn, claimed through next.
+type poolJob struct {
+	fn    func(part int)
+	parts int32
+	next  atomic.Int32 // the next part to claim
+	done  atomic.Int32 // parts finished
+}
+
+// runParts claims and runs parts of j until none is left.
+func (j *poolJob) runParts() {
+	for {
+		i := j.next.Add(1) - 1
+		if i >= j.parts {
+			return
+		}
+		j.fn(int(i))
+		j.done.Add(1)
+	}
+}
+
+// workerPool runs jobs on the calling goroutine and n-1 workers.
 type workerPool struct {
 	n        int
-	busy     sync.Mutex    // one job at a time; others fall back to goroutines
-	gen      atomic.Uint64 // bumped for each job
-	job      func(w int)   // written before gen is bumped
-	done     atomic.Int32  // workers that finished the current job
+	busy     sync.Mutex // one job at a time; other callers start goroutines
+	cur      atomic.Pointer[poolJob]
 	quit     atomic.Bool
 	sleeping []atomic.Bool
 	wake     []chan struct{}
@@ -27,7 +49,7 @@ type workerPool struct {
 }
 
 // spinLimit is how many times an idle worker polls for a job before it
-// sleeps: a few tens of microseconds, longer than the gaps inside a training
+// sleeps: a few hundred microseconds, longer than the gaps inside a training
 // step, shorter than anything a user would notice as a busy CPU.
 const spinLimit = 1 << 15
 
@@ -36,10 +58,10 @@ var pool atomic.Pointer[workerPool]
 // StartWorkers starts a pool of n-1 goroutines that, with the calling
 // goroutine, run the parallel parts of the package's operations until stop
 // is called, instead of starting goroutines for every call. Between calls
-// the workers spin for a few tens of microseconds, then sleep, so that a
+// the workers spin for a few hundred microseconds, then sleep, so that a
 // sequence of short products (a training loop) does not wait for sleeping
 // threads to wake up. Results do not change: work is split as without the
-// pool.
+// pool, and a part that no worker has picked up yet is run by the caller.
 //
 // Only one pool exists at a time: while one is running, StartWorkers
 // returns a stop function that does nothing. n < 2 starts nothing. An
@@ -78,13 +100,15 @@ func StartWorkers(n int) (stop func()) {
 
 func (p *workerPool) worker(w int) {
 	defer p.exited.Done()
-	// Not p.gen.Load(): a job may have been posted before this goroutine
-	// first ran. No job exists before the pool, whose generation starts at 0.
-	seen := uint64(0)
+	var seen *poolJob
 	for {
-		for spins := 0; p.gen.Load() == seen; spins++ {
+		var j *poolJob
+		for spins := 0; ; spins++ {
 			if p.quit.Load() {
 				return
+			}
+			if j = p.cur.Load(); j != seen {
+				break
 			}
 			switch {
 			case spins < spinLimit:
@@ -93,22 +117,22 @@ func (p *workerPool) worker(w int) {
 				}
 			default: // sleep until the next job
 				p.sleeping[w].Store(true)
-				if p.gen.Load() == seen && !p.quit.Load() {
+				if p.cur.Load() == seen && !p.quit.Load() {
 					<-p.wake[w]
 				}
 				p.sleeping[w].Store(false)
 				spins = 0
 			}
 		}
-		seen = p.gen.Load()
-		p.job(w)
-		p.done.Add(1)
+		seen = j
+		j.runParts()
 	}
 }
 
-// run calls job(w) for w in [0, n) on the n participants and returns when
-// all are done. It reports false, running nothing, if the pool is busy.
-func (p *workerPool) run(job func(w int)) bool {
+// run calls fn(part) for every part in [0, parts) on the participants and
+// returns when all are done. It reports false, running nothing, if the pool
+// is busy or stopped.
+func (p *workerPool) run(parts int, fn func(part int)) bool {
 	if !p.busy.TryLock() {
 		return false
 	}
@@ -116,9 +140,8 @@ func (p *workerPool) run(job func(w int)) bool {
 	if p.quit.Load() {
 		return false
 	}
-	p.job = job
-	p.done.Store(0)
-	p.gen.Add(1)
+	j := &poolJob{fn: fn, parts: int32(parts)}
+	p.cur.Store(j)
 	for w := 1; w < p.n; w++ {
 		if p.sleeping[w].Load() {
 			select {
@@ -127,8 +150,8 @@ func (p *workerPool) run(job func(w int)) bool {
 			}
 		}
 	}
-	job(0)
-	for spins := 0; p.done.Load() != int32(p.n-1); spins++ {
+	j.runParts()
+	for spins := 0; j.done.Load() != j.parts; spins++ {
 		if spins&255 == 255 {
 			runtime.Gosched()
 		}

@@ -9,6 +9,7 @@ import (
 	"time"
 
 	"github.com/softmax-fast/softmax-fast/tensor"
+	"github.com/softmax-fast/softmax-fast/tensor/cpuinfo"
 )
 
 func runInfo(ctx context.Context, args []string, stdout, stderr io.Writer) error {
@@ -25,7 +26,7 @@ func runInfo(ctx context.Context, args []string, stdout, stderr io.Writer) error
 		return err
 	}
 	panicHook()
-	c := tensor.CPU()
+	c := cpuinfo.Get()
 	var peak1, peakAll float64
 	if *peak {
 		peak1 = tensor.PeakGFLOPS(1, 300*time.Millisecond)

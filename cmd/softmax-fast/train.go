@@ -15,6 +15,7 @@ import (
 	"github.com/softmax-fast/softmax-fast/mnist"
 	"github.com/softmax-fast/softmax-fast/softmax"
 	"github.com/softmax-fast/softmax-fast/tensor"
+	"github.com/softmax-fast/softmax-fast/tensor/cpuinfo"
 )
 
 type trainFlags struct {
@@ -224,7 +225,7 @@ func currentISA() string {
 }
 
 func printHeader(w io.Writer, threads int) {
-	c := tensor.CPU()
+	c := cpuinfo.Get()
 	name := c.Name
 	if name == "" {
 		name = "unknown CPU"
