@@ -4,7 +4,8 @@
 //	softmax-fast train [flags]            train the Gluon chapter's model (see -h)
 //	softmax-fast eval -model FILE         test accuracy, per class, confusion matrix
 //	softmax-fast predict -model FILE IMG  classify 28x28 grayscale PNG images
-//	softmax-fast info                     CPU, ISA levels, caches
+//	softmax-fast info [-peak]             CPU, ISA levels, caches, FMA peak
+//	softmax-fast bench                    training throughput on synthetic data, scaling tables
 //
 // Exit status: 0 on success, 1 when the work failed (bad data, a diverging
 // run, an interrupt), 2 for a usage error (an unknown flag or subcommand, an
