@@ -48,6 +48,11 @@ echo "examples/classify: stripped static linux/$(go env GOARCH) binary of $size 
 step "go test (every ISA level this machine has)"
 go test -count=1 ./...
 
+step "fuzz targets, briefly (see README for longer runs)"
+go test -run '^$' -fuzz '^FuzzReadIDX$' -fuzztime "${FUZZTIME:-5s}" ./mnist
+go test -run '^$' -fuzz '^FuzzReadPNG$' -fuzztime "${FUZZTIME:-5s}" ./mnist
+go test -run '^$' -fuzz '^FuzzRead$' -fuzztime "${FUZZTIME:-5s}" ./softmax
+
 step "go test -tags purego"
 go test -count=1 -tags purego ./...
 
