@@ -13,6 +13,7 @@ import (
 	"time"
 
 	"github.com/softmax-fast/softmax-fast/softmax"
+	"github.com/softmax-fast/softmax-fast/tensor"
 )
 
 // TestInterrupt runs the real binary, interrupts it (SIGINT) during
@@ -22,11 +23,7 @@ func TestInterrupt(t *testing.T) {
 	if testing.Short() {
 		t.Skip("builds and runs the command")
 	}
-	dir := t.TempDir()
-	bin := filepath.Join(dir, "softmax-fast")
-	if out, err := exec.Command("go", "build", "-o", bin, ".").CombinedOutput(); err != nil {
-		t.Skipf("cannot build the command: %v\n%s", err, out)
-	}
+	bin := buildCommand(t)
 	outDir := t.TempDir()
 	model := filepath.Join(outDir, "model.smx")
 	cmd := exec.Command(bin, "train", "-data", testdata, "-epochs", "1000000", "-batch-size", "16", "-out", model)
@@ -90,4 +87,36 @@ func TestInterrupt(t *testing.T) {
 		t.Errorf("files left in the output directory: %v, want only model.smx", names)
 	}
 	t.Logf("stopped %v after SIGINT: %s", took, strings.TrimSpace(stderr.String()))
+}
+
+// buildCommand builds the command into a temporary directory.
+func buildCommand(t *testing.T) string {
+	t.Helper()
+	bin := filepath.Join(t.TempDir(), "softmax-fast")
+	if out, err := exec.Command("go", "build", "-o", bin, ".").CombinedOutput(); err != nil {
+		t.Skipf("cannot build the command: %v\n%s", err, out)
+	}
+	return bin
+}
+
+// TestEnvISAUnavailable: SOFTMAX_FAST_ISA naming a level this CPU lacks (or
+// no level at all) makes every command that computes fail with status 1.
+func TestEnvISAUnavailable(t *testing.T) {
+	if testing.Short() {
+		t.Skip("builds and runs the command")
+	}
+	bin := buildCommand(t)
+	lacking := "neon"
+	if tensor.Best() == tensor.NEON {
+		lacking = "avx2"
+	}
+	for _, level := range []string{lacking, "sse9"} {
+		cmd := exec.Command(bin, "train", "-data", testdata, "-epochs", "1")
+		cmd.Env = append(os.Environ(), "SOFTMAX_FAST_ISA="+level, "XDG_CACHE_HOME="+t.TempDir())
+		out, err := cmd.CombinedOutput()
+		ee, ok := err.(*exec.ExitError)
+		if !ok || ee.ExitCode() != 1 || !strings.Contains(string(out), "SOFTMAX_FAST_ISA") || strings.Contains(string(out), "epoch 1") {
+			t.Errorf("SOFTMAX_FAST_ISA=%s: %v, output:\n%s", level, err, out)
+		}
+	}
 }
