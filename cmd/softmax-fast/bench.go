@@ -274,7 +274,7 @@ func newBenchData(cfgs []benchConfig) benchData {
 // benchRun trains a fresh model for one epoch reps times and returns the
 // median epoch time and the rates derived from it.
 func benchRun(ctx context.Context, c benchConfig, d benchData, reps int) (benchResult, error) {
-	if c.n*c.inputs > benchMaxBytes {
+	if int64(c.n)*int64(c.inputs) > benchMaxBytes {
 		return benchResult{}, usagef("data set of %d x %d bytes is too large", c.n, c.inputs)
 	}
 	x := &tensor.U8Matrix{Rows: c.n, Cols: c.inputs, Stride: c.inputs, Data: d.pixels[:c.n*c.inputs]}
