@@ -11,6 +11,8 @@ import (
 	"os"
 	"path/filepath"
 	"strings"
+
+	"github.com/softmax-fast/softmax-fast/internal/atomicfile"
 )
 
 // FormatError reports a file (or stream) that is not a valid IDX file, or an
@@ -399,43 +401,15 @@ func WriteIDXFile(path string, dims []int, data []uint8) error {
 	return nil
 }
 
-// writeAtomic writes a file through write into a temporary file in path's
-// directory, syncs it and renames it over path, so readers see the old file
-// or the whole new one. Errors are not prefixed with "mnist: ".
-func writeAtomic(path string, write func(io.Writer) error) (err error) {
-	dir := filepath.Dir(path)
-	tmp, err := os.CreateTemp(dir, "."+filepath.Base(path)+".*.tmp")
-	if err != nil {
-		return err
-	}
-	defer func() {
-		if err != nil {
-			tmp.Close()
-			os.Remove(tmp.Name())
+// writeAtomic writes a file through write, buffered, with
+// internal/atomicfile: a temporary file in path's directory, synced, then
+// renamed over path, so that no reader ever sees a partial file.
+func writeAtomic(path string, write func(io.Writer) error) error {
+	return atomicfile.Write(path, 0o644, func(w io.Writer) error {
+		bw := bufio.NewWriterSize(w, 1<<20)
+		if err := write(bw); err != nil {
+			return err
 		}
-	}()
-	if err := tmp.Chmod(0o644); err != nil { // CreateTemp makes it 0600
-		return err
-	}
-	bw := bufio.NewWriterSize(tmp, 1<<20)
-	if err := write(bw); err != nil {
-		return fmt.Errorf("writing %s: %w", tmp.Name(), err)
-	}
-	if err := bw.Flush(); err != nil {
-		return fmt.Errorf("writing %s: %w", tmp.Name(), err)
-	}
-	if err := tmp.Sync(); err != nil {
-		return err
-	}
-	if err := tmp.Close(); err != nil {
-		return err
-	}
-	if err := os.Rename(tmp.Name(), path); err != nil {
-		return err
-	}
-	if d, err := os.Open(dir); err == nil { // make the rename durable where the OS allows it
-		d.Sync()
-		d.Close()
-	}
-	return nil
+		return bw.Flush()
+	})
 }
