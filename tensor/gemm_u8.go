@@ -189,14 +189,36 @@ func gradU8(ks *kernelSet, lo, hi int, alpha float32, gp []float32, x *U8Matrix,
 			}
 			for cl := range min(10, n-10*t) {
 				crow := c.Data[(10*t+cl)*c.Stride+p0 : (10*t+cl)*c.Stride+p0+nw]
+				tr := tile[cl*8 : cl*8+8]
+				if nw == 8 { // the common case, unrolled without bounds checks
+					mergeRow8((*[8]float32)(crow), (*[8]float32)(tr), alpha, beta)
+					continue
+				}
 				for j := range crow {
 					if beta == 0 {
-						crow[j] = alpha * tile[cl*8+j]
+						crow[j] = alpha * tr[j]
 					} else {
-						crow[j] = alpha*tile[cl*8+j] + beta*crow[j]
+						crow[j] = alpha*tr[j] + beta*crow[j]
 					}
 				}
 			}
 		}
+	}
+}
+
+// mergeRow8 sets c = alpha*t + beta*c for 8 elements; c is not read when
+// beta is 0. (The merge of the gradient tiles took ~10 % of a training step
+// as a loop with the beta test inside.)
+func mergeRow8(c, t *[8]float32, alpha, beta float32) {
+	switch beta {
+	case 0:
+		c[0], c[1], c[2], c[3] = alpha*t[0], alpha*t[1], alpha*t[2], alpha*t[3]
+		c[4], c[5], c[6], c[7] = alpha*t[4], alpha*t[5], alpha*t[6], alpha*t[7]
+	case 1:
+		c[0], c[1], c[2], c[3] = c[0]+alpha*t[0], c[1]+alpha*t[1], c[2]+alpha*t[2], c[3]+alpha*t[3]
+		c[4], c[5], c[6], c[7] = c[4]+alpha*t[4], c[5]+alpha*t[5], c[6]+alpha*t[6], c[7]+alpha*t[7]
+	default:
+		c[0], c[1], c[2], c[3] = alpha*t[0]+beta*c[0], alpha*t[1]+beta*c[1], alpha*t[2]+beta*c[2], alpha*t[3]+beta*c[3]
+		c[4], c[5], c[6], c[7] = alpha*t[4]+beta*c[4], alpha*t[5]+beta*c[5], alpha*t[6]+beta*c[6], alpha*t[7]+beta*c[7]
 	}
 }
