@@ -49,11 +49,13 @@ step "go test (every ISA level this machine has)"
 go test -count=1 ./...
 
 step "fuzz targets, briefly (see README for longer runs)"
-# -fuzzminimizetime: minimising a new input may take up to 60 s by default,
-# which stalls a 5 s run past its deadline ("context deadline exceeded").
-go test -run '^$' -fuzz '^FuzzReadIDX$' -fuzztime "${FUZZTIME:-5s}" -fuzzminimizetime 1s ./mnist
-go test -run '^$' -fuzz '^FuzzReadPNG$' -fuzztime "${FUZZTIME:-5s}" -fuzzminimizetime 1s ./mnist
-go test -run '^$' -fuzz '^FuzzRead$' -fuzztime "${FUZZTIME:-5s}" -fuzzminimizetime 1s ./softmax
+# A count (-fuzztime 150000x, a few seconds each), not a duration: with a
+# duration, Go 1.26's fuzz coordinator can fail a run that found nothing with
+# "context deadline exceeded" (golang/go#75804, fixed in Go 1.27).
+# -fuzzminimizetime: minimising a new input may otherwise take up to 60 s.
+go test -run '^$' -fuzz '^FuzzReadIDX$' -fuzztime "${FUZZTIME:-150000x}" -fuzzminimizetime 1s ./mnist
+go test -run '^$' -fuzz '^FuzzReadPNG$' -fuzztime "${FUZZTIME:-150000x}" -fuzzminimizetime 1s ./mnist
+go test -run '^$' -fuzz '^FuzzRead$' -fuzztime "${FUZZTIME:-150000x}" -fuzzminimizetime 1s ./softmax
 
 step "go test -tags purego"
 go test -count=1 -tags purego ./...
