@@ -63,23 +63,69 @@ func checkLoss(grad, logits *tensor.Matrix, labels []uint8) error {
 	return nil
 }
 
+// lossChunk is the number of rows of a part of the loss: parts are computed
+// independently (in parallel during training) and their sums added in
+// order, so the result does not depend on how many run at once.
+const lossChunk = 32
+
+// lossPart holds the sums of one part of the loss.
+type lossPart struct {
+	loss    float64 // sum of the row losses
+	correct int     // rows whose argmax is the label
+}
+
 // lossGrad is SoftmaxCrossEntropy on valid operands; it returns the sum of
-// the row losses (not the mean) and the count of correct rows.
-//
-// Pass 1, per row: the max m, the count of a correct argmax, the
-// (m - z_y) part of the loss, and the shifted logits z - m into grad.
-// Pass 2: e**(z - m) for the whole batch in one tensor.Exp call when grad is
-// contiguous (a call per row costs far more than the 10 exps in it).
-// Pass 3, per row: s = sum of the exps, the log(s) part of the loss, and
-// grad = (e/s - onehot)/n.
+// the row losses (not the mean) and the count of correct rows. parts, if not
+// nil, is scratch space for one lossPart per lossChunk rows, and run runs
+// f(lo, hi) over the parts [lo, hi) of [0, len(parts)), possibly in
+// parallel; with run nil the parts are computed one after another.
 func lossGrad(grad, logits *tensor.Matrix, labels []uint8) (sum float64, correct int) {
-	n, k := logits.Rows, logits.Cols
+	return lossGradParts(grad, logits, labels, nil, nil)
+}
+
+func lossGradParts(grad, logits *tensor.Matrix, labels []uint8, parts []lossPart, run func(n int, f func(lo, hi int))) (sum float64, correct int) {
+	n := logits.Rows
 	if n == 0 {
 		return 0, 0
 	}
+	np := (n + lossChunk - 1) / lossChunk
+	if len(parts) < np {
+		parts = make([]lossPart, np)
+	}
+	parts = parts[:np]
+	f := func(lo, hi int) {
+		for p := lo; p < hi; p++ {
+			parts[p] = lossRows(grad, logits, labels, n, p*lossChunk, min(n, (p+1)*lossChunk))
+		}
+	}
+	if run != nil {
+		run(np, f)
+	} else {
+		f(0, np)
+	}
+	for _, p := range parts {
+		sum += p.loss
+		correct += p.correct
+	}
+	return sum, correct
+}
+
+// lossRows computes rows [lo, hi) of a batch of n rows: their loss sum, the
+// count of correct rows, and their gradient rows.
+//
+// Pass 1, per row: the max m, the count of a correct argmax, the
+// (m - z_y) part of the loss, and the shifted logits z - m into grad.
+// Pass 2: e**(z - m) for the rows in one tensor.Exp call when grad is
+// contiguous (a call per row costs far more than the 10 exps in it).
+// Pass 3, per row: s = sum of the exps, the log(s) part of the loss, and
+// grad = (e/s - onehot)/n.
+func lossRows(grad, logits *tensor.Matrix, labels []uint8, n, lo, hi int) lossPart {
+	k := logits.Cols
 	zs, gs := logits.Stride, grad.Stride
 	var shift float64 // sum of m_i - z_y
-	for i, y := range labels[:n] {
+	correct := 0
+	for i := lo; i < hi; i++ {
+		y := labels[i]
 		z := logits.Data[i*zs : i*zs+k]
 		g := grad.Data[i*gs : i*gs+k]
 		// A NaN or +Inf needs no special case: it makes the row's shifted
@@ -99,26 +145,27 @@ func lossGrad(grad, logits *tensor.Matrix, labels []uint8) (sum float64, correct
 		}
 	}
 	if gs == k {
-		tensor.Exp(grad.Data[:n*k], grad.Data[:n*k])
+		tensor.Exp(grad.Data[lo*k:hi*k], grad.Data[lo*k:hi*k])
 	} else {
-		for i := range n {
+		for i := lo; i < hi; i++ {
 			g := grad.Data[i*gs : i*gs+k]
 			tensor.Exp(g, g)
 		}
 	}
 	// The sum of log(s_i) is taken as the log of their product, kept as
 	// prod·2^exp2 (renormalised every 16 rows: each s_i is in [1, k], at most
-	// 2^16), so that the batch needs one math.Log instead of one per row.
+	// 2^16), so that the part needs one math.Log instead of one per row.
 	prod, exp2 := 1.0, 0
 	invN := 1 / float64(n)
-	for i, y := range labels[:n] {
+	for i := lo; i < hi; i++ {
+		y := labels[i]
 		g := grad.Data[i*gs : i*gs+k]
 		var s float64
 		for _, e := range g {
 			s += float64(e)
 		}
 		prod *= s
-		if i&15 == 15 {
+		if (i-lo)&15 == 15 {
 			var e int
 			prod, e = math.Frexp(prod)
 			exp2 += e
@@ -130,7 +177,7 @@ func lossGrad(grad, logits *tensor.Matrix, labels []uint8) (sum float64, correct
 		}
 		g[y] = float32((ey*inv - 1) * invN)
 	}
-	return math.Log(prod) + float64(exp2)*math.Ln2 + shift, correct
+	return lossPart{loss: math.Log(prod) + float64(exp2)*math.Ln2 + shift, correct: correct}
 }
 
 // overlap reports whether a and b share memory.
