@@ -107,8 +107,8 @@ func (m *Dense) Validate() error {
 	if err := checkSize(w.Cols, w.Rows); err != nil {
 		return err
 	}
-	if !validHeader(w.Rows, w.Cols, w.Stride, len(w.Data)) {
-		return fmt.Errorf("%w: W is %dx%d with stride %d but holds %d values", ErrModel, w.Rows, w.Cols, w.Stride, len(w.Data))
+	if err := w.Validate(); err != nil {
+		return fmt.Errorf("%w: W: %w", ErrModel, err)
 	}
 	if len(m.Bias) != w.Rows {
 		return fmt.Errorf("%w: %d bias values for %d classes", ErrModel, len(m.Bias), w.Rows)
@@ -186,23 +186,11 @@ func (m *Dense) forward(logits *tensor.Matrix, x *tensor.U8Matrix) error {
 		return fmt.Errorf("%w: images %dx%d and logits %dx%d for a %d-input %d-class layer",
 			tensor.ErrShape, x.Rows, x.Cols, logits.Rows, logits.Cols, m.W.Cols, m.W.Rows)
 	}
-	if !validHeader(logits.Rows, logits.Cols, logits.Stride, len(logits.Data)) {
-		return fmt.Errorf("%w: logits header %dx%d stride %d, %d values", tensor.ErrShape, logits.Rows, logits.Cols, logits.Stride, len(logits.Data))
+	if err := logits.Validate(); err != nil {
+		return fmt.Errorf("logits: %w", err)
 	}
 	for i := range logits.Rows {
 		copy(logits.Row(i), m.Bias)
 	}
 	return tensor.MatMulU8T(1.0/255, x, m.W, 1, logits)
-}
-
-// validHeader reports whether a rows x cols matrix with stride stride fits in
-// n elements (without overflow for any values).
-func validHeader(rows, cols, stride, n int) bool {
-	if rows < 0 || cols < 0 {
-		return false
-	}
-	if rows == 0 || cols == 0 {
-		return true
-	}
-	return stride >= cols && rows-1 <= (n-cols)/stride && n >= cols
 }

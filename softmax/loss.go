@@ -40,8 +40,8 @@ func checkLoss(grad, logits *tensor.Matrix, labels []uint8) error {
 		if m == nil {
 			return fmt.Errorf("%w: nil matrix", tensor.ErrShape)
 		}
-		if !validHeader(m.Rows, m.Cols, m.Stride, len(m.Data)) {
-			return fmt.Errorf("%w: matrix header %dx%d stride %d with %d values", tensor.ErrShape, m.Rows, m.Cols, m.Stride, len(m.Data))
+		if err := m.Validate(); err != nil {
+			return err
 		}
 	}
 	if grad.Rows != logits.Rows || grad.Cols != logits.Cols || len(labels) != logits.Rows {

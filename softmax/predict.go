@@ -43,7 +43,7 @@ func (m *Dense) checkShape() error {
 		return fmt.Errorf("%w: no weights", ErrModel)
 	}
 	w := m.W
-	if w.Rows < 1 || w.Cols < 1 || !validHeader(w.Rows, w.Cols, w.Stride, len(w.Data)) || len(m.Bias) != w.Rows {
+	if w.Rows < 1 || w.Cols < 1 || w.Validate() != nil || len(m.Bias) != w.Rows {
 		return m.Validate()
 	}
 	return nil

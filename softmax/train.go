@@ -68,26 +68,8 @@ func checkImages(name string, x *tensor.U8Matrix, inputs int) error {
 	if x.Cols != inputs {
 		return fmt.Errorf("%w: %s images have %d pixels, the model %d inputs", ErrData, name, x.Cols, inputs)
 	}
-	if x.Rows < 0 || x.Stride < x.Cols {
-		return fmt.Errorf("%w: %s images: header %dx%d stride %d", ErrData, name, x.Rows, x.Cols, x.Stride)
-	}
-	if x.Index == nil {
-		if !validHeader(x.Rows, x.Cols, x.Stride, len(x.Data)) {
-			return fmt.Errorf("%w: %s images: %d rows of %d bytes (stride %d) in %d bytes", ErrData, name, x.Rows, x.Cols, x.Stride, len(x.Data))
-		}
-		return nil
-	}
-	if len(x.Index) != x.Rows {
-		return fmt.Errorf("%w: %s images have %d rows but an index of %d", ErrData, name, x.Rows, len(x.Index))
-	}
-	avail := 0
-	if len(x.Data) >= x.Cols {
-		avail = (len(x.Data)-x.Cols)/x.Stride + 1
-	}
-	for i, r := range x.Index {
-		if r < 0 || int(r) >= avail {
-			return fmt.Errorf("%w: %s images: index[%d] = %d out of range [0, %d)", ErrData, name, i, r, avail)
-		}
+	if err := x.Validate(); err != nil {
+		return fmt.Errorf("%w: %s images: %w", ErrData, name, err)
 	}
 	return nil
 }

@@ -70,6 +70,12 @@ func (m *Matrix) View(i, j, rows, cols int) (*Matrix, error) {
 	return v, nil
 }
 
+// Validate reports, as an error wrapping ErrShape, a header that is
+// inconsistent with Data: negative sizes, Stride < Cols, or fewer elements
+// than the header needs. Every operation of the package checks this itself;
+// Validate is for callers that check their own inputs up front.
+func (m *Matrix) Validate() error { return m.check("matrix") }
+
 // check reports whether the header is consistent with Data.
 func (m *Matrix) check(name string) error {
 	if m == nil {
@@ -118,6 +124,10 @@ func (x *U8Matrix) Row(i int) []uint8 {
 	o := x.rowOff(i)
 	return x.Data[o : o+x.Cols : o+x.Cols]
 }
+
+// Validate reports, as an error wrapping ErrShape, a header that is
+// inconsistent with Data or an Index entry out of range (see U8Matrix).
+func (x *U8Matrix) Validate() error { return x.check("uint8 matrix") }
 
 func (x *U8Matrix) check(name string) error {
 	if x == nil {
