@@ -49,7 +49,7 @@ func BenchmarkStep(b *testing.B) {
 				defer tensor.SetThreads(prev)
 				defer tensor.StartWorkers(threads)() // as Fit does
 				m, _ := NewDense(784, 10, 0.01, 1)
-				st := newStepper(m, data.Images, batch, false)
+				st := newStepper(m, data.Images, batch, SGD{}.withDefaults(), crossEntropy)
 				r := rand.New(rand.NewPCG(3, 4))
 				perm := r.Perm(data.Len())
 				pos := 0
@@ -61,7 +61,7 @@ func BenchmarkStep(b *testing.B) {
 						st.idx[i], st.labels[i] = int32(p), data.Labels[p]
 					}
 					pos += batch
-					if _, _, err := st.step(batch, 0.1, 0, 0); err != nil {
+					if _, _, err := st.step(batch, 0.1); err != nil {
 						b.Fatal(err)
 					}
 				}
@@ -122,7 +122,7 @@ func BenchmarkLoss(b *testing.B) {
 				}
 				for b.Loop() {
 					copy(z.Data, src)
-					lossGrad(z, z, labels)
+					lossGradParts(z, z, labels, crossEntropy, nil, nil)
 				}
 				b.ReportMetric(float64(sh.n)*float64(b.N)/b.Elapsed().Seconds(), "samples/s")
 			})

@@ -28,7 +28,7 @@ func SoftmaxCrossEntropy(grad, logits *tensor.Matrix, labels []uint8) (loss floa
 	if err := checkLoss(grad, logits, labels); err != nil {
 		return 0, 0, err
 	}
-	sum, correct := lossGrad(grad, logits, labels)
+	sum, correct := lossGradParts(grad, logits, labels, crossEntropy, nil, nil)
 	if logits.Rows == 0 {
 		return 0, 0, nil
 	}
@@ -74,16 +74,30 @@ type lossPart struct {
 	correct int     // rows whose argmax is the label
 }
 
-// lossGrad is SoftmaxCrossEntropy on valid operands; it returns the sum of
-// the row losses (not the mean) and the count of correct rows. parts, if not
-// nil, is scratch space for one lossPart per lossChunk rows, and run runs
-// f(lo, hi) over the parts [lo, hi) of [0, len(parts)), possibly in
-// parallel; with run nil the parts are computed one after another.
-func lossGrad(grad, logits *tensor.Matrix, labels []uint8) (sum float64, correct int) {
-	return lossGradParts(grad, logits, labels, nil, nil)
+// lossKind selects the training loss of the softmax of a row z with label
+// y, p = softmax(z), from the cross-entropy family:
+//
+//	smoothed cross-entropy: -Σ_j t_j·log p_j with t = (1-eps)·onehot(y) + eps/k,
+//	                        gradient p - t (eps = 0: the plain cross-entropy);
+//	GCE mix (q > 0):        beta·(-log p_y) + (1-beta)·(1 - p_y**q)/q,
+//	                        gradient (beta + (1-beta)·p_y**q)·(p - onehot(y)).
+//
+// The GCE mix is the generalized cross-entropy of Zhang and Sabuncu (2018)
+// mixed with a share beta of the cross-entropy; eps and q are not both used.
+type lossKind struct {
+	eps     float64 // label smoothing
+	q, beta float64 // generalized cross-entropy
 }
 
-func lossGradParts(grad, logits *tensor.Matrix, labels []uint8, parts []lossPart, run func(n int, f func(lo, hi int))) (sum float64, correct int) {
+var crossEntropy = lossKind{}
+
+// lossGradParts is SoftmaxCrossEntropy on valid operands, for the loss
+// kind; it returns the sum of the row losses (not the mean) and the count of
+// correct rows. parts, if not nil, is scratch space for one lossPart per
+// lossChunk rows, and run runs f(lo, hi) over the parts [lo, hi) of
+// [0, len(parts)), possibly in parallel; with run nil the parts are computed
+// one after another.
+func lossGradParts(grad, logits *tensor.Matrix, labels []uint8, kind lossKind, parts []lossPart, run func(n int, f func(lo, hi int))) (sum float64, correct int) {
 	n := logits.Rows
 	if n == 0 {
 		return 0, 0
@@ -95,7 +109,7 @@ func lossGradParts(grad, logits *tensor.Matrix, labels []uint8, parts []lossPart
 	parts = parts[:np]
 	f := func(lo, hi int) {
 		for p := lo; p < hi; p++ {
-			parts[p] = lossRows(grad, logits, labels, n, p*lossChunk, min(n, (p+1)*lossChunk))
+			parts[p] = lossRows(grad, logits, labels, kind, n, p*lossChunk, min(n, (p+1)*lossChunk))
 		}
 	}
 	if run != nil {
@@ -111,16 +125,20 @@ func lossGradParts(grad, logits *tensor.Matrix, labels []uint8, parts []lossPart
 }
 
 // lossRows computes rows [lo, hi) of a batch of n rows: their loss sum, the
-// count of correct rows, and their gradient rows.
+// count of correct rows, and their gradient rows, for the loss kind.
 //
 // Pass 1, per row: the max m, the count of a correct argmax, the
-// (m - z_y) part of the loss, and the shifted logits z - m into grad.
+// (m - z_y) part of the loss (m - (1-eps)·z_y - eps·mean(z) with label
+// smoothing), and the shifted logits z - m into grad.
 // Pass 2: e**(z - m) for the rows in one tensor.Exp call when grad is
 // contiguous (a call per row costs far more than the 10 exps in it).
 // Pass 3, per row: s = sum of the exps, the log(s) part of the loss, and
-// grad = (e/s - onehot)/n.
-func lossRows(grad, logits *tensor.Matrix, labels []uint8, n, lo, hi int) lossPart {
+// grad = (e/s - onehot)/n (times the row's weight for the GCE mix).
+func lossRows(grad, logits *tensor.Matrix, labels []uint8, kind lossKind, n, lo, hi int) lossPart {
 	k := logits.Cols
+	eps := kind.eps
+	off := eps / float64(k) // the smoothed target of a wrong class
+	var gce float64         // the sum of (1 - p_y**q)/q with the GCE mix
 	zs, gs := logits.Stride, grad.Stride
 	var shift float64 // sum of m_i - z_y
 	correct := 0
@@ -139,7 +157,15 @@ func lossRows(grad, logits *tensor.Matrix, labels []uint8, n, lo, hi int) lossPa
 		if arg == int(y) {
 			correct++
 		}
-		shift += float64(m) - float64(z[y])
+		if eps == 0 {
+			shift += float64(m) - float64(z[y])
+		} else {
+			var zs float64
+			for _, v := range z {
+				zs += float64(v)
+			}
+			shift += float64(m) - (1-eps)*float64(z[y]) - off*zs
+		}
 		for j, v := range z {
 			g[j] = v - m
 		}
@@ -172,12 +198,22 @@ func lossRows(grad, logits *tensor.Matrix, labels []uint8, n, lo, hi int) lossPa
 		}
 		inv := 1 / s
 		ey := float64(g[y])
-		for j, e := range g {
-			g[j] = float32(float64(e) * inv * invN)
+		w := invN // the row's weight
+		if kind.q > 0 {
+			pq := math.Pow(ey*inv, kind.q)
+			gce += (1 - pq) / kind.q
+			w *= kind.beta + (1-kind.beta)*pq
 		}
-		g[y] = float32((ey*inv - 1) * invN)
+		for j, e := range g {
+			g[j] = float32((float64(e)*inv - off) * w)
+		}
+		g[y] = float32((ey*inv - off - (1 - eps)) * w)
 	}
-	return lossPart{loss: math.Log(prod) + float64(exp2)*math.Ln2 + shift, correct: correct}
+	ce := math.Log(prod) + float64(exp2)*math.Ln2 + shift
+	if kind.q > 0 {
+		return lossPart{loss: kind.beta*ce + (1-kind.beta)*gce, correct: correct}
+	}
+	return lossPart{loss: ce, correct: correct}
 }
 
 // overlap reports whether a and b share memory.

@@ -249,3 +249,93 @@ func TestLossErrors(t *testing.T) {
 		t.Errorf("empty batch: %v %v %v", l, c, err)
 	}
 }
+
+// kindLoss64 is the float64 oracle of a loss kind: the mean over rows of the
+// smoothed cross-entropy or of the GCE mix (see lossKind).
+func kindLoss64(z [][]float64, labels []uint8, kind lossKind) float64 {
+	var sum float64
+	for i, row := range z {
+		m := math.Inf(-1)
+		for _, v := range row {
+			m = math.Max(m, v)
+		}
+		var s float64
+		for _, v := range row {
+			s += math.Exp(v - m)
+		}
+		lse := math.Log(s) + m
+		y := int(labels[i])
+		if kind.q > 0 {
+			py := math.Exp(row[y] - lse)
+			sum += kind.beta*(lse-row[y]) + (1-kind.beta)*(1-math.Pow(py, kind.q))/kind.q
+			continue
+		}
+		k := float64(len(row))
+		for j, v := range row {
+			tj := kind.eps / k
+			if j == y {
+				tj += 1 - kind.eps
+			}
+			sum += tj * (lse - v)
+		}
+	}
+	return sum / float64(len(z))
+}
+
+// Label smoothing and the GCE mix: the loss matches its float64 oracle and
+// the gradient the finite differences of that oracle; eps = 0 and q = 0 give
+// bitwise the plain cross-entropy.
+func TestLossKinds(t *testing.T) {
+	kinds := []lossKind{{eps: 0.1}, {eps: 0.5}, {q: 0.7, beta: 0.05}, {q: 1}, {q: 0.3, beta: 0.5}, {q: 1, beta: 1}}
+	withISA(t, func(t *testing.T) {
+		r := rand.New(rand.NewPCG(8, 8))
+		for _, sh := range []struct{ n, k int }{{1, 2}, {3, 10}, {40, 10}, {5, 3}} {
+			for _, scale := range []float64{0.1, 3} {
+				z := tensor.NewMatrix(sh.n, sh.k)
+				for i := range z.Data {
+					z.Data[i] = float32(r.NormFloat64() * scale)
+				}
+				labels := make([]uint8, sh.n)
+				for i := range labels {
+					labels[i] = uint8(r.IntN(sh.k))
+				}
+				z64 := to64(z)
+				for _, kind := range kinds {
+					g := tensor.NewMatrix(sh.n, sh.k)
+					sum, _ := lossGradParts(g, z, labels, kind, nil, nil)
+					loss := sum / float64(sh.n)
+					if want := kindLoss64(z64, labels, kind); math.Abs(loss-want) > 1e-6*math.Max(1, math.Abs(want)) {
+						t.Errorf("%+v %dx%d scale %v: loss %v, oracle %v", kind, sh.n, sh.k, scale, loss, want)
+					}
+					const h = 1e-5
+					for i := range sh.n {
+						for j := range sh.k {
+							v := z64[i][j]
+							z64[i][j] = v + h
+							lp := kindLoss64(z64, labels, kind)
+							z64[i][j] = v - h
+							lm := kindLoss64(z64, labels, kind)
+							z64[i][j] = v
+							fd := (lp - lm) / (2 * h)
+							if got := float64(g.At(i, j)); math.Abs(got-fd) > 1e-6+1e-4*math.Abs(fd) {
+								t.Errorf("%+v %dx%d scale %v: dL/dz[%d][%d] = %v, finite difference %v", kind, sh.n, sh.k, scale, i, j, got, fd)
+							}
+						}
+					}
+				}
+				// The zero kind is SoftmaxCrossEntropy, bit for bit.
+				g0, g1 := tensor.NewMatrix(sh.n, sh.k), tensor.NewMatrix(sh.n, sh.k)
+				s0, c0 := lossGradParts(g0, z, labels, lossKind{eps: 0, q: 0, beta: 0.3}, nil, nil)
+				l1, c1, _ := SoftmaxCrossEntropy(g1, z, labels)
+				if s0/float64(sh.n) != l1 || c0 != c1 {
+					t.Errorf("%dx%d: zero kind loss %v (%d correct), cross-entropy %v (%d)", sh.n, sh.k, s0/float64(sh.n), c0, l1, c1)
+				}
+				for i := range g0.Data {
+					if g0.Data[i] != g1.Data[i] {
+						t.Fatalf("%dx%d: zero kind gradient differs at %d", sh.n, sh.k, i)
+					}
+				}
+			}
+		}
+	})
+}

@@ -16,15 +16,18 @@ import (
 //
 //	v = μ·v + g + λ·W;  W -= lr·v   (and v = μ·v + g_b;  b -= lr·v for the bias)
 //
-// which, for μ = 0, is W = (1 - lr·λ)·W - lr·g. The weight decay is an L2
-// penalty (λ/2)·|W|² on the weights only, not on the bias. Without momentum
-// the update is fused into the product that computes g (tensor.MatMulTU8),
-// so the gradient of W is never stored.
+// or, with Nesterov momentum, W -= lr·(g + λ·W + μ·v) with the new v (the
+// bias likewise). For μ = 0 both are W = (1 - lr·λ)·W - lr·g. The weight
+// decay is an L2 penalty (λ/2)·|W|² on the weights only, not on the bias.
+// Without momentum the update is fused into the product that computes g
+// (tensor.MatMulTU8), so the gradient of W is never stored.
 type SGD struct {
 	// LR is the learning rate of the first epoch; 0 means 0.1.
 	LR float64
 	// Momentum is the momentum coefficient μ in [0, 1); 0 is plain SGD.
 	Momentum float64
+	// Nesterov selects Nesterov's form of momentum (it needs Momentum > 0).
+	Nesterov bool
 	// WeightDecay is the L2 coefficient λ >= 0 on the weights.
 	WeightDecay float64
 	// LRDecay multiplies the learning rate every DecayEvery epochs; it must
@@ -33,6 +36,10 @@ type SGD struct {
 	LRDecay float64
 	// DecayEvery is the number of epochs between decays; 0 means 1.
 	DecayEvery int
+	// Cosine, instead of LRDecay, lowers the learning rate at every step
+	// along half a cosine, from LR at the first step of training to 0 after
+	// the last: lr = LR·(1 + cos(π·t/T))/2 at step t of T.
+	Cosine bool
 }
 
 // withDefaults returns o with the zero fields that have a default filled in.
@@ -57,24 +64,44 @@ func (o SGD) Validate() error {
 		return fmt.Errorf("%w: learning rate %v is not a finite number > 0", ErrOption, o.LR)
 	case !(o.Momentum >= 0 && o.Momentum < 1):
 		return fmt.Errorf("%w: momentum %v is not in [0, 1)", ErrOption, o.Momentum)
+	case o.Nesterov && o.Momentum == 0:
+		return fmt.Errorf("%w: Nesterov momentum needs a momentum > 0", ErrOption)
 	case !(o.WeightDecay >= 0) || math.IsInf(o.WeightDecay, 0):
 		return fmt.Errorf("%w: weight decay %v is not a finite number >= 0", ErrOption, o.WeightDecay)
 	case !(o.LRDecay > 0 && o.LRDecay <= 1):
 		return fmt.Errorf("%w: learning-rate decay %v is not in (0, 1]", ErrOption, o.LRDecay)
 	case o.DecayEvery < 0:
 		return fmt.Errorf("%w: decay interval %d is negative", ErrOption, o.DecayEvery)
+	case o.Cosine && o.LRDecay != 1:
+		return fmt.Errorf("%w: a cosine schedule and a learning-rate decay of %v together", ErrOption, o.LRDecay)
 	}
 	return nil
 }
 
-// LRAt returns the learning rate of epoch (counted from 1):
-// LR · LRDecay^⌊(epoch-1)/DecayEvery⌋, with the defaults of zero fields.
+// LRAt returns the learning rate at the start of epoch (counted from 1):
+// LR · LRDecay^⌊(epoch-1)/DecayEvery⌋, with the defaults of zero fields. With
+// Cosine it is the rate of the epoch's first step when training lasts
+// epochs epochs; see LRAtStep.
 func (o SGD) LRAt(epoch int) float64 {
 	o = o.withDefaults()
-	if epoch < 1 || o.DecayEvery < 1 {
+	if o.Cosine || epoch < 1 || o.DecayEvery < 1 {
 		return o.LR
 	}
 	return o.LR * math.Pow(o.LRDecay, float64((epoch-1)/o.DecayEvery))
+}
+
+// LRAtStep returns the learning rate of step t (counted from 0) of a
+// training of T steps, in epoch (counted from 1): the cosine schedule if
+// Cosine is set, else LRAt(epoch).
+func (o SGD) LRAtStep(epoch, t, T int) float64 {
+	if !o.Cosine {
+		return o.LRAt(epoch)
+	}
+	o = o.withDefaults()
+	if T < 1 || t < 0 {
+		return o.LR
+	}
+	return o.LR * (1 + math.Cos(math.Pi*float64(min(t, T))/float64(T))) / 2
 }
 
 // lossWork is the cost of the loss per logit, in floating-point operations
@@ -85,6 +112,8 @@ const lossWork = 180
 // that a step allocates nothing.
 type stepper struct {
 	m      *Dense
+	opt    SGD // with defaults
+	loss   lossKind
 	x      tensor.U8Matrix // the batch: rows of the data set picked by idx
 	g      tensor.Matrix   // the logits, then (in place) their gradient
 	buf    []float32       // storage of g
@@ -92,14 +121,19 @@ type stepper struct {
 	labels []uint8         // their labels
 	colsum []float64       // bias gradient
 	parts  []lossPart      // the loss of each part of the batch
+	grad   *tensor.Matrix  // gradient of W (nil without momentum)
 	vel    *tensor.Matrix  // momentum velocity of W (nil without momentum)
 	velB   []float32       // momentum velocity of the bias
 }
 
-func newStepper(m *Dense, images *tensor.U8Matrix, batch int, momentum bool) *stepper {
+// newStepper returns a stepper for batches of up to batch rows of images,
+// with the options opt (defaults filled in) and the loss kind.
+func newStepper(m *Dense, images *tensor.U8Matrix, batch int, opt SGD, loss lossKind) *stepper {
 	k := m.Classes()
 	s := &stepper{
 		m:      m,
+		opt:    opt,
+		loss:   loss,
 		x:      tensor.U8Matrix{Cols: images.Cols, Stride: images.Stride, Data: images.Data},
 		g:      tensor.Matrix{Cols: k, Stride: k},
 		buf:    make([]float32, batch*k),
@@ -108,7 +142,8 @@ func newStepper(m *Dense, images *tensor.U8Matrix, batch int, momentum bool) *st
 		colsum: make([]float64, k),
 		parts:  make([]lossPart, (batch+lossChunk-1)/lossChunk),
 	}
-	if momentum {
+	if opt.Momentum != 0 {
+		s.grad = tensor.NewMatrix(k, m.Inputs())
 		s.vel = tensor.NewMatrix(k, m.Inputs())
 		s.velB = make([]float32, k)
 	}
@@ -116,10 +151,11 @@ func newStepper(m *Dense, images *tensor.U8Matrix, batch int, momentum bool) *st
 }
 
 // step trains on the first n rows of s.idx and s.labels (labels already
-// checked against the classes): forward, fused loss and gradient, update. It
-// returns the sum of the losses and the count of correct predictions before
-// the update. A non-finite loss is returned without updating the model.
-func (s *stepper) step(n int, lr, momentum, decay float64) (loss float64, correct int, err error) {
+// checked against the classes) with learning rate lr: forward, fused loss
+// and gradient, update. It returns the sum of the losses and the count of
+// correct predictions before the update. A non-finite loss is returned
+// without updating the model.
+func (s *stepper) step(n int, lr float64) (loss float64, correct int, err error) {
 	m := s.m
 	s.x.Rows, s.x.Index = n, s.idx[:n]
 	s.g.Rows, s.g.Data = n, s.buf[:n*s.g.Cols]
@@ -128,7 +164,7 @@ func (s *stepper) step(n int, lr, momentum, decay float64) (loss float64, correc
 	}
 	// The loss in parts of lossChunk rows, spread over the threads (about
 	// 3 ns per logit; 8 us for a batch of 256 x 10 on one thread).
-	loss, correct = lossGradParts(&s.g, &s.g, s.labels[:n], s.parts, func(np int, f func(lo, hi int)) {
+	loss, correct = lossGradParts(&s.g, &s.g, s.labels[:n], s.loss, s.parts, func(np int, f func(lo, hi int)) {
 		tensor.Parallel(np, 1, float64(n*s.g.Cols)*lossWork, f)
 	})
 	if math.IsNaN(loss) || math.IsInf(loss, 0) {
@@ -141,6 +177,7 @@ func (s *stepper) step(n int, lr, momentum, decay float64) (loss float64, correc
 			s.colsum[j] += float64(v)
 		}
 	}
+	mu, decay := s.opt.Momentum, s.opt.WeightDecay
 	if s.vel == nil {
 		// W = (1 - lr·λ)·W - lr·Gᵀ·X/255, in one pass.
 		if err := tensor.MatMulTU8(float32(-lr/255), &s.g, &s.x, float32(1-lr*decay), m.W); err != nil {
@@ -151,20 +188,31 @@ func (s *stepper) step(n int, lr, momentum, decay float64) (loss float64, correc
 		}
 		return loss, correct, nil
 	}
-	// v = μ·v + Gᵀ·X/255 + λ·W; W -= lr·v.
-	if err := tensor.MatMulTU8(1.0/255, &s.g, &s.x, float32(momentum), s.vel); err != nil {
+	// g = Gᵀ·X/255 + λ·W; v = μ·v + g; W -= lr·v, or lr·(g + μ·v) (Nesterov).
+	if err := tensor.MatMulTU8(1.0/255, &s.g, &s.x, 0, s.grad); err != nil {
 		return 0, 0, err
 	}
 	for c := range m.W.Rows {
-		w, v := m.W.Row(c), s.vel.Row(c)
+		w, v, g := m.W.Row(c), s.vel.Row(c), s.grad.Row(c)
 		if decay != 0 {
-			tensor.Axpy(float32(decay), w, v)
+			tensor.Axpy(float32(decay), w, g)
 		}
-		tensor.Axpy(float32(-lr), v, w)
+		tensor.Scale(float32(mu), v)
+		tensor.Axpy(1, g, v)
+		if s.opt.Nesterov {
+			tensor.Axpy(float32(-lr), g, w)
+			tensor.Axpy(float32(-lr*mu), v, w)
+		} else {
+			tensor.Axpy(float32(-lr), v, w)
+		}
 	}
 	for j, v := range s.colsum {
-		s.velB[j] = float32(momentum)*s.velB[j] + float32(v)
-		m.Bias[j] -= float32(lr) * s.velB[j]
+		s.velB[j] = float32(mu)*s.velB[j] + float32(v)
+		if s.opt.Nesterov {
+			m.Bias[j] -= float32(lr) * (float32(v) + float32(mu)*s.velB[j])
+		} else {
+			m.Bias[j] -= float32(lr) * s.velB[j]
+		}
 	}
 	return loss, correct, nil
 }

@@ -89,8 +89,13 @@ type EpochStats struct {
 	Loss     float64 // mean training loss, accumulated during the epoch
 	TrainAcc float64 // training accuracy, each batch before its update
 	TestAcc  float64 // test accuracy after the epoch; NaN without a test set
+	ValAcc   float64 // validation accuracy after the epoch; NaN without a validation set
+	// Best reports that the epoch's validation accuracy is the best so far
+	// (strictly above every earlier epoch's), so that with EarlyStop its
+	// weights are the ones kept.
+	Best bool
 	// TrainTime is the time of the epoch's training steps (shuffling
-	// included); EvalTime that of the test-set evaluation.
+	// included); EvalTime that of the validation and test evaluations.
 	TrainTime, EvalTime time.Duration
 }
 
@@ -127,6 +132,47 @@ type Trainer struct {
 	// OnEpoch, if not nil, is called after each epoch with its metrics;
 	// an error from it stops training and Fit returns that error.
 	OnEpoch func(EpochStats) error
+	// OnStep, if not nil, is called after every step with the epoch
+	// (counted from 1), the steps done in that epoch and the steps of an
+	// epoch. It runs on Fit's goroutine between steps, so it should be
+	// quick (a progress line, say).
+	OnStep func(epoch, step, steps int)
+
+	// Validation, if it has images, is a held-out set whose accuracy is
+	// measured after every epoch (EpochStats.ValAcc); see Dataset.Split.
+	Validation Dataset
+	// EarlyStop, when > 0, stops training after EarlyStop epochs in a row
+	// without a validation accuracy above the best so far, and leaves m
+	// with the weights of the best epoch (the first of equal ones). It
+	// needs a Validation set.
+	EarlyStop int
+	// LabelSmoothing eps in [0, 1) trains on the targets
+	// (1-eps)·onehot(label) + eps/classes instead of the labels alone.
+	LabelSmoothing float64
+	// GCE, when > 0, is the exponent q in (0, 1] of the generalized
+	// cross-entropy (1 - p_y**q)/q of Zhang and Sabuncu (2018), mixed with
+	// a share CEShare of the cross-entropy: the loss of an example whose
+	// label has probability p_y is
+	//
+	//	CEShare·(-log p_y) + (1-CEShare)·(1 - p_y**q)/q
+	//
+	// and its gradient is that of the cross-entropy times
+	// CEShare + (1-CEShare)·p_y**q. Examples the model finds very unlikely
+	// (ambiguous or mislabelled ones, as some shirts and T-shirts are) pull
+	// less than with the cross-entropy; the small share of cross-entropy
+	// keeps every example pulling a little, so that no class is given up.
+	// EpochStats.Loss is then the mean of that mix. GCE and LabelSmoothing
+	// are not used together.
+	GCE float64
+	// CEShare, in [0, 1], is the share of cross-entropy in the GCE loss.
+	CEShare float64
+	// Average, when > 0, keeps the running mean of the weights after every
+	// step of the last Average epochs (tail iterate averaging, a form of
+	// Polyak-Ruppert averaging) and makes it the model: the metrics of
+	// those epochs (but the training loss and accuracy) are those of the
+	// mean, and m holds the mean when Fit returns. Average must not exceed
+	// the epochs.
+	Average int
 }
 
 // Fit trains m on train for t.Epochs epochs and returns the metrics of each
@@ -134,8 +180,12 @@ type Trainer struct {
 //
 // Every step checks ctx and stops with ctx.Err() (after completing the step
 // in progress) once it is done. A non-finite loss or weights stop training
-// with an error wrapping ErrDiverged. On any error Fit returns the metrics of
-// the epochs completed so far; m then holds the weights of the last step.
+// with an error wrapping ErrDiverged; m then holds the weights of the last
+// step. On any error Fit returns the metrics of the epochs completed so far.
+//
+// When Fit returns for any other reason, m holds the model it reports: the
+// best epoch's weights with EarlyStop, else the running mean with Average
+// (once averaging has begun), else the weights of the last step.
 //
 // Training is deterministic: the same model, data, options and Seed give
 // bitwise-identical weights whatever the number of threads (on one ISA
@@ -170,6 +220,24 @@ func (t *Trainer) Fit(ctx context.Context, m *Dense, train, test Dataset) ([]Epo
 	if err := t.SGD.Validate(); err != nil {
 		return nil, err
 	}
+	switch {
+	case t.EarlyStop < 0:
+		return nil, fmt.Errorf("%w: early stop after %d epochs", ErrOption, t.EarlyStop)
+	case t.EarlyStop > 0 && t.Validation.Images == nil:
+		return nil, fmt.Errorf("%w: early stopping needs a validation set", ErrOption)
+	case !(t.LabelSmoothing >= 0 && t.LabelSmoothing < 1):
+		return nil, fmt.Errorf("%w: label smoothing %v is not in [0, 1)", ErrOption, t.LabelSmoothing)
+	case !(t.GCE >= 0 && t.GCE <= 1):
+		return nil, fmt.Errorf("%w: GCE exponent %v is not in [0, 1]", ErrOption, t.GCE)
+	case !(t.CEShare >= 0 && t.CEShare <= 1):
+		return nil, fmt.Errorf("%w: cross-entropy share %v is not in [0, 1]", ErrOption, t.CEShare)
+	case t.CEShare != 0 && t.GCE == 0:
+		return nil, fmt.Errorf("%w: a cross-entropy share without a GCE exponent", ErrOption)
+	case t.GCE != 0 && t.LabelSmoothing != 0:
+		return nil, fmt.Errorf("%w: GCE and label smoothing together", ErrOption)
+	case t.Average < 0 || t.Average > epochs:
+		return nil, fmt.Errorf("%w: averaging the last %d of %d epochs", ErrOption, t.Average, epochs)
+	}
 	if err := train.check("training", m.Inputs(), m.Classes()); err != nil {
 		return nil, err
 	}
@@ -177,9 +245,14 @@ func (t *Trainer) Fit(ctx context.Context, m *Dense, train, test Dataset) ([]Epo
 	if n == 0 {
 		return nil, fmt.Errorf("%w: empty training set", ErrData)
 	}
-	hasTest := test.Images != nil
+	hasTest, hasVal := test.Images != nil, t.Validation.Images != nil
 	if hasTest {
 		if err := test.check("test", m.Inputs(), m.Classes()); err != nil {
+			return nil, err
+		}
+	}
+	if hasVal {
+		if err := t.Validation.check("validation", m.Inputs(), m.Classes()); err != nil {
 			return nil, err
 		}
 	}
@@ -193,69 +266,197 @@ func (t *Trainer) Fit(ctx context.Context, m *Dense, train, test Dataset) ([]Epo
 	defer tensor.StartWorkers(tensor.Threads())()
 	batch = min(batch, n)
 	opt := t.SGD.withDefaults()
-	st := newStepper(m, train.Images, batch, opt.Momentum != 0)
+	st := newStepper(m, train.Images, batch, opt, lossKind{eps: t.LabelSmoothing, q: t.GCE, beta: t.CEShare})
 	rng := rand.New(rand.NewPCG(t.Seed, shuffleStream))
 	perm := make([]int32, n) // positions in train, reshuffled every epoch
 	for i := range perm {
 		perm[i] = int32(i)
 	}
+	steps := (n + batch - 1) / batch // per epoch
+	var avg *averager
+	if t.Average > 0 {
+		avg = newAverager(m)
+	}
+	// eval is the model whose metrics are reported and which Fit leaves in
+	// m: m itself, or the running mean of its weights.
+	eval := m
+	var best *Dense // the weights of the best epoch, with EarlyStop
+	bestAcc, sinceBest := math.Inf(-1), 0
 	var stats []EpochStats
 	for e := 1; e <= epochs; e++ {
-		lr := opt.LRAt(e)
 		start := time.Now()
 		rng.Shuffle(n, func(i, j int) { perm[i], perm[j] = perm[j], perm[i] })
+		averaging := avg != nil && e > epochs-t.Average
 		var lossSum float64
 		var correct int
 		for lo, step := 0, 1; lo < n; lo, step = lo+batch, step+1 {
 			if err := ctx.Err(); err != nil {
-				return stats, err
+				return stats, t.finish(m, eval, best, err)
 			}
 			hi := min(lo+batch, n)
 			for i, p := range perm[lo:hi] {
 				st.idx[i] = rowOf(train.Images, int(p))
 				st.labels[i] = train.Labels[p]
 			}
-			loss, c, err := st.step(hi-lo, lr, opt.Momentum, opt.WeightDecay)
+			lr := opt.LRAtStep(e, (e-1)*steps+step-1, epochs*steps)
+			loss, c, err := st.step(hi-lo, lr)
 			if err != nil {
-				return stats, err
+				return stats, t.finish(m, eval, best, err)
 			}
 			if math.IsNaN(loss) || math.IsInf(loss, 0) {
-				return stats, fmt.Errorf("%w: epoch %d, step %d: the loss is %v (learning rate %g)", ErrDiverged, e, step, loss, lr)
+				return stats, t.finish(m, eval, best, fmt.Errorf("%w: epoch %d, step %d: the loss is %v (learning rate %g)", ErrDiverged, e, step, loss, lr))
 			}
 			if mean := loss / float64(hi-lo); mean > divergedLoss {
-				return stats, fmt.Errorf("%w: epoch %d, step %d: the mean loss is %.3g, above %v (learning rate %g)", ErrDiverged, e, step, mean, float64(divergedLoss), lr)
+				return stats, t.finish(m, eval, best, fmt.Errorf("%w: epoch %d, step %d: the mean loss is %.3g, above %v (learning rate %g)", ErrDiverged, e, step, mean, float64(divergedLoss), lr))
 			}
 			lossSum += loss
 			correct += c
+			if averaging {
+				avg.add(m)
+			}
+			if t.OnStep != nil {
+				t.OnStep(e, step, steps)
+			}
 		}
 		es := EpochStats{
 			Epoch:     e,
-			LR:        lr,
+			LR:        opt.LRAtStep(e, (e-1)*steps, epochs*steps),
 			Loss:      lossSum / float64(n),
 			TrainAcc:  float64(correct) / float64(n),
 			TestAcc:   math.NaN(),
+			ValAcc:    math.NaN(),
 			TrainTime: time.Since(start),
 		}
 		if !m.Finite() {
-			return stats, fmt.Errorf("%w: epoch %d: the weights are no longer finite (learning rate %g)", ErrDiverged, e, lr)
+			return stats, t.finish(m, eval, best, fmt.Errorf("%w: epoch %d: the weights are no longer finite (learning rate %g)", ErrDiverged, e, es.LR))
+		}
+		if averaging {
+			eval = avg.mean
+		}
+		start = time.Now()
+		if hasVal {
+			c, err := eval.evaluate(t.Validation, nil)
+			if err != nil {
+				return stats, t.finish(m, eval, best, err)
+			}
+			if t.Validation.Len() > 0 {
+				es.ValAcc = float64(c) / float64(t.Validation.Len())
+			}
+			if es.ValAcc > bestAcc {
+				bestAcc, sinceBest, es.Best = es.ValAcc, 0, true
+				if t.EarlyStop > 0 {
+					best = eval.Clone()
+				}
+			} else {
+				sinceBest++
+			}
 		}
 		if hasTest {
-			start := time.Now()
-			c, err := m.evaluate(test, nil)
+			c, err := eval.evaluate(test, nil)
 			if err != nil {
-				return stats, err
+				return stats, t.finish(m, eval, best, err)
 			}
-			es.EvalTime = time.Since(start)
 			if test.Len() > 0 {
 				es.TestAcc = float64(c) / float64(test.Len())
 			}
 		}
+		if hasVal || hasTest {
+			es.EvalTime = time.Since(start)
+		}
 		stats = append(stats, es)
 		if t.OnEpoch != nil {
 			if err := t.OnEpoch(es); err != nil {
-				return stats, err
+				return stats, t.finish(m, eval, best, err)
 			}
 		}
+		if t.EarlyStop > 0 && sinceBest >= t.EarlyStop {
+			break
+		}
 	}
-	return stats, nil
+	return stats, t.finish(m, eval, best, nil)
+}
+
+// finish leaves in m the model Fit returns: the best epoch's weights with
+// early stopping, else the running mean if averaging began (eval), else m's
+// own; it returns err. After a divergence m keeps the weights of the failed
+// step, whatever the options.
+func (t *Trainer) finish(m, eval, best *Dense, err error) error {
+	if errors.Is(err, ErrDiverged) {
+		return err
+	}
+	src := eval
+	if best != nil {
+		src = best
+	}
+	if src != m {
+		for c := range m.W.Rows {
+			copy(m.W.Row(c), src.W.Row(c))
+		}
+		copy(m.Bias, src.Bias)
+	}
+
+	return err
+}
+
+// averager keeps the running mean of a model's weights.
+type averager struct {
+	mean *Dense
+	n    int // the number of weights averaged
+}
+
+func newAverager(m *Dense) *averager {
+	return &averager{mean: m.Clone()}
+}
+
+// add folds m's weights into the mean: mean += (m - mean)/n.
+func (a *averager) add(m *Dense) {
+	a.n++
+	f := 1 / float32(a.n)
+	for c := range m.W.Rows {
+		mr, ar := m.W.Row(c), a.mean.W.Row(c)
+		tensor.Scale(1-f, ar)
+		tensor.Axpy(f, mr, ar)
+	}
+	for j, b := range m.Bias {
+		a.mean.Bias[j] += (b - a.mean.Bias[j]) * f
+	}
+}
+
+// splitStream is the PCG stream of Dataset.Split, apart from the shuffling's.
+const splitStream = 0x5e1ec7
+
+// Split holds out n examples of d, picked at random from seed, and returns
+// the rest and the held-out ones, in their order in d. Both share d's pixels
+// (through their Images.Index), so nothing is copied. The same d, n and seed
+// give the same split.
+func (d Dataset) Split(n int, seed uint64) (rest, held Dataset, err error) {
+	if d.Images == nil {
+		return Dataset{}, Dataset{}, fmt.Errorf("%w: split set has no images", ErrData)
+	}
+	if err := d.check("split", d.Images.Cols, 256); err != nil {
+		return Dataset{}, Dataset{}, err
+	}
+	total := d.Len()
+	if n < 0 || n > total {
+		return Dataset{}, Dataset{}, fmt.Errorf("%w: cannot hold out %d of %d examples", ErrData, n, total)
+	}
+	pick := make([]bool, total)
+	rng := rand.New(rand.NewPCG(seed, splitStream))
+	for _, i := range rng.Perm(total)[:n] {
+		pick[i] = true
+	}
+	sub := func(m int, want bool) Dataset {
+		x := *d.Images
+		x.Index = make([]int32, 0, m)
+		labels := make([]uint8, 0, m)
+		for i, p := range pick {
+			if p == want {
+				x.Index = append(x.Index, rowOf(d.Images, i))
+				labels = append(labels, d.Labels[i])
+			}
+		}
+		x.Rows = m
+		return Dataset{Images: &x, Labels: labels}
+	}
+	return sub(total-n, false), sub(n, true), nil
 }

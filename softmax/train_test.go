@@ -193,7 +193,8 @@ func TestFitIndexedImages(t *testing.T) {
 func TestStepReference(t *testing.T) {
 	const n, k, b = 13, 3, 5
 	data := synth(b, n, k, 0.5, 4)
-	for _, opt := range []SGD{{LR: 0.3}, {LR: 0.3, WeightDecay: 0.1}, {LR: 0.2, Momentum: 0.8, WeightDecay: 0.05}} {
+	for _, opt := range []SGD{{LR: 0.3}, {LR: 0.3, WeightDecay: 0.1}, {LR: 0.2, Momentum: 0.8, WeightDecay: 0.05},
+		{LR: 0.2, Momentum: 0.8, Nesterov: true, WeightDecay: 0.05}, {LR: 0.2, Momentum: 0.5, Nesterov: true}} {
 		m, _ := NewDense(n, k, 0.5, 8)
 		for j := range m.Bias {
 			m.Bias[j] = float32(j) * 0.1
@@ -213,12 +214,12 @@ func TestStepReference(t *testing.T) {
 		}
 		vb := make([]float64, k)
 		opt := opt.withDefaults()
-		st := newStepper(m, data.Images, b, opt.Momentum != 0)
+		st := newStepper(m, data.Images, b, opt, crossEntropy)
 		for step := range 2 {
 			for i := range b {
 				st.idx[i], st.labels[i] = int32(i), data.Labels[i]
 			}
-			loss, _, err := st.step(b, opt.LR, opt.Momentum, opt.WeightDecay)
+			loss, _, err := st.step(b, opt.LR)
 			if err != nil {
 				t.Fatal(err)
 			}
@@ -261,10 +262,18 @@ func TestStepReference(t *testing.T) {
 				for q := range n {
 					g := gw[c][q] + opt.WeightDecay*w[c][q]
 					vw[c][q] = opt.Momentum*vw[c][q] + g
-					w[c][q] -= opt.LR * vw[c][q]
+					if opt.Nesterov {
+						w[c][q] -= opt.LR * (g + opt.Momentum*vw[c][q])
+					} else {
+						w[c][q] -= opt.LR * vw[c][q]
+					}
 				}
 				vb[c] = opt.Momentum*vb[c] + gb[c]
-				bias[c] -= opt.LR * vb[c]
+				if opt.Nesterov {
+					bias[c] -= opt.LR * (gb[c] + opt.Momentum*vb[c])
+				} else {
+					bias[c] -= opt.LR * vb[c]
+				}
 			}
 			for c := range k {
 				for q := range n {
@@ -389,6 +398,20 @@ func TestFitErrors(t *testing.T) {
 		{"momentum 1", Trainer{SGD: SGD{Momentum: 1}}, model(), data, Dataset{}, ErrOption},
 		{"negative decay", Trainer{SGD: SGD{WeightDecay: -1}}, model(), data, Dataset{}, ErrOption},
 		{"lr decay 2", Trainer{SGD: SGD{LRDecay: 2}}, model(), data, Dataset{}, ErrOption},
+		{"nesterov without momentum", Trainer{SGD: SGD{Nesterov: true}}, model(), data, Dataset{}, ErrOption},
+		{"cosine and decay", Trainer{SGD: SGD{Cosine: true, LRDecay: 0.5}}, model(), data, Dataset{}, ErrOption},
+		{"early stop without validation", Trainer{EarlyStop: 2}, model(), data, Dataset{}, ErrOption},
+		{"negative early stop", Trainer{EarlyStop: -1, Validation: data}, model(), data, Dataset{}, ErrOption},
+		{"label smoothing 1", Trainer{LabelSmoothing: 1}, model(), data, Dataset{}, ErrOption},
+		{"NaN label smoothing", Trainer{LabelSmoothing: math.NaN()}, model(), data, Dataset{}, ErrOption},
+		{"GCE 1.5", Trainer{GCE: 1.5}, model(), data, Dataset{}, ErrOption},
+		{"CE share 2", Trainer{GCE: 0.5, CEShare: 2}, model(), data, Dataset{}, ErrOption},
+		{"CE share without GCE", Trainer{CEShare: 0.1}, model(), data, Dataset{}, ErrOption},
+		{"GCE and smoothing", Trainer{GCE: 0.5, LabelSmoothing: 0.1}, model(), data, Dataset{}, ErrOption},
+		{"average beyond epochs", Trainer{Epochs: 3, Average: 4}, model(), data, Dataset{}, ErrOption},
+		{"negative average", Trainer{Average: -1}, model(), data, Dataset{}, ErrOption},
+		{"bad validation labels", Trainer{Validation: bad}, model(), data, Dataset{}, ErrLabel},
+		{"validation image size", Trainer{Validation: wrongSize}, model(), data, Dataset{}, ErrData},
 		{"decay every -1", Trainer{SGD: SGD{DecayEvery: -1}}, model(), data, Dataset{}, ErrOption},
 		{"nil model", Trainer{}, nil, data, Dataset{}, ErrModel},
 		{"bias length", Trainer{}, &Dense{W: tensor.NewMatrix(3, 8), Bias: make([]float32, 2)}, data, Dataset{}, ErrModel},

@@ -27,6 +27,9 @@ type trainFlags struct {
 	seed                           uint64
 	asJSON, noCache                bool
 	cpuProfile                     string
+	nesterov, cosine               bool
+	smoothing, gce, ceShare        float64
+	average, val, earlyStop        int
 }
 
 func runTrain(ctx context.Context, args []string, stdout, stderr io.Writer) error {
@@ -47,6 +50,14 @@ func runTrain(ctx context.Context, args []string, stdout, stderr io.Writer) erro
 	fs.Float64Var(&f.weightDecay, "weight-decay", 0, "L2 weight decay (>= 0)")
 	fs.Float64Var(&f.lrDecay, "lr-decay", 1, "multiply the learning rate by this (0, 1] every -decay-every epochs")
 	fs.IntVar(&f.decayEvery, "decay-every", 1, "epochs between learning-rate decays")
+	fs.BoolVar(&f.nesterov, "nesterov", false, "Nesterov momentum (needs -momentum)")
+	fs.BoolVar(&f.cosine, "cosine", false, "cosine learning-rate schedule from -lr to 0 over the training (instead of -lr-decay)")
+	fs.Float64Var(&f.smoothing, "label-smoothing", 0, "label smoothing in [0, 1)")
+	fs.Float64Var(&f.gce, "gce", 0, "generalized cross-entropy exponent q in (0, 1] (0: the cross-entropy)")
+	fs.Float64Var(&f.ceShare, "ce-share", 0, "share of cross-entropy mixed into the -gce loss, in [0, 1]")
+	fs.IntVar(&f.average, "average", 0, "average the weights over every step of the last N epochs")
+	fs.IntVar(&f.val, "val", 0, "hold out N training images (picked with -seed) as a validation set")
+	fs.IntVar(&f.earlyStop, "early-stop", 0, "stop after N epochs without a better validation accuracy, keep the best (needs -val)")
 	fs.StringVar(&f.cpuProfile, "cpuprofile", "", "write a CPU profile of the training to this file (go tool pprof)")
 	if err := parseFlags(fs, args); err != nil {
 		return err
@@ -73,6 +84,15 @@ func runTrain(ctx context.Context, args []string, stdout, stderr io.Writer) erro
 		return err
 	}
 	train, test := asDataset(ds.Train), asDataset(ds.Test)
+	var val softmax.Dataset
+	if f.val > 0 {
+		if f.val >= train.Len() {
+			return usagef("-val %d: the training set has only %d images", f.val, train.Len())
+		}
+		if train, val, err = train.Split(f.val, f.seed); err != nil {
+			return err
+		}
+	}
 	model, err := softmax.NewDense(ds.Train.Rows*ds.Train.Cols, mnist.NumClasses, f.sigma, f.seed)
 	if err != nil {
 		return err
@@ -90,20 +110,34 @@ func runTrain(ctx context.Context, args []string, stdout, stderr io.Writer) erro
 		BatchSize: f.batch,
 		Seed:      f.seed,
 		Threads:   f.threads,
-		SGD: softmax.SGD{LR: f.lr, Momentum: f.momentum, WeightDecay: f.weightDecay,
-			LRDecay: f.lrDecay, DecayEvery: f.decayEvery},
+		SGD: softmax.SGD{LR: f.lr, Momentum: f.momentum, Nesterov: f.nesterov, WeightDecay: f.weightDecay,
+			LRDecay: f.lrDecay, DecayEvery: f.decayEvery, Cosine: f.cosine},
+		Validation:     val,
+		EarlyStop:      f.earlyStop,
+		LabelSmoothing: f.smoothing,
+		GCE:            f.gce,
+		CEShare:        f.ceShare,
+		Average:        f.average,
 		OnEpoch: func(s softmax.EpochStats) error {
 			if f.out != "" {
 				lastGood = model.Clone()
 			}
 			if f.asJSON {
-				return enc.Encode(map[string]any{
+				rec := map[string]any{
 					"epoch": s.Epoch, "loss": s.Loss, "train_acc": s.TrainAcc, "test_acc": s.TestAcc,
 					"lr": s.LR, "seconds": s.TrainTime.Seconds(), "eval_seconds": s.EvalTime.Seconds(),
-				})
+				}
+				if f.val > 0 {
+					rec["val_acc"], rec["best"] = s.ValAcc, s.Best
+				}
+				return enc.Encode(rec)
 			}
-			_, err := fmt.Fprintf(stdout, "epoch %d, loss %.4f, train acc %.3f, test acc %.3f  (%.3f s, %s samples/s, eval %.1f ms)\n",
-				s.Epoch, s.Loss, s.TrainAcc, s.TestAcc, s.TrainTime.Seconds(),
+			valText := ""
+			if f.val > 0 {
+				valText = fmt.Sprintf(", val acc %.3f", s.ValAcc)
+			}
+			_, err := fmt.Fprintf(stdout, "epoch %d, loss %.4f, train acc %.3f%s, test acc %.3f  (%.3f s, %s samples/s, eval %.1f ms)\n",
+				s.Epoch, s.Loss, s.TrainAcc, valText, s.TestAcc, s.TrainTime.Seconds(),
 				rate(float64(train.Len())/s.TrainTime.Seconds()), float64(s.EvalTime.Microseconds())/1000)
 			return err
 		},
