@@ -13,12 +13,13 @@ import (
 )
 
 func runEval(ctx context.Context, args []string, stdout, stderr io.Writer) error {
-	fs := newFlags("eval", "-model FILE [-data DIR] [-json]", stderr)
+	fs := newFlags("eval", "-model FILE [-data DIR] [-json] [-plot DIR]", stderr)
 	modelPath := fs.String("model", "", "model file written by 'softmax-fast train -out'")
 	data := fs.String("data", "", "Fashion-MNIST directory (default: as for train)")
 	asJSON := fs.Bool("json", false, "print one JSON object")
 	noCache := fs.Bool("no-cache", false, "decode the IDX files even if a decoded copy is cached")
 	isa := fs.String("isa", "", "kernel set: generic, avx2, neon or best")
+	plotDir := fs.String("plot", "", "write pictures (weights, confusion matrix) to this directory")
 	if err := parseFlags(fs, args); err != nil {
 		return err
 	}
@@ -70,11 +71,21 @@ func runEval(ctx context.Context, args []string, stdout, stderr io.Writer) error
 	}
 	acc := float64(correct) / float64(max(total, 1))
 	names := className(model)
+	var pics []string
+	if *plotDir != "" {
+		if pics, err = pictures(*plotDir, model, ds.Test.Cols, ds.Test.Rows, test, nil); err != nil {
+			return err
+		}
+	}
 	if *asJSON {
-		return json.NewEncoder(stdout).Encode(map[string]any{
+		rec := map[string]any{
 			"model": *modelPath, "accuracy": acc, "per_class": perClass, "confusion": conf,
 			"classes": names, "images": total, "seconds": elapsed.Seconds(),
-		})
+		}
+		if pics != nil {
+			rec["pictures"] = pics
+		}
+		return json.NewEncoder(stdout).Encode(rec)
 	}
 	fmt.Fprintf(stdout, "model     %s\n", *modelPath)
 	fmt.Fprintf(stdout, "accuracy  %.4f (%d of %d test images, %.1f ms)\n\n", acc, correct, total, float64(elapsed.Microseconds())/1000)
@@ -85,6 +96,9 @@ func runEval(ctx context.Context, args []string, stdout, stderr io.Writer) error
 			cells[p] = fmt.Sprintf("%4d", c)
 		}
 		fmt.Fprintf(stdout, "%-12s %8.3f   %s\n", names[y], perClass[y], strings.Join(cells, " "))
+	}
+	if pics != nil {
+		fmt.Fprintf(stdout, "\npictures  %s\n", strings.Join(pics, ", "))
 	}
 	return nil
 }

@@ -4,6 +4,7 @@
 //	softmax-fast train [flags]            train the Gluon chapter's model (see -h)
 //	softmax-fast eval -model FILE         test accuracy, per class, confusion matrix
 //	softmax-fast predict -model FILE IMG  classify 28x28 grayscale PNG images
+//	softmax-fast sweep                    a grid of learning rates and batch sizes
 //	softmax-fast info [-peak]             CPU, ISA levels, caches, FMA peak
 //	softmax-fast bench                    training throughput on synthetic data, scaling tables
 //
@@ -44,6 +45,7 @@ func commands() []command {
 		{"eval", "evaluate a model file on the test set", runEval},
 		{"predict", "classify PNG images with a model file", runPredict},
 		{"info", "show the CPU, ISA levels and caches", runInfo},
+		{"sweep", "train a grid of learning rates and batch sizes, print a table", runSweep},
 		{"bench", "measure training throughput on synthetic data", runBench},
 	}
 }

@@ -1,0 +1,218 @@
+package main
+
+import (
+	"context"
+	"encoding/json"
+	"errors"
+	"flag"
+	"fmt"
+	"io"
+	"math"
+	"runtime"
+	"strconv"
+	"strings"
+	"time"
+
+	"github.com/softmax-fast/softmax-fast/mnist"
+	"github.com/softmax-fast/softmax-fast/softmax"
+	"github.com/softmax-fast/softmax-fast/tensor"
+)
+
+// sweepRun is one configuration of a sweep and its result.
+type sweepRun struct {
+	LR        float64 `json:"lr"`
+	Batch     int     `json:"batch_size"`
+	Epochs    int     `json:"epochs"`
+	Loss      float64 `json:"loss"`
+	TrainAcc  float64 `json:"train_acc"`
+	ValAcc    float64 `json:"val_acc,omitempty"`
+	TestAcc   float64 `json:"test_acc"`
+	Seconds   float64 `json:"seconds"`
+	Diverged  bool    `json:"diverged,omitempty"`
+	BestEpoch int     `json:"best_epoch,omitempty"` // with -early-stop
+}
+
+func runSweep(ctx context.Context, args []string, stdout, stderr io.Writer) error {
+	var data, isa, lrList, batchList, epochList string
+	var threads int
+	var asJSON, noCache bool
+	defaults := recipes["chapter"]
+	defaults.val = 10000
+	r, err := parseRecipeWith(defaults, "sweep", "[flags]", args, stderr, true, func(fs *flag.FlagSet) {
+		fs.StringVar(&lrList, "lr", "0.01,0.03,0.1,0.3,1", "learning rates to try, comma-separated")
+		fs.StringVar(&batchList, "batch-size", "16,64,256,1024", "batch sizes to try, comma-separated")
+		fs.StringVar(&epochList, "epochs", "", "epoch counts to try, comma-separated (default: the recipe's)")
+		fs.StringVar(&data, "data", "", "Fashion-MNIST directory (default: $FASHION_MNIST_DIR, "+mnist.SystemDir+", ./"+mnist.LocalDir+")")
+		fs.IntVar(&threads, "threads", runtime.NumCPU(), "goroutines per product")
+		fs.StringVar(&isa, "isa", "", "kernel set: generic, avx2, neon or best (default: $SOFTMAX_FAST_ISA, else best)")
+		fs.BoolVar(&asJSON, "json", false, "print one JSON object per run, then the best, on stdout")
+		fs.BoolVar(&noCache, "no-cache", false, "decode the IDX files even if a decoded copy is cached")
+	})
+	if err != nil {
+		return err
+	}
+	lrs, err := parseList("-lr", lrList, strconv.ParseFloat)
+	if err != nil {
+		return err
+	}
+	batches, err := parseList("-batch-size", batchList, func(s string, _ int) (int, error) { return strconv.Atoi(s) })
+	if err != nil {
+		return err
+	}
+	epochs := []int{r.epochs}
+	if epochList != "" {
+		if epochs, err = parseList("-epochs", epochList, func(s string, _ int) (int, error) { return strconv.Atoi(s) }); err != nil {
+			return err
+		}
+	}
+	// Every combination must be a valid recipe.
+	for _, lr := range lrs {
+		for _, b := range batches {
+			for _, e := range epochs {
+				c := *r
+				c.lr, c.batch, c.epochs = lr, b, e
+				if err := c.validate(); err != nil {
+					return err
+				}
+			}
+		}
+	}
+	if threads < 1 {
+		return usagef("-threads %d: want at least 1", threads)
+	}
+	if err := selectISA(isa); err != nil {
+		return err
+	}
+	tensor.SetThreads(threads)
+	info := stderr
+	if !asJSON {
+		info = stdout
+	}
+	printHeader(info, threads)
+	ds, _, err := loadData(data, noCache, info)
+	if err != nil {
+		return err
+	}
+	train, test := asDataset(ds.Train), asDataset(ds.Test)
+	train, val, err := r.split(train)
+	if err != nil {
+		return err
+	}
+	n := len(lrs) * len(batches) * len(epochs)
+	choose := "validation"
+	if r.val == 0 {
+		choose = "test (no -val: the choice is then tuned on the test set)"
+	}
+	fmt.Fprintf(info, "sweep     %d runs: lr %s x batch size %s x epochs %s; recipe %s%s\n",
+		n, lrList, batchList, strings.Trim(strings.Join(strings.Fields(fmt.Sprint(epochs)), ","), "[]"), r.name, r.details())
+	fmt.Fprintf(info, "          chosen on %s accuracy\n", choose)
+	if !asJSON {
+		fmt.Fprintf(stdout, "%8s %6s %6s %8s %9s %8s %8s %8s\n", "lr", "batch", "epochs", "loss", "train acc", "val acc", "test acc", "seconds")
+	}
+	enc := json.NewEncoder(stdout)
+	var runs []sweepRun
+	best := -1
+	score := func(s sweepRun) float64 {
+		if s.Diverged {
+			return math.Inf(-1)
+		}
+		if r.val > 0 {
+			return s.ValAcc
+		}
+		return s.TestAcc
+	}
+	for _, e := range epochs {
+		for _, b := range batches {
+			for _, lr := range lrs {
+				c := *r
+				c.lr, c.batch, c.epochs = lr, b, e
+				res, err := sweepOne(ctx, &c, threads, train, val, test)
+				if err != nil {
+					return err
+				}
+				runs = append(runs, res)
+				if best < 0 || score(res) > score(runs[best]) {
+					best = len(runs) - 1
+				}
+				if asJSON {
+					if err := enc.Encode(res); err != nil {
+						return err
+					}
+					continue
+				}
+				if res.Diverged {
+					fmt.Fprintf(stdout, "%8g %6d %6d %8s %9s %8s %8s %8.2f  diverged\n", lr, b, e, "-", "-", "-", "-", res.Seconds)
+					continue
+				}
+				val := "-"
+				if r.val > 0 {
+					val = fmt.Sprintf("%.4f", res.ValAcc)
+				}
+				fmt.Fprintf(stdout, "%8g %6d %6d %8.4f %9.4f %8s %8.4f %8.2f\n", lr, b, e, res.Loss, res.TrainAcc, val, res.TestAcc, res.Seconds)
+			}
+		}
+	}
+	b := runs[best]
+	if b.Diverged {
+		return errors.New("every run diverged")
+	}
+	if asJSON {
+		return enc.Encode(map[string]any{"best": b, "chosen_on": strings.Fields(choose)[0]})
+	}
+	fmt.Fprintf(stdout, "best      lr %g, batch %d, %d epochs: ", b.LR, b.Batch, b.Epochs)
+	if r.val > 0 {
+		fmt.Fprintf(stdout, "val acc %.4f, ", b.ValAcc)
+	}
+	fmt.Fprintf(stdout, "test acc %.4f\n", b.TestAcc)
+	return nil
+}
+
+// sweepOne trains the recipe c and returns its result; a run that
+// diverges is a result, not an error.
+func sweepOne(ctx context.Context, c *recipe, threads int, train, val, test softmax.Dataset) (sweepRun, error) {
+	res := sweepRun{LR: c.lr, Batch: c.batch, Epochs: c.epochs}
+	m, err := softmax.NewDense(train.Images.Cols, mnist.NumClasses, c.sigma, c.seed)
+	if err != nil {
+		return res, err
+	}
+	tr := c.trainer(threads)
+	tr.Validation = val
+	start := time.Now()
+	stats, err := tr.Fit(ctx, m, train, test)
+	res.Seconds = time.Since(start).Seconds()
+	if errors.Is(err, softmax.ErrDiverged) {
+		res.Diverged = true
+		return res, nil
+	}
+	if err != nil {
+		return res, err
+	}
+	final := stats[len(stats)-1]
+	if c.earlyStop > 0 {
+		for _, s := range stats {
+			if s.Best {
+				final = s
+			}
+		}
+		res.BestEpoch = final.Epoch
+	}
+	res.Loss, res.TrainAcc, res.TestAcc = final.Loss, final.TrainAcc, final.TestAcc
+	if c.val > 0 {
+		res.ValAcc = final.ValAcc
+	}
+	return res, nil
+}
+
+// parseList parses a comma-separated list of numbers for flag name.
+func parseList[T any](name, s string, parse func(string, int) (T, error)) ([]T, error) {
+	var out []T
+	for _, f := range strings.Split(s, ",") {
+		f = strings.TrimSpace(f)
+		v, err := parse(f, 64)
+		if err != nil || f == "" {
+			return nil, usagef("%s %s: %q is not a number", name, s, f)
+		}
+		out = append(out, v)
+	}
+	return out, nil
+}
