@@ -3,8 +3,8 @@ package main
 import (
 	"encoding/xml"
 	"fmt"
-	"math"
 	"image/png"
+	"math"
 	"os"
 	"path/filepath"
 	"strings"
