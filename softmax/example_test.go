@@ -96,3 +96,33 @@ func ExampleLoad() {
 	// 784 10
 	// true
 }
+
+// Hold out a validation set, stop when its accuracy no longer improves,
+// and keep the best epoch's weights.
+func ExampleTrainer_earlyStop() {
+	data := shapes(800, 3)
+	train, val, err := data.Split(200, 1) // 200 random examples held out
+	if err != nil {
+		fmt.Println(err)
+		return
+	}
+	model, _ := softmax.NewDense(9, 3, 0.01, 42)
+	trainer := &softmax.Trainer{
+		Epochs:     50,
+		BatchSize:  32,
+		SGD:        softmax.SGD{LR: 0.5, Momentum: 0.9, Nesterov: true, Cosine: true},
+		Validation: val,
+		EarlyStop:  3, // epochs without a better validation accuracy
+	}
+	stats, err := trainer.Fit(context.Background(), model, train, softmax.Dataset{})
+	if err != nil {
+		fmt.Println(err)
+		return
+	}
+	acc, _ := model.Accuracy(val)
+	fmt.Printf("%d images for training, %d for validation\n", train.Len(), val.Len())
+	fmt.Printf("stopped early: %v; kept model's validation accuracy %.2f\n", len(stats) < 50, acc)
+	// Output:
+	// 600 images for training, 200 for validation
+	// stopped early: true; kept model's validation accuracy 1.00
+}

@@ -31,7 +31,7 @@ func pictures(dir string, m *softmax.Dense, width, height int, test softmax.Data
 	var written []string
 	write := func(name string, draw func(w io.Writer) error) error {
 		path := filepath.Join(dir, name)
-		if err := atomicfile.Write(path, 0o666, draw); err != nil {
+		if err := atomicfile.Write(path, 0o644, draw); err != nil {
 			return fmt.Errorf("-plot: %s: %w", path, err)
 		}
 		written = append(written, path)
