@@ -11,19 +11,7 @@ import (
 
 // loss64 is the float64 oracle: the mean over rows of lse(z_i) - z_i,y_i.
 func loss64(z [][]float64, labels []uint8) float64 {
-	var sum float64
-	for i, row := range z {
-		m := math.Inf(-1)
-		for _, v := range row {
-			m = math.Max(m, v)
-		}
-		var s float64
-		for _, v := range row {
-			s += math.Exp(v - m)
-		}
-		sum += math.Log(s) + (m - row[labels[i]])
-	}
-	return sum / float64(len(z))
+	return kindLoss64(z, labels, crossEntropy)
 }
 
 func toMatrix(rows [][]float32) *tensor.Matrix {

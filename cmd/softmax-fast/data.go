@@ -1,8 +1,10 @@
 package main
 
 import (
+	"flag"
 	"fmt"
 	"io"
+	"runtime"
 	"time"
 
 	"github.com/softmax-fast/softmax-fast/mnist"
@@ -46,4 +48,40 @@ func asDataset(s *mnist.Set) softmax.Dataset {
 		Images: &tensor.U8Matrix{Rows: s.N, Cols: px, Stride: px, Data: s.Images},
 		Labels: s.Labels,
 	}
+}
+
+// runFlags are the flags of the commands that load the data and train.
+type runFlags struct {
+	data, isa       string
+	threads         int
+	asJSON, noCache bool
+}
+
+// register defines the flags on fs; jsonWhat says what -json prints.
+func (f *runFlags) register(fs *flag.FlagSet, jsonWhat string) {
+	fs.StringVar(&f.data, "data", "", "Fashion-MNIST directory (default: $FASHION_MNIST_DIR, "+mnist.SystemDir+", ./"+mnist.LocalDir+")")
+	fs.IntVar(&f.threads, "threads", runtime.NumCPU(), "goroutines per product")
+	fs.StringVar(&f.isa, "isa", "", "kernel set: generic, avx2, neon or best (default: $SOFTMAX_FAST_ISA, else best)")
+	fs.BoolVar(&f.asJSON, "json", false, "print "+jsonWhat+" on stdout")
+	fs.BoolVar(&f.noCache, "no-cache", false, "decode the IDX files even if a decoded copy is cached")
+}
+
+// start applies -threads and -isa, prints the header and loads the data.
+// info is where the human-readable lines go: stdout, or stderr with -json
+// so that stdout is pure JSON.
+func (f *runFlags) start(stdout, stderr io.Writer) (info io.Writer, ds *mnist.Dataset, li mnist.LoadInfo, err error) {
+	if f.threads < 1 {
+		return nil, nil, li, usagef("-threads %d: want at least 1", f.threads)
+	}
+	if err := selectISA(f.isa); err != nil {
+		return nil, nil, li, err
+	}
+	tensor.SetThreads(f.threads)
+	info = stdout
+	if f.asJSON {
+		info = stderr
+	}
+	printHeader(info, f.threads)
+	ds, li, err = loadData(f.data, f.noCache, info)
+	return info, ds, li, err
 }

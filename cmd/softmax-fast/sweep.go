@@ -8,14 +8,12 @@ import (
 	"fmt"
 	"io"
 	"math"
-	"runtime"
 	"strconv"
 	"strings"
 	"time"
 
 	"github.com/softmax-fast/softmax-fast/mnist"
 	"github.com/softmax-fast/softmax-fast/softmax"
-	"github.com/softmax-fast/softmax-fast/tensor"
 )
 
 // sweepRun is one configuration of a sweep and its result.
@@ -33,20 +31,15 @@ type sweepRun struct {
 }
 
 func runSweep(ctx context.Context, args []string, stdout, stderr io.Writer) error {
-	var data, isa, lrList, batchList, epochList string
-	var threads int
-	var asJSON, noCache bool
+	var lrList, batchList, epochList string
+	var f runFlags
 	defaults := recipes["chapter"]
 	defaults.val = 10000
 	r, err := parseRecipeWith(defaults, "sweep", "[flags]", args, stderr, true, func(fs *flag.FlagSet) {
 		fs.StringVar(&lrList, "lr", "0.01,0.03,0.1,0.3,1", "learning rates to try, comma-separated")
 		fs.StringVar(&batchList, "batch-size", "16,64,256,1024", "batch sizes to try, comma-separated")
 		fs.StringVar(&epochList, "epochs", "", "epoch counts to try, comma-separated (default: the recipe's)")
-		fs.StringVar(&data, "data", "", "Fashion-MNIST directory (default: $FASHION_MNIST_DIR, "+mnist.SystemDir+", ./"+mnist.LocalDir+")")
-		fs.IntVar(&threads, "threads", runtime.NumCPU(), "goroutines per product")
-		fs.StringVar(&isa, "isa", "", "kernel set: generic, avx2, neon or best (default: $SOFTMAX_FAST_ISA, else best)")
-		fs.BoolVar(&asJSON, "json", false, "print one JSON object per run, then the best, on stdout")
-		fs.BoolVar(&noCache, "no-cache", false, "decode the IDX files even if a decoded copy is cached")
+		f.register(fs, "one JSON object per run, then the best,")
 	})
 	if err != nil {
 		return err
@@ -77,19 +70,7 @@ func runSweep(ctx context.Context, args []string, stdout, stderr io.Writer) erro
 			}
 		}
 	}
-	if threads < 1 {
-		return usagef("-threads %d: want at least 1", threads)
-	}
-	if err := selectISA(isa); err != nil {
-		return err
-	}
-	tensor.SetThreads(threads)
-	info := stderr
-	if !asJSON {
-		info = stdout
-	}
-	printHeader(info, threads)
-	ds, _, err := loadData(data, noCache, info)
+	info, ds, _, err := f.start(stdout, stderr)
 	if err != nil {
 		return err
 	}
@@ -106,7 +87,7 @@ func runSweep(ctx context.Context, args []string, stdout, stderr io.Writer) erro
 	fmt.Fprintf(info, "sweep     %d runs: lr %s x batch size %s x epochs %s; recipe %s%s\n",
 		n, lrList, batchList, strings.Trim(strings.Join(strings.Fields(fmt.Sprint(epochs)), ","), "[]"), r.name, r.details())
 	fmt.Fprintf(info, "          chosen on %s accuracy\n", choose)
-	if !asJSON {
+	if !f.asJSON {
 		fmt.Fprintf(stdout, "%8s %6s %6s %8s %9s %8s %8s %8s\n", "lr", "batch", "epochs", "loss", "train acc", "val acc", "test acc", "seconds")
 	}
 	enc := json.NewEncoder(stdout)
@@ -126,7 +107,7 @@ func runSweep(ctx context.Context, args []string, stdout, stderr io.Writer) erro
 			for _, lr := range lrs {
 				c := *r
 				c.lr, c.batch, c.epochs = lr, b, e
-				res, err := sweepOne(ctx, &c, threads, train, val, test)
+				res, err := sweepOne(ctx, &c, f.threads, train, val, test)
 				if err != nil {
 					return err
 				}
@@ -134,7 +115,7 @@ func runSweep(ctx context.Context, args []string, stdout, stderr io.Writer) erro
 				if best < 0 || score(res) > score(runs[best]) {
 					best = len(runs) - 1
 				}
-				if asJSON {
+				if f.asJSON {
 					if err := enc.Encode(res); err != nil {
 						return err
 					}
@@ -156,7 +137,7 @@ func runSweep(ctx context.Context, args []string, stdout, stderr io.Writer) erro
 	if b.Diverged {
 		return errors.New("every run diverged")
 	}
-	if asJSON {
+	if f.asJSON {
 		return enc.Encode(map[string]any{"best": b, "chosen_on": strings.Fields(choose)[0]})
 	}
 	fmt.Fprintf(stdout, "best      lr %g, batch %d, %d epochs: ", b.LR, b.Batch, b.Epochs)

@@ -8,7 +8,6 @@ import (
 	"fmt"
 	"io"
 	"os"
-	"runtime"
 	"runtime/pprof"
 	"strings"
 	"time"
@@ -20,23 +19,17 @@ import (
 )
 
 type trainFlags struct {
-	data, isa, out, plot, progress string
-	threads                        int
-	asJSON, noCache                bool
-	cpuProfile                     string
+	runFlags
+	out, plot, progress, cpuProfile string
 }
 
 func runTrain(ctx context.Context, args []string, stdout, stderr io.Writer) error {
 	var f trainFlags
 	r, err := parseRecipe("train", "[flags]", args, stderr, false, func(fs *flag.FlagSet) {
-		fs.StringVar(&f.data, "data", "", "Fashion-MNIST directory (default: $FASHION_MNIST_DIR, "+mnist.SystemDir+", ./"+mnist.LocalDir+")")
-		fs.IntVar(&f.threads, "threads", runtime.NumCPU(), "goroutines per product")
-		fs.StringVar(&f.isa, "isa", "", "kernel set: generic, avx2, neon or best (default: $SOFTMAX_FAST_ISA, else best)")
+		f.register(fs, "one JSON object per epoch, then a summary,")
 		fs.StringVar(&f.out, "out", "", "write the trained model to this file")
 		fs.StringVar(&f.plot, "plot", "", "write pictures (weights, training curves, confusion matrix) to this directory")
 		fs.StringVar(&f.progress, "progress", "auto", "live progress line within epochs: auto (on a terminal), on, off")
-		fs.BoolVar(&f.asJSON, "json", false, "print one JSON object per epoch, then a summary, on stdout")
-		fs.BoolVar(&f.noCache, "no-cache", false, "decode the IDX files even if a decoded copy is cached")
 		fs.StringVar(&f.cpuProfile, "cpuprofile", "", "write a CPU profile of the training to this file (go tool pprof)")
 	})
 	if err != nil {
@@ -44,9 +37,6 @@ func runTrain(ctx context.Context, args []string, stdout, stderr io.Writer) erro
 	}
 	if err := r.validate(); err != nil {
 		return err
-	}
-	if f.threads < 1 {
-		return usagef("-threads %d: want at least 1", f.threads)
 	}
 	progressMode := f.progress
 	if f.asJSON {
@@ -56,18 +46,8 @@ func runTrain(ctx context.Context, args []string, stdout, stderr io.Writer) erro
 	if err != nil {
 		return err
 	}
-	if err := selectISA(f.isa); err != nil {
-		return err
-	}
-	tensor.SetThreads(f.threads)
-
-	info := stderr // the header goes to stderr with -json, so stdout is pure JSON
-	if !f.asJSON {
-		info = stdout
-	}
 	start := time.Now()
-	printHeader(info, f.threads)
-	ds, linfo, err := loadData(f.data, f.noCache, info)
+	_, ds, linfo, err := f.start(stdout, stderr)
 	if err != nil {
 		return err
 	}
