@@ -251,20 +251,23 @@ func kindLoss64(z [][]float64, labels []uint8, kind lossKind) float64 {
 		for _, v := range row {
 			s += math.Exp(v - m)
 		}
-		lse := math.Log(s) + m
+		// -log p_j = log(s) + (m - z_j), exact even for logits near ±3e38
+		nlp := func(j int) float64 { return math.Log(s) + (m - row[j]) }
 		y := int(labels[i])
 		if kind.q > 0 {
-			py := math.Exp(row[y] - lse)
-			sum += kind.beta*(lse-row[y]) + (1-kind.beta)*(1-math.Pow(py, kind.q))/kind.q
+			py := math.Exp(-nlp(y))
+			sum += kind.beta*nlp(y) + (1-kind.beta)*(1-math.Pow(py, kind.q))/kind.q
 			continue
 		}
 		k := float64(len(row))
-		for j, v := range row {
+		for j := range row {
 			tj := kind.eps / k
 			if j == y {
 				tj += 1 - kind.eps
 			}
-			sum += tj * (lse - v)
+			if tj != 0 {
+				sum += tj * nlp(j)
+			}
 		}
 	}
 	return sum / float64(len(z))
