@@ -110,7 +110,7 @@ func newFlags(name, args string, stderr io.Writer) *flag.FlagSet {
 	fs := flag.NewFlagSet(name, flag.ContinueOnError)
 	fs.SetOutput(stderr)
 	fs.Usage = func() {
-		fmt.Fprintf(stderr, "usage: softmax-fast %s %s\n\nflags:\n", name, args)
+		fmt.Fprintf(fs.Output(), "usage: softmax-fast %s %s\n\nflags:\n", name, args)
 		fs.PrintDefaults()
 	}
 	return fs
@@ -118,10 +118,11 @@ func newFlags(name, args string, stderr io.Writer) *flag.FlagSet {
 
 // parseFlags parses args, turning flag errors into usage errors.
 func parseFlags(fs *flag.FlagSet, args []string) error {
+	out := fs.Output()
 	fs.SetOutput(io.Discard) // we print the error once, with the command name
 	err := fs.Parse(args)
 	if errors.Is(err, flag.ErrHelp) {
-		fs.SetOutput(os.Stderr)
+		fs.SetOutput(out)
 		fs.Usage()
 		return err
 	}

@@ -71,8 +71,8 @@ func (p *progress) step(epoch, step, steps int) {
 	total := p.done + step
 	elapsed := now.Sub(p.start).Seconds()
 	left := float64(p.epochs*steps-total) * elapsed / float64(total)
-	fmt.Fprintf(p.w, "\r\033[Kepoch %d/%d  step %d/%d  %s samples/s  %s left",
-		epoch, p.epochs, step, steps, rate(float64(total*p.batch)/elapsed), (time.Duration(left * float64(time.Second))).Round(100*time.Millisecond))
+	fmt.Fprintf(p.w, "\r\033[Kepoch %d/%d  step %d/%d  %s samples/s  %.1f s left",
+		epoch, p.epochs, step, steps, rate(float64(total*p.batch)/elapsed), left)
 	p.shown = true
 }
 

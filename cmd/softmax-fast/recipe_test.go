@@ -126,3 +126,13 @@ func TestSweep(t *testing.T) {
 	}
 	t.Logf("sweeps took %v", time.Since(start))
 }
+
+// -h prints the usage once, on the command's stderr, and exits 0.
+func TestHelp(t *testing.T) {
+	for _, cmd := range []string{"train", "sweep", "eval", "bench"} {
+		code, out, errs := runCLI(t, cmd, "-h")
+		if code != 0 || out != "" || strings.Count(errs, "usage: softmax-fast "+cmd) != 1 || !strings.Contains(errs, "  -threads") && cmd != "eval" {
+			t.Errorf("%s -h: exit %d, stdout %q, stderr:\n%s", cmd, code, out, errs)
+		}
+	}
+}
