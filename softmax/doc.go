@@ -27,6 +27,18 @@
 // 256 examples, reshuffled every epoch, SGD with learning rate 0.1. On
 // Fashion-MNIST it reaches about 0.82 test accuracy.
 //
+// # Beyond the chapter
+//
+// Trainer and SGD also offer Nesterov momentum, a cosine learning-rate
+// schedule, weight decay, label smoothing, the generalized cross-entropy mixed
+// with the cross-entropy (Trainer.GCE, Trainer.CEShare), iterate averaging
+// over the last epochs (Trainer.Average), and a validation set
+// (Dataset.Split, Trainer.Validation) with early stopping that keeps the
+// best epoch's weights (Trainer.EarlyStop). The command's "-recipe best"
+// (30 epochs, Nesterov momentum 0.9, cosine from lr 1, GCE q = 0.7 with 5 %
+// cross-entropy) reaches about 0.851 test accuracy on Fashion-MNIST in under
+// a second on two cores; see the repository's README for how it was chosen.
+//
 // # Determinism and threads
 //
 // The same seed, data and options give bitwise-identical weights whatever
