@@ -18,8 +18,8 @@
 //	W = (1 - lr·λ)·W - lr·Gᵀ·X/255        tensor.MatMulTU8 with beta = 1 - lr·λ
 //	b = b - lr·Σ_i G_i
 //
-// so the gradient of W is never stored (with momentum it goes to the velocity
-// instead, see SGD). The loss is never the log of a probability, and every
+// so the gradient of W is never stored (with momentum it is, then folded into the velocity;
+// see SGD). The loss is never the log of a probability, and every
 // exponent is at most 0, so the loss is finite for any finite logits.
 //
 // The recipe of the Gluon chapter "Softmax Regression" is the zero Trainer
