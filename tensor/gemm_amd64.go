@@ -32,3 +32,30 @@ func dotU8x2x5AVX2(x0, x1 []uint8, w0, w1, w2, w3, w4 []float32, out *[10]float3
 //
 //go:noescape
 func gradU8x10x8AVX2(x []uint8, offs []int, gp []float32, tile *[80]float32)
+
+// dotU8Rows10AVX2 is kernelSet.dotU8Rows10 in AVX2+FMA: for i < m and
+// j < 10, c[i*cstride+j] = alpha*s + beta*c[i*cstride+j] with
+// s = sum_{p<k} float32(x[index[i]*stride+p]) * w[j*wstride+p] (c not read
+// when beta is 0). Rows go by pairs (an odd last row is paired with itself),
+// each pair against classes 0-4 and then 5-9 with the loop and the sums of
+// dotU8x2x5AVX2, so every s is bitwise the one dotU8x2x5AVX2 gives; the
+// epilogue rounds alpha*s and beta*c before adding them, as the Go code of
+// dotU8T does. The rows of the next pair are prefetched into L2. The caller
+// guarantees k%8 == 0, k >= 8, m >= 1, len(index) >= m, every row
+// x[index[i]*stride:][:k] (i < m), w[:9*wstride+k] and
+// c[:(m-1)*cstride+10] in bounds (nothing is checked).
+//
+//go:noescape
+func dotU8Rows10AVX2(x []uint8, index []int32, stride int, w []float32, wstride int, c []float32, cstride int, m, k int, alpha, beta float32)
+
+// gradU8x10MergeAVX2 is kernelSet.gradU8x10Merge in AVX2+FMA: for each
+// chunk q < nch, the tile of gradU8x10x8AVX2(x[8q:], offs, gp) merged into
+// c: c[r*cstride+8q+j] = alpha*t[r][j] + beta*c[r*cstride+8q+j] for r < 10,
+// j < 8, two roundings, c not read when beta is 0. Chunks go by pairs, each
+// against classes 0-4 and then 5-9 (one broadcast of gp for two FMAs; ~13 %
+// faster than ten classes of one chunk), with the rows summed in the same
+// order, so the tiles are bitwise those of gradU8x10x8AVX2. The caller guarantees nch >= 1, offs[i]+8*nch <= len(x),
+// len(gp) >= 10*len(offs), len(c) >= 9*cstride+8*nch (nothing is checked).
+//
+//go:noescape
+func gradU8x10MergeAVX2(x []uint8, offs []int, gp []float32, c []float32, cstride, nch int, alpha, beta float32)

@@ -13,6 +13,14 @@
 //     widened in registers (VPMOVZXBD + VCVTDQ2PS), horizontal sums at the end.
 //   - gradU8x10x8AVX2: pixels in the lanes, one accumulator per class, one
 //     VBROADCASTSS of the gradient per class and row.
+//   - dotU8Rows10AVX2: the whole forward product of a row range for ten
+//     classes (n = 10, k%8 = 0): the 2x5 tile of dotU8x2x5AVX2 twice per
+//     pair of rows, the prefetch of the next pair and the alpha/beta epilogue,
+//     so that Go makes one call per range instead of two per pair.
+//   - gradU8x10MergeAVX2: the weight gradient of a run of 8-column chunks
+//     for ten classes, merged into C (alpha/beta) by the kernel: 16 columns
+//     (two accumulators per class) against five classes at a time, so each
+//     VBROADCASTSS of the gradient feeds two FMAs.
 // No kernel reads or writes outside the slices its contract names. All loads
 // and stores are unaligned (VMOVUPS): Zen3 and Haswell-class cores only pay for
 // loads that cross a cache line, so callers should start float32 rows and
@@ -310,5 +318,435 @@ store:
 	VMOVUPS Y7, 224(DI)
 	VMOVUPS Y8, 256(DI)
 	VMOVUPS Y9, 288(DI)         // tile[72:80], class 9
+	VZEROUPPER
+	RET
+
+// func dotU8Rows10AVX2(x []uint8, index []int32, stride int, w []float32, wstride int, c []float32, cstride int, m, k int, alpha, beta float32)
+// Requires: AVX2, FMA
+// For i < m and j < 10: c[i*cstride+j] = alpha*s + beta*c[i*cstride+j],
+// s = sum_{p<k} float32(x[index[i]*stride+p]) * w[j*wstride+p]; c is not
+// read when beta is +-0. k is a multiple of 8 and >= 8, m >= 1 (the caller
+// checks). The whole forward product of a row range in one call: the loop
+// over row pairs, the prefetch of the next pair and the epilogue that
+// dotU8T does in Go around dotU8x2x5AVX2.
+// Each pair of rows (i, i+1; an odd last row is paired with itself) runs two
+// passes, classes 0-4 then 5-9; a pass is the loop and the VHADDPS sums of
+// dotU8x2x5AVX2 (same registers, same order, so s is bitwise the same) and
+// merges its 2x5 results into c. With the last row paired with itself, row
+// "i+1" is row i and its C pointer is row i's: both rows read the old C
+// before either is stored, and both store the same values.
+// Register map: R13 = i (starts at -2: the first trip only prefetches rows
+// 0 and 1); SI, DI = &x_i[k], &x_{i+1}[k]; BX, DX = &c[i*cstride+j0],
+// &c[(i+1)*cstride+j0] with j0 = 0 or 5; AX = byte offset of W row j0 in w
+// (0 in the first pass, 5*wstride*4 in the second: never 0 since wstride >=
+// k >= 8); R8..R12 = &w_{j0}[k]..&w_{j0+4}[k]; CX = p-k (negative) in the
+// loop, then the beta test; R14 = temporary;
+// Y0..Y4, Y5..Y9 = rows i, i+1 x classes j0..j0+4 (as in dotU8x2x5AVX2);
+// Y10, Y11 = pixels, then alpha and beta broadcast; Y12..Y15 = W, then C.
+TEXT ·dotU8Rows10AVX2(SB), NOSPLIT, $0-144
+	MOVQ $-2, R13                // i = -2: prefetch rows 0, 1 first
+
+pair: // rows i, i+1: prefetch rows i+2, i+3 (both at most m-1), then compute
+	MOVQ    m+120(FP), R12
+	DECQ    R12                  // R12 = m-1, the last row
+	MOVQ    index_base+24(FP), R14 // R14 = &index[0]
+	LEAQ    2(R13), R8           // R8 = i+2
+	CMPQ    R8, R12
+	CMOVQGT R12, R8              // R8 = min(i+2, m-1)
+	LEAQ    3(R13), R9
+	CMPQ    R9, R12
+	CMOVQGT R12, R9              // R9 = min(i+3, m-1)
+	MOVLQSX (R14)(R8*4), R8      // index[R8]
+	MOVLQSX (R14)(R9*4), R9
+	IMULQ   stride+48(FP), R8    // its offset in x
+	IMULQ   stride+48(FP), R9
+	ADDQ    x_base+0(FP), R8     // R8 = &x_{i+2}[0]
+	ADDQ    x_base+0(FP), R9     // R9 = &x_{i+3}[0]
+	MOVQ    k+128(FP), R10
+	XORQ    AX, AX               // AX = byte offset of the line in the row
+
+prefetch: // for AX < k: one cache line of each row into L2, as prefetchAVX2
+	PREFETCHT2 (R8)(AX*1)
+	PREFETCHT2 (R9)(AX*1)
+	ADDQ       $64, AX
+	CMPQ       AX, R10
+	JLT        prefetch
+
+	TESTQ R13, R13
+	JS    next                   // i = -2: nothing to compute yet
+	LEAQ  1(R13), R9             // R9 = i+1
+	CMPQ  R9, R12
+	CMOVQGT R12, R9              // R9 = min(i+1, m-1): i itself when i is the last row
+	MOVLQSX (R14)(R13*4), SI     // index[i]
+	MOVLQSX (R14)(R9*4), DI      // index[i+1]
+	IMULQ   stride+48(FP), SI
+	IMULQ   stride+48(FP), DI
+	ADDQ    x_base+0(FP), SI     // &x_i[0]
+	ADDQ    x_base+0(FP), DI     // &x_{i+1}[0]
+	ADDQ    R10, SI              // &x_i[k]
+	ADDQ    R10, DI              // &x_{i+1}[k]
+	MOVQ    cstride+112(FP), BX
+	MOVQ    BX, DX
+	IMULQ   R13, BX              // i*cstride
+	IMULQ   R9, DX               // (i+1)*cstride
+	MOVQ    c_base+88(FP), R14
+	LEAQ    (R14)(BX*4), BX      // BX = &c[i*cstride]
+	LEAQ    (R14)(DX*4), DX      // DX = &c[(i+1)*cstride]
+	XORQ    AX, AX               // first pass: classes 0-4
+
+pass: // classes j0..j0+4 of rows i, i+1, with W row j0 at byte AX of w
+	MOVQ   k+128(FP), CX
+	MOVQ   wstride+80(FP), R14
+	SHLQ   $2, R14               // R14 = wstride in bytes
+	MOVQ   w_base+56(FP), R8
+	LEAQ   (R8)(CX*4), R8        // &w_0[k]
+	ADDQ   AX, R8                // R8 = &w_{j0}[k]
+	LEAQ   (R8)(R14*1), R9       // &w_{j0+1}[k]
+	LEAQ   (R9)(R14*1), R10
+	LEAQ   (R10)(R14*1), R11
+	LEAQ   (R11)(R14*1), R12     // &w_{j0+4}[k]
+	NEGQ   CX                    // CX = p-k with p = 0
+	VXORPS Y0, Y0, Y0
+	VXORPS Y1, Y1, Y1
+	VXORPS Y2, Y2, Y2
+	VXORPS Y3, Y3, Y3
+	VXORPS Y4, Y4, Y4
+	VXORPS Y5, Y5, Y5
+	VXORPS Y6, Y6, Y6
+	VXORPS Y7, Y7, Y7
+	VXORPS Y8, Y8, Y8
+	VXORPS Y9, Y9, Y9
+	TESTQ  $8, CX
+	JZ     pairs16               // k%16 = 0
+	DOT_STEP(0, 0)               // pixels 0..7 alone
+	ADDQ   $8, CX
+
+pairs16: // the rest is a multiple of 16 pixels
+	TESTQ CX, CX
+	JZ    reduce
+
+loop16: // for CX < 0: pixels p .. p+15
+	DOT_STEP(0, 0)
+	DOT_STEP(8, 32)
+	ADDQ $16, CX
+	JNZ  loop16
+
+reduce: // the sums of dotU8x2x5AVX2 (per accumulator: lanes paired, then
+	// pairs of pairs, then the two 128-bit halves), in the layout of the
+	// epilogue: Y1 = [row i classes j0..j0+3 | row i+1 the same],
+	// X4 = [row i class j0+4, row i+1 class j0+4, (copies)].
+	VHADDPS      Y1, Y0, Y0      // Y0 = lane pairs of classes j0, j0+1, row i
+	VHADDPS      Y3, Y2, Y2      // classes j0+2, j0+3, row i
+	VHADDPS      Y6, Y5, Y5      // classes j0, j0+1, row i+1
+	VHADDPS      Y8, Y7, Y7      // classes j0+2, j0+3, row i+1
+	VHADDPS      Y9, Y4, Y4      // class j0+4, rows i and i+1
+	VHADDPS      Y2, Y0, Y0      // Y0 = row i classes j0..j0+3, per half
+	VHADDPS      Y7, Y5, Y5      // Y5 = row i+1 classes j0..j0+3, per half
+	VHADDPS      Y4, Y4, Y4      // Y4 = [row i, row i+1, copies] class j0+4, per half
+	VPERM2F128   $0x20, Y5, Y0, Y1 // Y1 = [Y0 low half | Y5 low half]
+	VPERM2F128   $0x31, Y5, Y0, Y2 // Y2 = [Y0 high half | Y5 high half]
+	VADDPS       Y2, Y1, Y1      // Y1 = s of classes j0..j0+3, rows i | i+1
+	VEXTRACTF128 $1, Y4, X3
+	VADDPS       X3, X4, X4      // X4[0:2] = s of class j0+4, rows i, i+1
+
+	// Epilogue: c = alpha*s, plus beta*c unless beta is +-0.
+	VBROADCASTSS alpha+136(FP), Y10
+	VMULPS       Y10, Y1, Y1     // alpha*s, classes j0..j0+3
+	VMULPS       X10, X4, X4     // alpha*s, class j0+4
+	MOVL         beta+140(FP), CX
+	SHLL         $1, CX          // drop the sign bit: zero for +-0
+	JZ           store
+	VBROADCASTSS beta+140(FP), Y11
+	VMOVUPS      (BX), X12       // c[i][j0:j0+4]
+	VINSERTF128  $1, (DX), Y12, Y12 // Y12 = [c[i][j0:j0+4] | c[i+1][j0:j0+4]]
+	VMOVSS       16(BX), X13     // c[i][j0+4]
+	VINSERTPS    $0x10, 16(DX), X13, X13 // X13[1] = c[i+1][j0+4]
+	VMULPS       Y11, Y12, Y12   // beta*c
+	VMULPS       X11, X13, X13
+	VADDPS       Y12, Y1, Y1     // alpha*s + beta*c
+	VADDPS       X13, X4, X4
+
+store: // row i+1 after row i: equal values when they are the same row
+	VMOVUPS      X1, (BX)        // c[i][j0:j0+4]
+	VMOVSS       X4, 16(BX)      // c[i][j0+4]
+	VEXTRACTF128 $1, Y1, (DX)    // c[i+1][j0:j0+4]
+	VEXTRACTPS   $1, X4, 16(DX)  // c[i+1][j0+4]
+	TESTQ        AX, AX
+	JNZ          next            // the second pass is done
+	LEAQ         (R14)(R14*4), AX // AX = 5*wstride*4: W row 5
+	ADDQ         $20, BX         // &c[i][5]
+	ADDQ         $20, DX         // &c[i+1][5]
+	JMP          pass
+
+next:
+	ADDQ $2, R13                 // i += 2
+	CMPQ R13, m+120(FP)
+	JLT  pair
+	VZEROUPPER
+	RET
+
+// MERGE_ROW stores the row of c at BX as acc + beta*c (acc holds alpha*T,
+// Y11 beta), then moves BX to the next class row.
+#define MERGE_ROW(acc) \
+	VMULPS  (BX), Y11, Y12; \
+	VADDPS  Y12, acc, acc;  \
+	VMOVUPS acc, (BX);      \
+	ADDQ    R11, BX
+
+// STORE_ROW stores acc (alpha*T) in the row of c at BX, then moves BX to the
+// next class row.
+#define STORE_ROW(acc) \
+	VMOVUPS acc, (BX); \
+	ADDQ    R11, BX
+
+// MERGE_ROW2 is MERGE_ROW for 16 columns: a, b hold alpha*T of the two
+// chunks.
+#define MERGE_ROW2(a, b) \
+	VMULPS  (BX), Y11, Y12;   \
+	VADDPS  Y12, a, a;        \
+	VMOVUPS a, (BX);          \
+	VMULPS  32(BX), Y11, Y12; \
+	VADDPS  Y12, b, b;        \
+	VMOVUPS b, 32(BX);        \
+	ADDQ    R11, BX
+
+// STORE_ROW2 is STORE_ROW for 16 columns.
+#define STORE_ROW2(a, b) \
+	VMOVUPS a, (BX);   \
+	VMOVUPS b, 32(BX); \
+	ADDQ    R11, BX
+
+// GRAD16_ROW is one row of the two-chunk loop of gradU8x10MergeAVX2:
+// T[h+c][0:8] += pa * gp[off/4 + c] and T[h+c][8:16] += pb * gp[off/4 + c]
+// for c < 5, with pa, pb the converted pixels of the two chunks, gp at DX
+// (already at class h) and the accumulators Y0..Y4 (first chunk), Y5..Y9
+// (second chunk). Each broadcast serves two FMAs.
+#define GRAD16_ROW(off, pa, pb) \
+	VBROADCASTSS off(DX), Y12;     \
+	VFMADD231PS  Y12, pa, Y0;      \
+	VFMADD231PS  Y12, pb, Y5;      \
+	VBROADCASTSS off+4(DX), Y15;   \
+	VFMADD231PS  Y15, pa, Y1;      \
+	VFMADD231PS  Y15, pb, Y6;      \
+	VBROADCASTSS off+8(DX), Y12;   \
+	VFMADD231PS  Y12, pa, Y2;      \
+	VFMADD231PS  Y12, pb, Y7;      \
+	VBROADCASTSS off+12(DX), Y15;  \
+	VFMADD231PS  Y15, pa, Y3;      \
+	VFMADD231PS  Y15, pb, Y8;      \
+	VBROADCASTSS off+16(DX), Y12;  \
+	VFMADD231PS  Y12, pa, Y4;      \
+	VFMADD231PS  Y12, pb, Y9
+
+// func gradU8x10MergeAVX2(x []uint8, offs []int, gp []float32, c []float32, cstride, nch int, alpha, beta float32)
+// Requires: AVX2, FMA
+// For q < nch, r < 10, j < 8: c[r*cstride+8q+j] = alpha*T[r][8q+j] +
+// beta*c[r*cstride+8q+j] (c not read when beta is +-0), with
+// T[r][p] = sum_{i<m} gp[i*10+r] * float32(x[offs[i]+p]), m = len(offs).
+// The loop of gradU8 over chunks and its merge (mergeRow8) in one call.
+// Chunks go by pairs (16 columns) in two passes of five classes, so that a
+// broadcast of gp serves two FMAs (gradU8x10x8AVX2 has one broadcast per
+// FMA); an odd last chunk runs alone against all ten classes, as
+// gradU8x10x8AVX2. Every T[r][p] is summed over i = 0, 1, ..., m-1 with one
+// FMA per row, as in gradU8x10x8AVX2, so it is bitwise its tile.
+// Register map: SI = &x[8q], R8 = &offs[m], R13 = m, R12 = chunks left,
+// DI = &c[8q], R11 = cstride in bytes, R14 = beta test (0 for beta = +-0),
+// BX = &c[r*cstride+8q] of the next class row to merge;
+// in a two-chunk pass: AX = byte offset of class h in a row of gp (0 or 20),
+// CX = i-m, DX = &gp[10i+h], R9, R10 = offs[i], offs[i+1]; Y10, Y11 and
+// Y13, Y14 = pixels 8q..8q+15 of rows i and i+1; Y12, Y15 = broadcasts;
+// Y0..Y4 = T[h..h+4][8q:8q+8], Y5..Y9 = T[h..h+4][8q+8:8q+16];
+// in the one-chunk loop: as gradU8x10x8AVX2 (Yr = T[r][8q:8q+8]);
+// in the merge: Y10, Y11 = alpha, beta broadcast, Y12 = c.
+TEXT ·gradU8x10MergeAVX2(SB), NOSPLIT, $0-120
+	MOVQ x_base+0(FP), SI
+	MOVQ offs_base+24(FP), R8
+	MOVQ offs_len+32(FP), R13
+	LEAQ (R8)(R13*8), R8        // &offs[m]
+	MOVQ c_base+72(FP), DI
+	MOVQ cstride+96(FP), R11
+	SHLQ $2, R11                // cstride in bytes
+	MOVQ nch+104(FP), R12
+	MOVL beta+116(FP), R14
+	SHLL $1, R14                // drop the sign bit: zero for beta = +-0
+	CMPQ R12, $2
+	JLT  chunk                  // a single chunk
+
+pair: // columns 8q .. 8q+15
+	MOVQ DI, BX                 // class row 0
+	XORQ AX, AX                 // h = 0: classes 0-4
+
+half: // classes h .. h+4 of columns 8q .. 8q+15
+	MOVQ   gp_base+48(FP), DX
+	ADDQ   AX, DX               // &gp[h]
+	MOVQ   R13, CX
+	NEGQ   CX                   // CX = i-m with i = 0
+	VXORPS Y0, Y0, Y0
+	VXORPS Y1, Y1, Y1
+	VXORPS Y2, Y2, Y2
+	VXORPS Y3, Y3, Y3
+	VXORPS Y4, Y4, Y4
+	VXORPS Y5, Y5, Y5
+	VXORPS Y6, Y6, Y6
+	VXORPS Y7, Y7, Y7
+	VXORPS Y8, Y8, Y8
+	VXORPS Y9, Y9, Y9
+	TESTQ  $1, CX
+	JZ     even16               // m even
+	MOVQ   (R8)(CX*8), R9       // offs[0]
+	VPMOVZXBD (SI)(R9*1), Y10   // x[offs[0]+8q:][0:8] as int32
+	VPMOVZXBD 8(SI)(R9*1), Y11  // x[offs[0]+8q+8:][0:8]
+	VCVTDQ2PS Y10, Y10
+	VCVTDQ2PS Y11, Y11
+	GRAD16_ROW(0, Y10, Y11)     // row 0 alone
+	ADDQ   $40, DX              // gp += 10
+	INCQ   CX
+
+even16: // the rest is an even number of rows
+	TESTQ CX, CX
+	JZ    merge16
+
+loop16: // for CX < 0: rows i and i+1
+	MOVQ      (R8)(CX*8), R9    // offs[i]
+	MOVQ      8(R8)(CX*8), R10  // offs[i+1]
+	VPMOVZXBD (SI)(R9*1), Y10
+	VPMOVZXBD 8(SI)(R9*1), Y11
+	VPMOVZXBD (SI)(R10*1), Y13
+	VPMOVZXBD 8(SI)(R10*1), Y14
+	VCVTDQ2PS Y10, Y10
+	VCVTDQ2PS Y11, Y11
+	VCVTDQ2PS Y13, Y13
+	VCVTDQ2PS Y14, Y14
+	GRAD16_ROW(0, Y10, Y11)     // row i
+	GRAD16_ROW(40, Y13, Y14)    // row i+1
+	ADDQ $80, DX                // gp += 20
+	ADDQ $2, CX
+	JNZ  loop16
+
+merge16: // c rows h..h+4, columns 8q..8q+15: alpha*T + beta*c
+	VBROADCASTSS alpha+112(FP), Y10
+	VMULPS Y10, Y0, Y0          // alpha*T[h][8q:8q+8]
+	VMULPS Y10, Y1, Y1
+	VMULPS Y10, Y2, Y2
+	VMULPS Y10, Y3, Y3
+	VMULPS Y10, Y4, Y4
+	VMULPS Y10, Y5, Y5          // alpha*T[h][8q+8:8q+16]
+	VMULPS Y10, Y6, Y6
+	VMULPS Y10, Y7, Y7
+	VMULPS Y10, Y8, Y8
+	VMULPS Y10, Y9, Y9
+	TESTL  R14, R14
+	JZ     store16              // beta = +-0: c is not read
+	VBROADCASTSS beta+116(FP), Y11
+	MERGE_ROW2(Y0, Y5)          // class h
+	MERGE_ROW2(Y1, Y6)
+	MERGE_ROW2(Y2, Y7)
+	MERGE_ROW2(Y3, Y8)
+	MERGE_ROW2(Y4, Y9)          // class h+4
+	JMP    halfdone
+
+store16:
+	STORE_ROW2(Y0, Y5)          // class h
+	STORE_ROW2(Y1, Y6)
+	STORE_ROW2(Y2, Y7)
+	STORE_ROW2(Y3, Y8)
+	STORE_ROW2(Y4, Y9)          // class h+4
+
+halfdone: // BX is now at class row h+5
+	TESTQ AX, AX
+	JNZ   pairdone              // both halves done
+	MOVQ  $20, AX               // h = 5: classes 5-9
+	JMP   half
+
+pairdone:
+	ADDQ $16, SI                // x += 16: the next columns of every row
+	ADDQ $64, DI                // &c[8(q+2)]
+	SUBQ $2, R12
+	CMPQ R12, $2
+	JGE  pair
+	TESTQ R12, R12
+	JZ   done
+
+chunk: // the last chunk, alone: columns 8q .. 8q+7, all ten classes
+	MOVQ   gp_base+48(FP), DX
+	MOVQ   R13, CX
+	NEGQ   CX                   // CX = i-m with i = 0
+	VXORPS Y0, Y0, Y0
+	VXORPS Y1, Y1, Y1
+	VXORPS Y2, Y2, Y2
+	VXORPS Y3, Y3, Y3
+	VXORPS Y4, Y4, Y4
+	VXORPS Y5, Y5, Y5
+	VXORPS Y6, Y6, Y6
+	VXORPS Y7, Y7, Y7
+	VXORPS Y8, Y8, Y8
+	VXORPS Y9, Y9, Y9
+	TESTQ  $1, CX
+	JZ     rows2                // m even
+	MOVQ   (R8)(CX*8), R9       // offs[0]
+	VPMOVZXBD (SI)(R9*1), Y10   // x[offs[0]+8q:][0:8] as int32
+	VCVTDQ2PS Y10, Y10
+	GRAD_ROW(0, Y10)            // row 0 alone
+	ADDQ   $40, DX              // gp += 10
+	INCQ   CX
+
+rows2: // the rest is an even number of rows
+	TESTQ CX, CX
+	JZ    merge
+
+loop2: // for CX < 0: rows i and i+1
+	MOVQ      (R8)(CX*8), R9    // offs[i]
+	MOVQ      8(R8)(CX*8), R10  // offs[i+1]
+	VPMOVZXBD (SI)(R9*1), Y10
+	VPMOVZXBD (SI)(R10*1), Y11
+	VCVTDQ2PS Y10, Y10
+	VCVTDQ2PS Y11, Y11
+	GRAD_ROW(0, Y10)            // row i
+	GRAD_ROW(40, Y11)           // row i+1
+	ADDQ $80, DX                // gp += 20
+	ADDQ $2, CX
+	JNZ  loop2
+
+merge: // c rows r = 0..9, columns 8q..8q+7: alpha*T + beta*c
+	VBROADCASTSS alpha+112(FP), Y10
+	VMULPS Y10, Y0, Y0          // alpha*T[0]
+	VMULPS Y10, Y1, Y1
+	VMULPS Y10, Y2, Y2
+	VMULPS Y10, Y3, Y3
+	VMULPS Y10, Y4, Y4
+	VMULPS Y10, Y5, Y5
+	VMULPS Y10, Y6, Y6
+	VMULPS Y10, Y7, Y7
+	VMULPS Y10, Y8, Y8
+	VMULPS Y10, Y9, Y9          // alpha*T[9]
+	MOVQ   DI, BX               // &c[0*cstride+8q]
+	TESTL  R14, R14
+	JZ     store0               // beta = +-0: c is not read
+	VBROADCASTSS beta+116(FP), Y11
+	MERGE_ROW(Y0)               // class 0
+	MERGE_ROW(Y1)
+	MERGE_ROW(Y2)
+	MERGE_ROW(Y3)
+	MERGE_ROW(Y4)
+	MERGE_ROW(Y5)
+	MERGE_ROW(Y6)
+	MERGE_ROW(Y7)
+	MERGE_ROW(Y8)
+	MERGE_ROW(Y9)               // class 9
+	JMP    done
+
+store0:
+	STORE_ROW(Y0)               // class 0
+	STORE_ROW(Y1)
+	STORE_ROW(Y2)
+	STORE_ROW(Y3)
+	STORE_ROW(Y4)
+	STORE_ROW(Y5)
+	STORE_ROW(Y6)
+	STORE_ROW(Y7)
+	STORE_ROW(Y8)
+	STORE_ROW(Y9)               // class 9
+
+done:
 	VZEROUPPER
 	RET

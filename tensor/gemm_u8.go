@@ -44,10 +44,45 @@ func MatMulU8T(alpha float32, x *U8Matrix, w *Matrix, beta float32, c *Matrix) e
 		return nil
 	}
 	ks := active
+	if ks.dotU8Rows10 != nil && n == 10 && k%8 == 0 {
+		parallelFor(m, 2, 2*float64(m)*float64(n)*float64(k), func(lo, hi int) {
+			dotU8Rows10(ks, lo, hi, alpha, x, w, beta, c)
+		})
+		return nil
+	}
 	parallelFor(m, 2, 2*float64(m)*float64(n)*float64(k), func(lo, hi int) {
 		dotU8T(ks, lo, hi, alpha, x, w, beta, c)
 	})
 	return nil
+}
+
+// rowsPerCall is the most rows of X one call of kernelSet.dotU8Rows10
+// handles, and rowIota its row index for a matrix without Index. An assembly
+// call cannot be preempted: 256 rows take ~50 us at one core's speed.
+const rowsPerCall = 256
+
+var rowIota = func() (r [rowsPerCall]int32) {
+	for i := range r {
+		r[i] = int32(i)
+	}
+	return r
+}()
+
+// dotU8Rows10 computes rows [lo, hi) of MatMulU8T for n = 10 and k%8 == 0
+// with the whole-range kernel, rowsPerCall rows per call. Each row's sums
+// are those of dotU8T (the kernel pairs rows the same way, and a row's sums
+// do not depend on its partner), so the result does not depend on where
+// the ranges are cut.
+func dotU8Rows10(ks *kernelSet, lo, hi int, alpha float32, x *U8Matrix, w *Matrix, beta float32, c *Matrix) {
+	for i := lo; i < hi; i += rowsPerCall {
+		e := min(i+rowsPerCall, hi)
+		cd := c.Data[i*c.Stride : (e-1)*c.Stride+10]
+		if x.Index != nil {
+			ks.dotU8Rows10(x.Data, x.Index[i:e], x.Stride, w.Data, w.Stride, cd, c.Stride, e-i, x.Cols, alpha, beta)
+		} else {
+			ks.dotU8Rows10(x.Data[i*x.Stride:], rowIota[:e-i], x.Stride, w.Data, w.Stride, cd, c.Stride, e-i, x.Cols, alpha, beta)
+		}
+	}
 }
 
 // dotU8T computes rows [lo, hi) of MatMulU8T.
@@ -107,9 +142,10 @@ var offsPool = sync.Pool{New: func() any { return new([]int) }}
 // holds the gradient of the loss with respect to the logits, one row per
 // image. When beta is 0 C is not read. C must not overlap G.
 //
-// Columns of X are processed eight at a time against ten columns of G; the
-// work is split by columns of C across up to Threads() goroutines, and each
-// element of C is computed in the same order whatever the thread count.
+// Columns of X are processed eight at a time against ten columns of G (with
+// AVX2, sixteen at a time against five); the work is split by columns of C
+// across up to Threads() goroutines, and each element of C is computed in
+// the same order whatever the thread count.
 func MatMulTU8(alpha float32, g *Matrix, x *U8Matrix, beta float32, c *Matrix) error {
 	if err := g.check("G"); err != nil {
 		return err
@@ -164,14 +200,39 @@ func MatMulTU8(alpha float32, g *Matrix, x *U8Matrix, beta float32, c *Matrix) e
 	return nil
 }
 
+// mergeWork is about the most multiply-adds (rows x chunks) one call of
+// kernelSet.gradU8x10Merge is given: an assembly call cannot be preempted,
+// and 256 rows x 98 chunks take ~50 us at one core's speed.
+const mergeWork = 256 * 128
+
 // gradU8 computes the 8-column chunks [lo, hi) of MatMulTU8.
 func gradU8(ks *kernelSet, lo, hi int, alpha float32, gp []float32, x *U8Matrix, offs []int, beta float32, c *Matrix) {
 	m, n, k := len(offs), c.Rows, x.Cols
+	// With the merging kernel, the full chunks of the full tiles of ten
+	// classes go to it, nch chunks per call; the loop below does the rest.
+	// Every element is summed in the same order either way.
+	full, fullT := lo, 0 // chunks [lo, full) of tiles [0, fullT) are done
+	if ks.gradU8x10Merge != nil {
+		full, fullT = max(lo, min(hi, k/8)), n/10
+		nch := max(1, (mergeWork/m)&^1) // even: the kernel takes chunks by pairs
+		for t := range fullT {
+			pt := gp[t*10*m : (t+1)*10*m]
+			for ch := lo; ch < full; ch += nch {
+				e := min(ch+nch, full)
+				cd := c.Data[10*t*c.Stride+8*ch : (10*t+9)*c.Stride+8*e]
+				ks.gradU8x10Merge(x.Data[8*ch:], offs, pt, cd, c.Stride, e-ch, alpha, beta)
+			}
+		}
+	}
 	var tile [80]float32
 	for ch := lo; ch < hi; ch++ {
 		p0 := ch * 8
 		nw := min(8, k-p0)
-		for t := 0; t*10 < n; t++ {
+		t0 := 0
+		if ch < full {
+			t0 = fullT
+		}
+		for t := t0; t*10 < n; t++ {
 			pt := gp[t*10*m : (t+1)*10*m]
 			if nw == 8 {
 				ks.gradU8x10x8(x.Data[p0:], offs, pt, &tile)

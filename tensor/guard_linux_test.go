@@ -63,6 +63,20 @@ func (g *guardArena) u8(n int, front bool) []uint8 {
 	return s[:n:n]
 }
 
+// guardInts returns n integers of type T against the back or front guard,
+// zeroed.
+func guardInts[T int | int32](g *guardArena, n int, front bool) []T {
+	var z T
+	sz := int(unsafe.Sizeof(z))
+	all := unsafe.Slice((*T)(unsafe.Pointer(&g.data[0])), len(g.data)/sz)
+	s := all[len(all)-n:]
+	if front {
+		s = all[:n]
+	}
+	clear(s)
+	return s[:n:n]
+}
+
 func TestGuardPages(t *testing.T) {
 	// Each buffer gets its own arena, so every one can touch a guard.
 	ar := make([]*guardArena, 8)
@@ -115,6 +129,12 @@ func TestGuardPages(t *testing.T) {
 				var tile [80]float32
 				ks.gradU8x10x8(x, offs, gp, &tile)
 			}
+			if ks.dotU8Rows10 != nil {
+				testGuardDotU8Rows10(t, ks, ar, front)
+			}
+			if ks.gradU8x10Merge != nil {
+				testGuardGradU8x10Merge(t, ks, ar, front)
+			}
 			mr, nr := ks.gemmMR, ks.gemmNR
 			for k := 1; k <= 20; k++ {
 				ap := ar[0].f32(mr*k, front, 1)
@@ -130,7 +150,7 @@ func TestGuardPages(t *testing.T) {
 		}
 		// The exported operations on matrices that end at a guard page.
 		for _, front := range []bool{false, true} {
-			for _, s := range [][3]int{{1, 1, 1}, {7, 10, 33}, {13, 3, 17}, {9, 10, 800}} {
+			for _, s := range [][3]int{{1, 1, 1}, {7, 10, 33}, {13, 3, 17}, {9, 10, 800}, {1, 10, 8}, {3, 10, 16}, {5, 20, 24}} {
 				m, n, k := s[0], s[1], s[2]
 				a := &Matrix{Rows: m, Cols: k, Stride: k, Data: ar[0].f32(m*k, front, 1)}
 				b := &Matrix{Rows: k, Cols: n, Stride: n, Data: ar[1].f32(k*n, front, 1)}
@@ -163,4 +183,67 @@ func TestGuardPages(t *testing.T) {
 			}
 		}
 	})
+}
+
+// testGuardDotU8Rows10 runs kernelSet.dotU8Rows10 with the rows of X, the
+// index, W and C each flush against a guard page (C at the guard element
+// C[m-1][9], with stride 10), beta 0 and 1, and checks every element of C
+// was written.
+func testGuardDotU8Rows10(t *testing.T, ks *kernelSet, ar []*guardArena, front bool) {
+	for _, k := range []int{8, 16, 24, 48, 784} {
+		for m := 1; m <= 6; m++ {
+			for _, beta := range []float32{0, 1} {
+				x := ar[0].u8(m*k, front)
+				index := guardInts[int32](ar[1], m, front)
+				for i := range index {
+					index[i] = int32(m - 1 - i) // the rows backwards: the first and last rows of x are read
+				}
+				w := ar[2].f32(10*k, front, 0.25)
+				c := ar[3].f32((m-1)*10+10, front, 1)
+				if beta == 0 {
+					for i := range c {
+						c[i] = poison
+					}
+				}
+				ks.dotU8Rows10(x, index, k, w, k, c, 10, m, k, 1, beta)
+				for i, v := range c {
+					if v != v {
+						t.Fatalf("dotU8Rows10 k=%d m=%d beta=%v front=%v: c[%d] = %v", k, m, beta, front, i, v)
+					}
+				}
+			}
+		}
+	}
+}
+
+// testGuardGradU8x10Merge runs kernelSet.gradU8x10Merge with X, the row
+// offsets, G and C (stride 8*nch, so C ends with the last chunk) each flush
+// against a guard page.
+func testGuardGradU8x10Merge(t *testing.T, ks *kernelSet, ar []*guardArena, front bool) {
+	for _, nch := range []int{1, 2, 3, 98} {
+		for _, m := range []int{1, 2, 3, 20} {
+			for _, beta := range []float32{0, 1} {
+				rowLen := 8*nch + 8
+				x := ar[0].u8(m*rowLen, front)
+				offs := guardInts[int](ar[1], m, front)
+				for i := range offs {
+					offs[i] = i*rowLen + 8 // the last 8*nch bytes of each row
+				}
+				offs[0] = 0
+				gp := ar[2].f32(10*m, front, 0.5)
+				c := ar[3].f32(10*8*nch, front, 1)
+				if beta == 0 {
+					for i := range c {
+						c[i] = poison
+					}
+				}
+				ks.gradU8x10Merge(x, offs, gp, c, 8*nch, nch, 1, beta)
+				for i, v := range c {
+					if v != v {
+						t.Fatalf("gradU8x10Merge nch=%d m=%d beta=%v front=%v: c[%d] = %v", nch, m, beta, front, i, v)
+					}
+				}
+			}
+		}
+	}
 }

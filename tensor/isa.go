@@ -78,6 +78,28 @@ type kernelSet struct {
 	// with m = len(offs) >= 1 and len(gp) >= 10*m; every offs[i]+8 <= len(x).
 	gradU8x10x8 func(x []uint8, offs []int, gp []float32, tile *[80]float32)
 
+	// dotU8Rows10 is the whole forward product of a range of rows for ten
+	// classes, or nil for a level that lacks it (MatMulU8T then calls
+	// dotU8x2x5 per pair of rows). With row i of X at x[index[i]*stride:]
+	// and s[i][j] = sum_{p<k} float32(x[index[i]*stride+p]) * w[j*wstride+p]
+	// summed exactly as dotU8x2x5 of the same level sums it, it sets
+	// c[i*cstride+j] = alpha*s[i][j] + beta*c[i*cstride+j] for i < m, j < 10
+	// (two roundings, no fused multiply-add), and does not read c when beta
+	// is 0. It asks for the rows two ahead to be prefetched, as dotU8T does.
+	// k is a multiple of 8, k >= 8, m >= 1, len(index) >= m, and every row,
+	// w[:9*wstride+k] and c[:(m-1)*cstride+10] are in bounds.
+	dotU8Rows10 func(x []uint8, index []int32, stride int, w []float32, wstride int, c []float32, cstride int, m, k int, alpha, beta float32)
+
+	// gradU8x10Merge is gradU8x10x8 for nch consecutive chunks of 8
+	// columns merged into C, or nil for a level that lacks it (MatMulTU8
+	// then merges the tiles of gradU8x10x8 in Go). For q < nch, r < 10 and
+	// j < 8, with t the tile gradU8x10x8(x[8q:], offs, gp) computes (summed in
+	// the same order), it sets c[r*cstride+8q+j] = alpha*t[r*8+j] +
+	// beta*c[r*cstride+8q+j] (two roundings, no fused multiply-add), not
+	// reading c when beta is 0. nch >= 1, every offs[i]+8*nch <= len(x),
+	// len(gp) >= 10*len(offs), len(c) >= 9*cstride+8*nch.
+	gradU8x10Merge func(x []uint8, offs []int, gp []float32, c []float32, cstride, nch int, alpha, beta float32)
+
 	// exp computes dst[i] = e**src[i] for i < len(src); len(dst) >= len(src).
 	exp func(dst, src []float32)
 	// max returns the largest element of x (len(x) >= 1), NaN if any

@@ -13,6 +13,10 @@ var avx2Set = kernelSet{
 	gemmTile:    gemmTileAVX2,
 	dotU8x2x5:   dotU8x2x5AVX2,
 	gradU8x10x8: gradU8x10x8AVX2,
+
+	dotU8Rows10:    dotU8Rows10AVX2,
+	gradU8x10Merge: gradU8x10MergeAVX2,
+
 	exp:         expAVX2,
 	max:         maxAVX2,
 	expShiftSum: expShiftSumAVX2,
