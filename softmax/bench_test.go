@@ -122,7 +122,7 @@ func BenchmarkLoss(b *testing.B) {
 				}
 				for b.Loop() {
 					copy(z.Data, src)
-					lossGradParts(z, z, labels, crossEntropy, nil, nil)
+					lossGradParts(z, z, labels, crossEntropy, nil, nil, nil)
 				}
 				b.ReportMetric(float64(sh.n)*float64(b.N)/b.Elapsed().Seconds(), "samples/s")
 			})

@@ -28,7 +28,7 @@ func SoftmaxCrossEntropy(grad, logits *tensor.Matrix, labels []uint8) (loss floa
 	if err := checkLoss(grad, logits, labels); err != nil {
 		return 0, 0, err
 	}
-	sum, correct := lossGradParts(grad, logits, labels, crossEntropy, nil, nil)
+	sum, correct := lossGradParts(grad, logits, labels, crossEntropy, nil, nil, nil)
 	if logits.Rows == 0 {
 		return 0, 0, nil
 	}
@@ -70,8 +70,9 @@ const lossChunk = 32
 
 // lossPart holds the sums of one part of the loss.
 type lossPart struct {
-	loss    float64 // sum of the row losses
-	correct int     // rows whose argmax is the label
+	loss    float64   // sum of the row losses
+	correct int       // rows whose argmax is the label
+	cs      []float64 // column sums of the part's gradient rows, if asked for
 }
 
 // lossKind selects the training loss of the softmax of a row z with label
@@ -97,7 +98,12 @@ var crossEntropy = lossKind{}
 // lossChunk rows, and run runs f(lo, hi) over the parts [lo, hi) of
 // [0, len(parts)), possibly in parallel; with run nil the parts are computed
 // one after another.
-func lossGradParts(grad, logits *tensor.Matrix, labels []uint8, kind lossKind, parts []lossPart, run func(n int, f func(lo, hi int))) (sum float64, correct int) {
+//
+// If colsum is not nil (of length logits.Cols), it receives the column sums
+// of the gradient (the bias gradient), added in a fixed order: each part's
+// rows in order, then the parts in order (each part's cs holds its sums;
+// one is allocated where missing).
+func lossGradParts(grad, logits *tensor.Matrix, labels []uint8, kind lossKind, parts []lossPart, colsum []float64, run func(n int, f func(lo, hi int))) (sum float64, correct int) {
 	n := logits.Rows
 	if n == 0 {
 		return 0, 0
@@ -107,9 +113,20 @@ func lossGradParts(grad, logits *tensor.Matrix, labels []uint8, kind lossKind, p
 		parts = make([]lossPart, np)
 	}
 	parts = parts[:np]
+	if colsum != nil {
+		for p := range parts {
+			if len(parts[p].cs) != len(colsum) {
+				parts[p].cs = make([]float64, len(colsum))
+			}
+		}
+	}
 	f := func(lo, hi int) {
 		for p := lo; p < hi; p++ {
-			parts[p] = lossRows(grad, logits, labels, kind, n, p*lossChunk, min(n, (p+1)*lossChunk))
+			var cs []float64
+			if colsum != nil {
+				cs = parts[p].cs
+			}
+			parts[p].loss, parts[p].correct = lossRows(grad, logits, labels, kind, cs, n, p*lossChunk, min(n, (p+1)*lossChunk))
 		}
 	}
 	if run != nil {
@@ -117,9 +134,17 @@ func lossGradParts(grad, logits *tensor.Matrix, labels []uint8, kind lossKind, p
 	} else {
 		f(0, np)
 	}
+	if colsum != nil {
+		clear(colsum)
+	}
 	for _, p := range parts {
 		sum += p.loss
 		correct += p.correct
+		if colsum != nil {
+			for j, v := range p.cs {
+				colsum[j] += v
+			}
+		}
 	}
 	return sum, correct
 }
@@ -133,15 +158,18 @@ func lossGradParts(grad, logits *tensor.Matrix, labels []uint8, kind lossKind, p
 // Pass 2: e**(z - m) for the rows in one tensor.Exp call when grad is
 // contiguous (a call per row costs far more than the 10 exps in it).
 // Pass 3, per row: s = sum of the exps, the log(s) part of the loss, and
-// grad = (e/s - onehot)/n (times the row's weight for the GCE mix).
-func lossRows(grad, logits *tensor.Matrix, labels []uint8, kind lossKind, n, lo, hi int) lossPart {
+// grad = (e/s - onehot)/n (times the row's weight for the GCE mix), and,
+// if cs is not nil, the column sums of those gradient rows into cs.
+func lossRows(grad, logits *tensor.Matrix, labels []uint8, kind lossKind, cs []float64, n, lo, hi int) (loss float64, correct int) {
 	k := logits.Cols
+	if cs != nil {
+		clear(cs)
+	}
 	eps := kind.eps
 	off := eps / float64(k) // the smoothed target of a wrong class
 	var gce float64         // the sum of (1 - p_y**q)/q with the GCE mix
 	zs, gs := logits.Stride, grad.Stride
 	var shift float64 // sum of m_i - z_y
-	correct := 0
 	for i := lo; i < hi; i++ {
 		y := labels[i]
 		z := logits.Data[i*zs : i*zs+k]
@@ -208,12 +236,17 @@ func lossRows(grad, logits *tensor.Matrix, labels []uint8, kind lossKind, n, lo,
 			g[j] = float32((float64(e)*inv - off) * w)
 		}
 		g[y] = float32((ey*inv - off - (1 - eps)) * w)
+		if cs != nil {
+			for j, v := range g[:len(cs)] {
+				cs[j] += float64(v)
+			}
+		}
 	}
 	ce := math.Log(prod) + float64(exp2)*math.Ln2 + shift
 	if kind.q > 0 {
-		return lossPart{loss: kind.beta*ce + (1-kind.beta)*gce, correct: correct}
+		return kind.beta*ce + (1-kind.beta)*gce, correct
 	}
-	return lossPart{loss: ce, correct: correct}
+	return ce, correct
 }
 
 // overlap reports whether a and b share memory.

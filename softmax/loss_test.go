@@ -293,7 +293,7 @@ func TestLossKinds(t *testing.T) {
 				z64 := to64(z)
 				for _, kind := range kinds {
 					g := tensor.NewMatrix(sh.n, sh.k)
-					sum, _ := lossGradParts(g, z, labels, kind, nil, nil)
+					sum, _ := lossGradParts(g, z, labels, kind, nil, nil, nil)
 					loss := sum / float64(sh.n)
 					if want := kindLoss64(z64, labels, kind); math.Abs(loss-want) > 1e-6*math.Max(1, math.Abs(want)) {
 						t.Errorf("%+v %dx%d scale %v: loss %v, oracle %v", kind, sh.n, sh.k, scale, loss, want)
@@ -316,7 +316,7 @@ func TestLossKinds(t *testing.T) {
 				}
 				// The zero kind is SoftmaxCrossEntropy, bit for bit.
 				g0, g1 := tensor.NewMatrix(sh.n, sh.k), tensor.NewMatrix(sh.n, sh.k)
-				s0, c0 := lossGradParts(g0, z, labels, lossKind{eps: 0, q: 0, beta: 0.3}, nil, nil)
+				s0, c0 := lossGradParts(g0, z, labels, lossKind{eps: 0, q: 0, beta: 0.3}, nil, nil, nil)
 				l1, c1, _ := SoftmaxCrossEntropy(g1, z, labels)
 				if s0/float64(sh.n) != l1 || c0 != c1 {
 					t.Errorf("%dx%d: zero kind loss %v (%d correct), cross-entropy %v (%d)", sh.n, sh.k, s0/float64(sh.n), c0, l1, c1)
@@ -329,4 +329,37 @@ func TestLossKinds(t *testing.T) {
 			}
 		}
 	})
+}
+
+// The bias gradient from lossGradParts is the column sums of the gradient,
+// whatever parts it is given.
+func TestLossColumnSums(t *testing.T) {
+	r := rand.New(rand.NewPCG(9, 9))
+	for _, n := range []int{1, 31, 32, 33, 100, 256} {
+		z := tensor.NewMatrix(n, 10)
+		for i := range z.Data {
+			z.Data[i] = float32(r.NormFloat64() * 2)
+		}
+		labels := make([]uint8, n)
+		for i := range labels {
+			labels[i] = uint8(r.IntN(10))
+		}
+		for _, parts := range [][]lossPart{nil, make([]lossPart, 1), make([]lossPart, 20)} {
+			g := tensor.NewMatrix(n, 10)
+			cs := make([]float64, 10)
+			for j := range cs {
+				cs[j] = 99 // stale values must not survive
+			}
+			lossGradParts(g, z, labels, crossEntropy, parts, cs, nil)
+			for j := range 10 {
+				var want float64
+				for i := range n {
+					want += float64(g.At(i, j))
+				}
+				if math.Abs(cs[j]-want) > 1e-12 {
+					t.Errorf("n=%d parts=%d: column %d sums to %v, want %v", n, len(parts), j, cs[j], want)
+				}
+			}
+		}
+	}
 }

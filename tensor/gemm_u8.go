@@ -181,16 +181,23 @@ func MatMulTU8(alpha float32, g *Matrix, x *U8Matrix, beta float32, c *Matrix) e
 	for i := range offs {
 		offs[i] = x.rowOff(i)
 	}
-	gbuf := getBuf(10 * m * ((n + 9) / 10))
-	defer gemmPool.Put(gbuf)
-	gp := *gbuf
-	// Pack G by tiles of ten columns, zero-padded: gp[t][i*10+c] = G[i][10t+c].
-	for t := 0; t*10 < n; t++ {
-		pt := gp[t*10*m : (t+1)*10*m]
-		nc := min(10, n-10*t)
-		for i := range m {
-			copy(pt[i*10:i*10+nc], g.Data[i*g.Stride+10*t:i*g.Stride+10*t+nc])
-			clear(pt[i*10+nc : i*10+10])
+	var gp []float32
+	if n == 10 && g.Stride == 10 {
+		// G is already in the packed layout (the gradient of a 10-class
+		// layer): use it as it is.
+		gp = g.Data[:10*m]
+	} else {
+		gbuf := getBuf(10 * m * ((n + 9) / 10))
+		defer gemmPool.Put(gbuf)
+		gp = *gbuf
+		// Pack G by tiles of ten columns, zero-padded: gp[t][i*10+c] = G[i][10t+c].
+		for t := 0; t*10 < n; t++ {
+			pt := gp[t*10*m : (t+1)*10*m]
+			nc := min(10, n-10*t)
+			for i := range m {
+				copy(pt[i*10:i*10+nc], g.Data[i*g.Stride+10*t:i*g.Stride+10*t+nc])
+				clear(pt[i*10+nc : i*10+10])
+			}
 		}
 	}
 	chunks := (k + 7) / 8
