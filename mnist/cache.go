@@ -197,7 +197,9 @@ func (c *cacheRef) write(ds *Dataset) error {
 	if err := os.MkdirAll(filepath.Dir(c.path), 0o755); err != nil {
 		return fmt.Errorf("mnist: cache: %w", err)
 	}
-	err := writeAtomic(c.path, func(w io.Writer) error {
+	// Written without fsync: the reader checks the size and the checksum,
+	// and a cache lost in a crash is only decoded again.
+	err := writeUnsynced(c.path, func(w io.Writer) error {
 		crc := crc32.New(castagnoli)
 		mw := io.MultiWriter(w, crc)
 		h := make([]byte, cacheHeaderLen, cacheHeaderLen+len(c.key))

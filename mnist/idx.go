@@ -405,11 +405,21 @@ func WriteIDXFile(path string, dims []int, data []uint8) error {
 // internal/atomicfile: a temporary file in path's directory, synced, then
 // renamed over path, so that no reader ever sees a partial file.
 func writeAtomic(path string, write func(io.Writer) error) error {
-	return atomicfile.Write(path, 0o644, func(w io.Writer) error {
+	return atomicfile.Write(path, 0o644, buffered(write))
+}
+
+// writeUnsynced is writeAtomic without the fsyncs (atomicfile.WriteUnsynced).
+func writeUnsynced(path string, write func(io.Writer) error) error {
+	return atomicfile.WriteUnsynced(path, 0o644, buffered(write))
+}
+
+// buffered wraps write in a 1 MiB buffer.
+func buffered(write func(io.Writer) error) func(io.Writer) error {
+	return func(w io.Writer) error {
 		bw := bufio.NewWriterSize(w, 1<<20)
 		if err := write(bw); err != nil {
 			return err
 		}
 		return bw.Flush()
-	})
+	}
 }

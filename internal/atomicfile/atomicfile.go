@@ -45,7 +45,21 @@ func WriteFile(path string, data []byte, perm fs.FileMode) error {
 // removed, the old file is left intact and the error is returned. An error
 // from syncing the directory is reported too, although path then already
 // holds the new contents.
-func Write(path string, perm fs.FileMode, write func(w io.Writer) error) (err error) {
+func Write(path string, perm fs.FileMode, write func(w io.Writer) error) error {
+	return replace(path, perm, write, true)
+}
+
+// WriteUnsynced is Write without the two fsyncs: readers still see either
+// the old file or the complete new one, but after a crash (of the machine,
+// not of the process) path may hold the old contents, a truncated file or
+// garbage. It suits caches whose reader validates them (a size and a
+// checksum) and rebuilds them when invalid: the fsync of a 55 MB file took
+// longer than decoding it.
+func WriteUnsynced(path string, perm fs.FileMode, write func(w io.Writer) error) error {
+	return replace(path, perm, write, false)
+}
+
+func replace(path string, perm fs.FileMode, write func(w io.Writer) error, durable bool) (err error) {
 	dir, base := filepath.Split(path)
 	if base == "" {
 		return fmt.Errorf("atomicfile: %q names a directory, not a file", path)
@@ -70,8 +84,10 @@ func Write(path string, perm fs.FileMode, write func(w io.Writer) error) (err er
 	if err := write(f); err != nil {
 		return fmt.Errorf("atomicfile: writing %s: %w", path, err)
 	}
-	if err := syncFile(f); err != nil {
-		return fmt.Errorf("atomicfile: syncing %s: %w", tmp, err)
+	if durable {
+		if err := syncFile(f); err != nil {
+			return fmt.Errorf("atomicfile: syncing %s: %w", tmp, err)
+		}
 	}
 	closed = true
 	if err := f.Close(); err != nil {
@@ -84,6 +100,9 @@ func Write(path string, perm fs.FileMode, write func(w io.Writer) error) (err er
 		return fmt.Errorf("atomicfile: %w", err)
 	}
 	renamed = true // path holds the new contents; no temporary to remove
+	if !durable {
+		return nil
+	}
 	if err := syncDir(dir); err != nil {
 		return fmt.Errorf("atomicfile: %s written, but syncing its directory failed: %w", path, err)
 	}

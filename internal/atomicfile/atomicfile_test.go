@@ -173,3 +173,33 @@ func TestDirSyncFailureReported(t *testing.T) {
 		t.Errorf("directory holds %v", names)
 	}
 }
+
+// WriteUnsynced replaces the file like Write, without any fsync; Write
+// syncs the file and its directory.
+func TestWriteUnsyncedSkipsSyncs(t *testing.T) {
+	files, dirs := 0, 0
+	savedFile, savedDir := syncFile, syncDir
+	t.Cleanup(func() { syncFile, syncDir = savedFile, savedDir })
+	syncFile = func(f *os.File) error { files++; return savedFile(f) }
+	syncDir = func(d string) error { dirs++; return savedDir(d) }
+	dir := t.TempDir()
+	path := filepath.Join(dir, "cache")
+	for _, data := range []string{"old", "new contents"} {
+		if err := WriteUnsynced(path, 0o600, func(w io.Writer) error { _, err := io.WriteString(w, data); return err }); err != nil {
+			t.Fatal(err)
+		}
+		if got, _ := os.ReadFile(path); string(got) != data {
+			t.Fatalf("file holds %q, want %q", got, data)
+		}
+	}
+	if files != 0 || dirs != 0 {
+		t.Errorf("WriteUnsynced synced %d files and %d directories", files, dirs)
+	}
+	err := WriteUnsynced(path, 0o600, func(w io.Writer) error { io.WriteString(w, "partial"); return errors.New("boom") })
+	if got, _ := os.ReadFile(path); err == nil || string(got) != "new contents" || len(entries(t, dir)) != 1 {
+		t.Errorf("failed write: err %v, file %q, entries %v", err, got, entries(t, dir))
+	}
+	if err := WriteFile(path, []byte("x"), 0o600); err != nil || files != 1 || dirs != 1 && runtime.GOOS != "windows" {
+		t.Errorf("Write: err %v, %d file syncs, %d directory syncs; want 1 and 1", err, files, dirs)
+	}
+}
