@@ -44,6 +44,12 @@ const (
 // per x and an Axis of AxisLeft or AxisRight, and at least one value of
 // some series must be present. title may be empty.
 func Curves(w io.Writer, title string, x []float64, series []Series) error {
+	return CurvesLabeled(w, title, "", x, series)
+}
+
+// CurvesLabeled is Curves with a title under the x axis (such as "epoch");
+// an empty xLabel draws none.
+func CurvesLabeled(w io.Writer, title, xLabel string, x []float64, series []Series) error {
 	if w == nil {
 		return errors.New("plot: Curves: nil writer")
 	}
@@ -149,6 +155,9 @@ func Curves(w io.Writer, title string, x []float64, series []Series) error {
 	}
 	rowWidths = append(rowWidths, rowW)
 	legendY := top + plotH + 46
+	if xLabel != "" {
+		legendY += 20
+	}
 	height := legendY + 20*len(rowWidths) + 6
 
 	px := func(v float64) float64 { return float64(left) + (v-xt.lo)/(xt.hi-xt.lo)*float64(plotW) }
@@ -184,6 +193,9 @@ func Curves(w io.Writer, title string, x []float64, series []Series) error {
 	b.WriteString(`<g fill="#424242">` + "\n")
 	for _, v := range xt.values {
 		fmt.Fprintf(&b, `<text x="%s" y="%d" text-anchor="middle">%s</text>`+"\n", num(px(v)), top+plotH+18, xt.format(v))
+	}
+	if xLabel != "" {
+		fmt.Fprintf(&b, `<text x="%d" y="%d" text-anchor="middle">%s</text>`+"\n", left+plotW/2, top+plotH+38, esc(xLabel))
 	}
 	for a := range yt {
 		if !used[a] {

@@ -304,3 +304,27 @@ func TestNiceTicks(t *testing.T) {
 		t.Errorf("niceTicks(1e16, 1e16+2) = %+v, %v", tk, err)
 	}
 }
+
+// CurvesLabeled titles the x axis, below the tick labels and above the
+// legend; Curves draws no such title.
+func TestCurvesXLabel(t *testing.T) {
+	x := []float64{1, 2, 3}
+	series := []Series{{Name: "loss", Values: []float64{0.8, 0.6, 0.5}}}
+	var with, without bytes.Buffer
+	if err := CurvesLabeled(&with, "t", "epoch <n>", x, series); err != nil {
+		t.Fatal(err)
+	}
+	if err := Curves(&without, "t", x, series); err != nil {
+		t.Fatal(err)
+	}
+	es := parseSVG(t, with.Bytes())
+	if !contains(texts(es), "epoch <n>") {
+		t.Errorf("no x-axis title among %q", texts(es))
+	}
+	if contains(texts(parseSVG(t, without.Bytes())), "epoch <n>") {
+		t.Error("Curves drew an x-axis title")
+	}
+	if with.Len() <= without.Len() {
+		t.Error("the labelled chart is not larger")
+	}
+}

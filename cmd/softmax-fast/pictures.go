@@ -70,7 +70,7 @@ func pictures(dir string, m *softmax.Dense, width, height int, test softmax.Data
 		series = append(series, valAcc)
 	}
 	series = append(series, testAcc)
-	title := fmt.Sprintf("training by epoch: %d epochs, final test acc %.4f", len(stats), stats[len(stats)-1].TestAcc)
-	err = write(curvesSVG, func(w io.Writer) error { return plot.Curves(w, title, x, series) })
+	title := fmt.Sprintf("training: %d epochs, final test acc %.4f", len(stats), stats[len(stats)-1].TestAcc)
+	err = write(curvesSVG, func(w io.Writer) error { return plot.CurvesLabeled(w, title, "epoch", x, series) })
 	return written, err
 }
