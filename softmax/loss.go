@@ -137,7 +137,8 @@ func lossGradParts(grad, logits *tensor.Matrix, labels []uint8, kind lossKind, p
 	if colsum != nil {
 		clear(colsum)
 	}
-	for _, p := range parts {
+	for i := range parts {
+		p := &parts[i]
 		sum += p.loss
 		correct += p.correct
 		if colsum != nil {
@@ -160,8 +161,18 @@ func lossGradParts(grad, logits *tensor.Matrix, labels []uint8, kind lossKind, p
 // Pass 3, per row: s = sum of the exps, the log(s) part of the loss, and
 // grad = (e/s - onehot)/n (times the row's weight for the GCE mix), and,
 // if cs is not nil, the column sums of those gradient rows into cs.
+//
+// The common case, the plain cross-entropy of 10 classes in compact rows,
+// goes to tensor.SoftmaxXent10 when the level has it (AVX2): one call does
+// all three passes (and the column sums) in float32, 4 rows at a time;
+// lossRows then adds up the row losses in float64.
 func lossRows(grad, logits *tensor.Matrix, labels []uint8, kind lossKind, cs []float64, n, lo, hi int) (loss float64, correct int) {
 	k := logits.Cols
+	if k == 10 && kind.eps == 0 && !(kind.q > 0) && logits.Stride == 10 && grad.Stride == 10 && hi-lo <= lossChunk {
+		if loss, correct, ok := lossRowsXent10(grad, logits, labels, cs, n, lo, hi); ok {
+			return loss, correct
+		}
+	}
 	if cs != nil {
 		clear(cs)
 	}
@@ -247,6 +258,49 @@ func lossRows(grad, logits *tensor.Matrix, labels []uint8, kind lossKind, cs []f
 		return kind.beta*ce + (1-kind.beta)*gce, correct
 	}
 	return ce, correct
+}
+
+// lossRowsXent10 is lossRows for the plain cross-entropy of 10 classes, both
+// strides 10, hi-lo <= lossChunk, with tensor.SoftmaxXent10; ok is false
+// (and lossRows must compute the part) when the level lacks that kernel.
+// The loss of row i is log(s_i) + shift_i; the logs are taken as the log of
+// the product of the s_i, as in lossRows. s and shift stay on the stack
+// (SoftmaxXent10 lets no slice escape).
+func lossRowsXent10(grad, logits *tensor.Matrix, labels []uint8, cs []float64, n, lo, hi int) (loss float64, correct int, ok bool) {
+	var ss [lossChunk]float32
+	var shifts [lossChunk]float64
+	g := grad.Data[lo*10 : hi*10]
+	if &grad.Data[0] != &logits.Data[0] {
+		copy(g, logits.Data[lo*10:hi*10]) // the kernel works in place
+	}
+	m := hi - lo
+	correct, ok, err := tensor.SoftmaxXent10(g, labels[lo:hi], float32(1/float64(n)), ss[:m], shifts[:m], cs)
+	if !ok || err != nil { // err: not for checked operands; the Go loop then reports nothing either
+		return 0, 0, false
+	}
+	// Each s_i is in [1, 10] (its largest term is e**0 = 1), so the product
+	// of at most 32 of them is below 1e32: no renormalisation is needed.
+	// Four products and four sums, combined in a fixed order, shorten the
+	// chains of dependent multiplications and additions.
+	var p [4]float64
+	var sh [4]float64
+	p[0], p[1], p[2], p[3] = 1, 1, 1, 1
+	i := 0
+	for ; i+4 <= m; i += 4 {
+		p[0] *= float64(ss[i])
+		p[1] *= float64(ss[i+1])
+		p[2] *= float64(ss[i+2])
+		p[3] *= float64(ss[i+3])
+		sh[0] += shifts[i]
+		sh[1] += shifts[i+1]
+		sh[2] += shifts[i+2]
+		sh[3] += shifts[i+3]
+	}
+	for ; i < m; i++ {
+		p[0] *= float64(ss[i])
+		sh[0] += shifts[i]
+	}
+	return math.Log((p[0]*p[1])*(p[2]*p[3])) + ((sh[0] + sh[1]) + (sh[2] + sh[3])), correct, true
 }
 
 // overlap reports whether a and b share memory.

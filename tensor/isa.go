@@ -120,6 +120,19 @@ type kernelSet struct {
 	// that never faults): the uint8 products call it on the rows they use
 	// next, which come from random places of a large data set.
 	prefetch func(p []uint8)
+
+	// softmaxXent10 is the fused softmax cross-entropy of rows of 10
+	// logits, or nil for a level that lacks it (SoftmaxXent10 then reports
+	// ok = false). For i < n = len(labels), with z_i = z[10i:10i+10] and
+	// y = labels[i] < 10, m = max_j z_i[j] and e_j = e**(z_i[j]-m) (the exp
+	// kernel's arithmetic), it sets s[i] = sum_j e_j (float32, in a fixed
+	// order per row), shift[i] = float64(m) - float64(z_i[y]),
+	// z_i[j] = e_j*(scale/s[i]) - (scale if j == y), and counts the rows
+	// whose first largest logit is at y. If len(cs) > 0, cs[j] (j < 10)
+	// gets the sum over the rows, in order, of float64(z_i[j]) after the
+	// update. A NaN or +Inf logit makes its row's s NaN. len(z) >= 10n,
+	// len(s), len(shift) >= n, len(cs) is 0 or >= 10.
+	softmaxXent10 func(z []float32, labels []uint8, scale float32, s []float32, shift []float64, cs []float64) (correct int)
 }
 
 var (

@@ -24,6 +24,8 @@ var avx2Set = kernelSet{
 	axpy:        axpyAVX2,
 	scale:       scaleAVX2,
 	prefetch:    prefetchAVX2,
+
+	softmaxXent10: softmaxXent10AVX2,
 }
 
 var _ = register(&avx2Set, cpu.X86.HasAVX2 && cpu.X86.HasFMA && cpu.X86.HasAVX)

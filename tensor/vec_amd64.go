@@ -42,3 +42,10 @@ func axpyAVX2(a float32, x, y []float32)
 //
 //go:noescape
 func scaleAVX2(a float32, x []float32)
+
+// softmaxXent10AVX2 is kernelSet.softmaxXent10 in AVX2+FMA: the fused softmax
+// cross-entropy of len(labels) rows of 10 logits, in place, 4 rows at a time
+// (see vec_amd64.s). Requires AVX2 and FMA.
+//
+//go:noescape
+func softmaxXent10AVX2(z []float32, labels []uint8, scale float32, s []float32, shift []float64, cs []float64) (correct int)

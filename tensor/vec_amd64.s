@@ -1,6 +1,7 @@
 //go:build !purego
 
-// AVX2+FMA vector kernels: exp, max, exp-shift-sum, dot, axpy and scale.
+// AVX2+FMA vector kernels: exp, max, exp-shift-sum, dot, axpy and scale,
+// and the fused softmax cross-entropy of rows of 10 logits (softmaxXent10).
 // kernelSet in isa.go gives each contract, kernels_generic.go the pure-Go
 // reference (exp32 and the exp constants).
 //
@@ -595,6 +596,314 @@ scaleShort: // 0 <= n < 8
 
 scaleDone:
 	RET
+
+// XENTREDUCE reduces 4 rows to one value each, with op VMAXPS (the row
+// maxima) or VADDPS (the row sums): x0-x3 hold the 4-lane partials of rows
+// 0-3 (lane j: op(z[j], z[j+4]), j < 4), tl the 2 tail lanes (z[8], z[9]) of
+// rows 0 and 1, th those of rows 2 and 3; xd gets the 4 results. Clobbers x0
+// and xt. The order is fixed (lane by lane, as written), so each result
+// depends only on its row:
+//   xd = (p0[0] p0[1] p1[0] p1[1]) op (p0[2] p0[3] p1[2] p1[3]) op tl
+//   x0 = (p2[0] p2[1] p3[0] p3[1]) op (p2[2] p2[3] p3[2] p3[3]) op th
+//   xd = (xd[0] xd[2] x0[0] x0[2]) op (xd[1] xd[3] x0[1] x0[3])
+#define XENTREDUCE(op, x0, x1, x2, x3, tl, th, xd, xt) \
+	VSHUFPS $0x44, x1, x0, xd; \
+	VSHUFPS $0xEE, x1, x0, xt; \
+	op      xt, xd, xd; \
+	op      tl, xd, xd; \
+	VSHUFPS $0x44, x3, x2, x0; \
+	VSHUFPS $0xEE, x3, x2, xt; \
+	op      xt, x0, x0; \
+	op      th, x0, x0; \
+	VSHUFPS $0x88, x0, xd, xt; \
+	VSHUFPS $0xDD, x0, xd, xd; \
+	op      xt, xd, xd
+
+// XENTROW is pass 1 of softmaxXent10AVX2 for row r of the group at SI: zo =
+// 40r (its byte offset), lo = r (its label's), mo = 32+4r (its max on the
+// stack), po = 64+16r (its partial sums on the stack), so = 8r (its shift's),
+// tsh = 8-2r (moves its tail bits of R10 to bits 8-9). It counts a correct
+// argmax into DX, stores shift[r] = float64(m) - float64(z[y]), sets
+// z[0:8] = e**(z[0:8]-m) and stores the 4 lane sums e[j]+e[j+4].
+#define XENTROW(zo, lo, mo, po, so, tsh) \
+	VBROADCASTSS mo(SP), Y5;         /* m */ \
+	VMOVUPS      zo(SI), Y0;         /* z[0:8] */ \
+	VCMPPS       $0, Y5, Y0, Y6;     /* z[j] == m (ordered: false for NaN) */ \
+	VMOVMSKPS    Y6, AX;             /* bits 0-7 */ \
+	MOVL         R10, R11; \
+	SHLL         $tsh, R11; \
+	ANDL         $0x300, R11;        /* z[8] == m, z[9] == m at bits 8, 9 */ \
+	ORL          R11, AX; \
+	ORL          $0x400, AX;         /* bit 10: arg = 10 when no z[j] == m (NaN m) */ \
+	BSFL         AX, AX;             /* arg = the first j with z[j] == m */ \
+	MOVBLZX      lo(DI), BX;         /* y = labels[r] */ \
+	XORL         R11, R11; \
+	CMPL         AX, BX; \
+	SETEQ        R11B; \
+	ADDQ         R11, DX;            /* correct += arg == y */ \
+	VCVTSS2SD    X5, X6, X6;         /* float64(m) */ \
+	VCVTSS2SD    zo(SI)(BX*4), X7, X7; /* float64(z[y]), read before z is overwritten */ \
+	VSUBSD       X7, X6, X6; \
+	VMOVSD       X6, so(R9);         /* shift[r] = m - z[y], exact in float64 */ \
+	VSUBPS       Y5, Y0, Y0;         /* z - m <= 0 */ \
+	EXP8(Y0, Y1, Y2, Y3, Y6); \
+	VMOVUPS      Y0, zo(SI);         /* z[0:8] = e */ \
+	VEXTRACTF128 $1, Y0, X1; \
+	VADDPS       X1, X0, X0;         /* e[j] + e[j+4], j < 4 */ \
+	VMOVUPS      X0, po(SP)
+
+// XENTGRAD is pass 2 of softmaxXent10AVX2 for the head z[0:8] of row r of the
+// group at SI (zo = 40r, lo = r, co = 48+4r: its scale/s on the stack):
+// z[j] = e[j]*(scale/s) - (j == y ? scale : 0), one rounding (FMA).
+#define XENTGRAD(zo, lo, co) \
+	VBROADCASTSS co(SP), Y5;                 /* c = scale/s */ \
+	VPBROADCASTB lo(DI), Y6;                 /* y in every byte */ \
+	VPCMPEQD     xentHeadIota<>(SB), Y6, Y6; /* lane j == y */ \
+	VANDPS       0(SP), Y6, Y6;              /* scale in lane y, else 0 */ \
+	VFMSUB231PS  zo(SI), Y5, Y6;             /* c*e - that */ \
+	VMOVUPS      Y6, zo(SI)
+
+// func softmaxXent10AVX2(z []float32, labels []uint8, scale float32, s []float32, shift []float64, cs []float64) (correct int)
+// Requires: AVX2, FMA
+// The fused softmax cross-entropy of n = len(labels) rows of 10 logits,
+// z[10i:10i+10], in place (kernelSet.softmaxXent10 gives the contract).
+// Rows go in groups of 4 (40 floats): their heads z[0:8] one vector each,
+// their tails z[8:10] together in Y4 (row r in lanes 2r, 2r+1), so the 4 rows
+// need 5 EXP8, not 8. Per group:
+//   maxima: each head reduced to 4 lanes, then XENTREDUCE with the tails;
+//   the tails: compare with m (R10 = mask), exp(z - m), kept in Y4;
+//   XENTROW per row: argmax, shift, the head's exp stored in place;
+//   s = XENTREDUCE(sum) of the rows' partial sums and the tails; c = scale/s;
+//   the tails' and heads' gradients e*c - scale*onehot.
+// The n%4 last rows are copied to a zero-padded group on the stack (padding
+// rows have label 1 and zero logits, so they never count as correct), run
+// through the same code, and their results copied back.
+// Last, if len(cs) > 0, cs[j] = sum over rows, in order, of float64(z[10i+j]).
+// Register map: SI = &z[10i], DI = &labels[i], R8 = &s[i], R9 = &shift[i],
+// CX = groups left, DX = correct, R12 = n%4, R13 = 1 while running the padded
+// group, R10 = the tails' z == m mask, AX, BX, R11 = scratch,
+// Y0-Y7 = work, Y8-Y15 = exp constants (LOADEXPC).
+// Stack: 0 = scale x8, 32 = the group's 4 maxima, 48 = its 4 scale/s,
+// 64 = the rows' 4-lane partial sums (16 bytes each), 128 = padded rows
+// (160 bytes), 288 = padded labels (4), 296 = padded s (16),
+// 312 = padded shift (32).
+TEXT ·softmaxXent10AVX2(SB), 0, $344-136
+	MOVQ         z_base+0(FP), SI
+	MOVQ         labels_base+24(FP), DI
+	MOVQ         labels_len+32(FP), CX
+	MOVQ         s_base+56(FP), R8
+	MOVQ         shift_base+80(FP), R9
+	XORQ         DX, DX
+	XORQ         R13, R13
+	MOVQ         CX, R12
+	ANDQ         $3, R12                 // rows in the last, partial group
+	SHRQ         $2, CX                  // full groups
+	VBROADCASTSS scale+48(FP), Y0
+	VMOVUPS      Y0, 0(SP)               // scale x8
+	LOADEXPC
+	TESTQ        CX, CX
+	JZ           xentRest
+
+xentGroup: // one group of 4 rows at SI
+	VMOVUPS      0(SI), Y0               // row 0: z[0:8]
+	VMOVUPS      40(SI), Y1              // row 1
+	VMOVUPS      80(SI), Y2              // row 2
+	VMOVUPS      120(SI), Y3             // row 3
+	VMOVSD       32(SI), X4              // row 0: z[8:10] to lanes 0-1
+	VMOVHPS      72(SI), X4, X4          // row 1: lanes 2-3
+	VMOVSD       112(SI), X5             // row 2
+	VMOVHPS      152(SI), X5, X5         // row 3
+	VINSERTF128  $1, X5, Y4, Y4          // the tails, row r in lanes 2r, 2r+1
+	VEXTRACTF128 $1, Y0, X5
+	VMAXPS       X5, X0, X0              // row 0: max(z[j], z[j+4]), j < 4
+	VEXTRACTF128 $1, Y1, X5
+	VMAXPS       X5, X1, X1              // row 1
+	VEXTRACTF128 $1, Y2, X5
+	VMAXPS       X5, X2, X2              // row 2
+	VEXTRACTF128 $1, Y3, X5
+	VMAXPS       X5, X3, X3              // row 3
+	VEXTRACTF128 $1, Y4, X7              // tails of rows 2, 3
+	XENTREDUCE(VMAXPS, X0, X1, X2, X3, X4, X7, X5, X6)
+	VMOVUPS      X5, 32(SP)              // m of the 4 rows (a NaN may be dropped:
+	                                     // it then makes its e, hence s, NaN)
+	VUNPCKLPS    X5, X5, X6              // m0 m0 m1 m1
+	VUNPCKHPS    X5, X5, X7              // m2 m2 m3 m3
+	VINSERTF128  $1, X7, Y6, Y6          // each tail lane's m
+	VCMPPS       $0, Y6, Y4, Y7          // tail z == m
+	VMOVMSKPS    Y7, R10                 // row r's at bits 2r, 2r+1
+	VSUBPS       Y6, Y4, Y4              // z - m
+	EXP8(Y4, Y0, Y1, Y2, Y3)             // the tails' e, kept in Y4
+	XENTROW(0, 0, 32, 64, 0, 8)
+	XENTROW(40, 1, 36, 80, 8, 6)
+	XENTROW(80, 2, 40, 96, 16, 4)
+	XENTROW(120, 3, 44, 112, 24, 2)
+	VMOVUPS      64(SP), X0              // the rows' partial sums
+	VMOVUPS      80(SP), X1
+	VMOVUPS      96(SP), X2
+	VMOVUPS      112(SP), X3
+	VEXTRACTF128 $1, Y4, X7              // tails' e of rows 2, 3
+	XENTREDUCE(VADDPS, X0, X1, X2, X3, X4, X7, X5, X6)
+	VMOVUPS      X5, (R8)                // s[0:4]
+	VBROADCASTSS 0(SP), X6
+	VDIVPS       X5, X6, X6              // c = scale/s
+	VMOVUPS      X6, 48(SP)
+	VUNPCKLPS    X6, X6, X5              // c0 c0 c1 c1
+	VUNPCKHPS    X6, X6, X7              // c2 c2 c3 c3
+	VINSERTF128  $1, X7, Y5, Y5          // each tail lane's c
+	VPBROADCASTD (DI), Y7                // the 4 labels, in every dword
+	VPSHUFB      xentTailShuf<>(SB), Y7, Y7 // each tail lane's y, in every byte
+	VPCMPEQD     xentTailIota<>(SB), Y7, Y7 // lane's class (8, 9) == y
+	VANDPS       0(SP), Y7, Y7           // scale there, else 0
+	VFMSUB213PS  Y7, Y5, Y4              // tails: c*e - that
+	VMOVSD       X4, 32(SI)              // row 0: z[8:10]
+	VMOVHPS      X4, 72(SI)              // row 1
+	VEXTRACTF128 $1, Y4, X4
+	VMOVSD       X4, 112(SI)             // row 2
+	VMOVHPS      X4, 152(SI)             // row 3
+	XENTGRAD(0, 0, 48)
+	XENTGRAD(40, 1, 52)
+	XENTGRAD(80, 2, 56)
+	XENTGRAD(120, 3, 60)
+	ADDQ         $160, SI
+	ADDQ         $4, DI
+	ADDQ         $16, R8
+	ADDQ         $32, R9
+	TESTQ        R13, R13
+	JNZ          xentPadOut              // that was the padded group
+	DECQ         CX
+	JNZ          xentGroup
+
+xentRest: // R12 = n%4 rows left at SI, DI
+	TESTQ        R12, R12
+	JZ           xentColsum
+	VXORPS       Y0, Y0, Y0
+	VMOVUPS      Y0, 128(SP)             // zero the padded group's 40 logits
+	VMOVUPS      Y0, 160(SP)
+	VMOVUPS      Y0, 192(SP)
+	VMOVUPS      Y0, 224(SP)
+	VMOVUPS      Y0, 256(SP)
+	MOVL         $0x01010101, 288(SP)    // padding labels: 1
+	LEAQ         (R12)(R12*4), AX
+	SHLQ         $1, AX                  // 10*(n%4) logits
+	XORQ         BX, BX
+
+xentCopyIn: // for BX < AX: the padded group's logits
+	MOVL         (SI)(BX*4), R11
+	MOVL         R11, 128(SP)(BX*4)
+	INCQ         BX
+	CMPQ         BX, AX
+	JB           xentCopyIn
+	XORQ         BX, BX
+
+xentCopyLabels: // for BX < n%4: its labels
+	MOVBLZX      (DI)(BX*1), R11
+	MOVB         R11, 288(SP)(BX*1)
+	INCQ         BX
+	CMPQ         BX, R12
+	JB           xentCopyLabels
+	LEAQ         128(SP), SI
+	LEAQ         288(SP), DI
+	LEAQ         296(SP), R8
+	LEAQ         312(SP), R9
+	MOVQ         $1, R13
+	JMP          xentGroup
+
+xentPadOut: // copy the n%4 real rows of the padded group back
+	MOVQ         labels_len+32(FP), CX
+	SUBQ         R12, CX                 // their first row
+	IMUL3Q       $40, CX, SI
+	ADDQ         z_base+0(FP), SI        // &z[10*row]
+	MOVQ         s_base+56(FP), R8
+	LEAQ         (R8)(CX*4), R8          // &s[row]
+	MOVQ         shift_base+80(FP), R9
+	LEAQ         (R9)(CX*8), R9          // &shift[row]
+	LEAQ         (R12)(R12*4), AX
+	SHLQ         $1, AX
+	XORQ         BX, BX
+
+xentCopyOut: // for BX < 10*(n%4): the gradient
+	MOVL         128(SP)(BX*4), R11
+	MOVL         R11, (SI)(BX*4)
+	INCQ         BX
+	CMPQ         BX, AX
+	JB           xentCopyOut
+	XORQ         BX, BX
+
+xentCopyS: // for BX < n%4: s and shift
+	MOVL         296(SP)(BX*4), R11
+	MOVL         R11, (R8)(BX*4)
+	MOVQ         312(SP)(BX*8), R11
+	MOVQ         R11, (R9)(BX*8)
+	INCQ         BX
+	CMPQ         BX, R12
+	JB           xentCopyS
+
+xentColsum: // cs[j] = the sum of z[10i+j] over the rows in order, in float64
+	MOVQ         cs_len+112(FP), AX
+	TESTQ        AX, AX
+	JZ           xentDone
+	MOVQ         cs_base+104(FP), BX
+	MOVQ         z_base+0(FP), SI
+	MOVQ         labels_len+32(FP), CX
+	VXORPD       Y0, Y0, Y0              // cs[0:4]
+	VXORPD       Y1, Y1, Y1              // cs[4:8]
+	VXORPD       Y2, Y2, Y2              // cs[8:10] in X2
+	TESTQ        CX, CX
+	JZ           xentColsumStore
+
+xentColsumLoop: // for CX > 0: one row
+	VCVTPS2PD    (SI), Y3                // float64(z[0:4])
+	VCVTPS2PD    16(SI), Y4              // float64(z[4:8])
+	VCVTPS2PD    32(SI), X5              // float64(z[8:10])
+	VADDPD       Y3, Y0, Y0
+	VADDPD       Y4, Y1, Y1
+	VADDPD       X5, X2, X2
+	ADDQ         $40, SI
+	DECQ         CX
+	JNZ          xentColsumLoop
+
+xentColsumStore:
+	VMOVUPD      Y0, (BX)
+	VMOVUPD      Y1, 32(BX)
+	VMOVUPD      X2, 64(BX)
+
+xentDone:
+	MOVQ         DX, correct+128(FP)
+	VZEROUPPER
+	RET
+
+// xentHeadIota: dword j = j in every byte (compared with a label broadcast
+// to every byte).
+DATA xentHeadIota<>+0(SB)/4, $0x00000000
+DATA xentHeadIota<>+4(SB)/4, $0x01010101
+DATA xentHeadIota<>+8(SB)/4, $0x02020202
+DATA xentHeadIota<>+12(SB)/4, $0x03030303
+DATA xentHeadIota<>+16(SB)/4, $0x04040404
+DATA xentHeadIota<>+20(SB)/4, $0x05050505
+DATA xentHeadIota<>+24(SB)/4, $0x06060606
+DATA xentHeadIota<>+28(SB)/4, $0x07070707
+GLOBL xentHeadIota<>(SB), RODATA|NOPTR, $32
+
+// xentTailIota: the class of each tail lane (8, 9 for each of the 4 rows),
+// in every byte.
+DATA xentTailIota<>+0(SB)/4, $0x08080808
+DATA xentTailIota<>+4(SB)/4, $0x09090909
+DATA xentTailIota<>+8(SB)/4, $0x08080808
+DATA xentTailIota<>+12(SB)/4, $0x09090909
+DATA xentTailIota<>+16(SB)/4, $0x08080808
+DATA xentTailIota<>+20(SB)/4, $0x09090909
+DATA xentTailIota<>+24(SB)/4, $0x08080808
+DATA xentTailIota<>+28(SB)/4, $0x09090909
+GLOBL xentTailIota<>(SB), RODATA|NOPTR, $32
+
+// xentTailShuf: the VPSHUFB control that spreads the 4 label bytes (at bytes
+// 0-3 of each 128-bit lane) to the tail lanes: dwords 0-1 get label 0,
+// 2-3 label 1 (low lane), 4-5 label 2, 6-7 label 3 (high lane).
+DATA xentTailShuf<>+0(SB)/8, $0x0000000000000000
+DATA xentTailShuf<>+8(SB)/8, $0x0101010101010101
+DATA xentTailShuf<>+16(SB)/8, $0x0202020202020202
+DATA xentTailShuf<>+24(SB)/8, $0x0303030303030303
+GLOBL xentTailShuf<>(SB), RODATA|NOPTR, $32
 
 // exp constants broadcast by LOADEXPC and EXP8 (the values of exp32).
 DATA expC<>+0(SB)/4, $0xc2d00000  // lo = -104
