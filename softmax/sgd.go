@@ -166,8 +166,9 @@ func (s *stepper) step(n int, lr float64) (loss float64, correct int, err error)
 	if err := m.forward(&s.g, &s.x); err != nil {
 		return 0, 0, err
 	}
-	// The loss in parts of lossChunk rows, spread over the threads (about
-	// 3 ns per logit; 8 us for a batch of 256 x 10 on one thread).
+	// The loss in parts of lossChunk rows, spread over the threads (for a
+	// batch of 256 x 10 on one thread: 9.5 us in Go, 3.1 us with the AVX2
+	// kernel tensor.SoftmaxXent10).
 	// The bias gradient (the column sums of G) comes with it, part by part.
 	loss, correct = lossGradParts(&s.g, &s.g, s.labels[:n], s.loss, s.parts, s.colsum, func(np int, f func(lo, hi int)) {
 		tensor.Parallel(np, 1, float64(n*s.g.Cols)*lossWork, f)
