@@ -71,6 +71,7 @@ const lossChunk = 32
 // lossPart holds the sums of one part of the loss.
 type lossPart struct {
 	loss    float64   // sum of the row losses
+	ce      float64   // sum of their cross-entropies (smoothed with label smoothing; = loss but for the GCE mix)
 	correct int       // rows whose argmax is the label
 	cs      []float64 // column sums of the part's gradient rows, if asked for
 }
@@ -126,7 +127,7 @@ func lossGradParts(grad, logits *tensor.Matrix, labels []uint8, kind lossKind, p
 			if colsum != nil {
 				cs = parts[p].cs
 			}
-			parts[p].loss, parts[p].correct = lossRows(grad, logits, labels, kind, cs, n, p*lossChunk, min(n, (p+1)*lossChunk))
+			parts[p].loss, parts[p].ce, parts[p].correct = lossRows(grad, logits, labels, kind, cs, n, p*lossChunk, min(n, (p+1)*lossChunk))
 		}
 	}
 	if run != nil {
@@ -166,11 +167,11 @@ func lossGradParts(grad, logits *tensor.Matrix, labels []uint8, kind lossKind, p
 // goes to tensor.SoftmaxXent10 when the level has it (AVX2): one call does
 // all three passes (and the column sums) in float32, 4 rows at a time;
 // lossRows then adds up the row losses in float64.
-func lossRows(grad, logits *tensor.Matrix, labels []uint8, kind lossKind, cs []float64, n, lo, hi int) (loss float64, correct int) {
+func lossRows(grad, logits *tensor.Matrix, labels []uint8, kind lossKind, cs []float64, n, lo, hi int) (loss, ce float64, correct int) {
 	k := logits.Cols
 	if k == 10 && kind.eps == 0 && !(kind.q > 0) && logits.Stride == 10 && grad.Stride == 10 && hi-lo <= lossChunk {
 		if loss, correct, ok := lossRowsXent10(grad, logits, labels, cs, n, lo, hi); ok {
-			return loss, correct
+			return loss, loss, correct
 		}
 	}
 	if cs != nil {
@@ -253,11 +254,11 @@ func lossRows(grad, logits *tensor.Matrix, labels []uint8, kind lossKind, cs []f
 			}
 		}
 	}
-	ce := math.Log(prod) + float64(exp2)*math.Ln2 + shift
+	ce = math.Log(prod) + float64(exp2)*math.Ln2 + shift
 	if kind.q > 0 {
-		return kind.beta*ce + (1-kind.beta)*gce, correct
+		return kind.beta*ce + (1-kind.beta)*gce, ce, correct
 	}
-	return ce, correct
+	return ce, ce, correct
 }
 
 // lossRowsXent10 is lossRows for the plain cross-entropy of 10 classes, both

@@ -80,8 +80,9 @@ func (o SGD) Validate() error {
 
 // LRAt returns the learning rate at the start of epoch (counted from 1):
 // LR · LRDecay^⌊(epoch-1)/DecayEvery⌋, with the defaults of zero fields. With
-// Cosine it is the rate of the epoch's first step when training lasts
-// epochs epochs; see LRAtStep.
+// Cosine it returns LR, the rate of the first step: the cosine schedule
+// depends on the length of the training, see LRAtStep (EpochStats.LR
+// reports the rate of each epoch's first step).
 func (o SGD) LRAt(epoch int) float64 {
 	o = o.withDefaults()
 	if o.Cosine || epoch < 1 || o.DecayEvery < 1 {
@@ -121,6 +122,7 @@ type stepper struct {
 	labels []uint8         // their labels
 	colsum []float64       // bias gradient
 	parts  []lossPart      // the loss of each part of the batch
+	ce     float64         // the cross-entropy sum of the last step (its loss may be another)
 	grad   *tensor.Matrix  // gradient of W (nil without momentum)
 	vel    *tensor.Matrix  // momentum velocity of W (nil without momentum)
 	velB   []float32       // momentum velocity of the bias
@@ -173,6 +175,10 @@ func (s *stepper) step(n int, lr float64) (loss float64, correct int, err error)
 	loss, correct = lossGradParts(&s.g, &s.g, s.labels[:n], s.loss, s.parts, s.colsum, func(np int, f func(lo, hi int)) {
 		tensor.Parallel(np, 1, float64(n*s.g.Cols)*lossWork, f)
 	})
+	s.ce = 0
+	for _, p := range s.parts[:(n+lossChunk-1)/lossChunk] {
+		s.ce += p.ce
+	}
 	if math.IsNaN(loss) || math.IsInf(loss, 0) {
 		return loss, correct, nil
 	}

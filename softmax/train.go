@@ -99,9 +99,11 @@ type EpochStats struct {
 	TrainTime, EvalTime time.Duration
 }
 
-// divergedLoss is the mean loss of a minibatch above which training is taken
-// to have diverged. The fused loss is stable, so a learning rate that is far
-// too large (1e30, say) need not produce Inf or NaN: the weights just grow
+// divergedLoss is the mean cross-entropy of a minibatch above which training
+// is taken to have diverged, whatever the training loss (the GCE is bounded
+// by 1/q, so it cannot tell). The fused loss is stable, so a learning rate
+// that is far too large (1e30, say) need not produce Inf or NaN: the weights
+// just grow
 // and the loss with them. A mean of 1000 nats gives the true class a
 // probability of e**-1000 on average, which takes logits in the thousands;
 // a useful run starts near ln(classes) and goes down.
@@ -144,7 +146,7 @@ type Trainer struct {
 	// EarlyStop, when > 0, stops training after EarlyStop epochs in a row
 	// without a validation accuracy above the best so far, and leaves m
 	// with the weights of the best epoch (the first of equal ones). It
-	// needs a Validation set.
+	// needs a non-empty Validation set, and is not used with Average.
 	EarlyStop int
 	// LabelSmoothing eps in [0, 1) trains on the targets
 	// (1-eps)·onehot(label) + eps/classes instead of the labels alone.
@@ -185,7 +187,8 @@ type Trainer struct {
 //
 // When Fit returns for any other reason, m holds the model it reports: the
 // best epoch's weights with EarlyStop, else the running mean with Average
-// (once averaging has begun), else the weights of the last step.
+// (once an averaged epoch has completed; the mean then includes the steps
+// of an interrupted epoch), else the weights of the last step.
 //
 // Training is deterministic: the same model, data, options and Seed give
 // bitwise-identical weights whatever the number of threads (on one ISA
@@ -223,8 +226,10 @@ func (t *Trainer) Fit(ctx context.Context, m *Dense, train, test Dataset) ([]Epo
 	switch {
 	case t.EarlyStop < 0:
 		return nil, fmt.Errorf("%w: early stop after %d epochs", ErrOption, t.EarlyStop)
-	case t.EarlyStop > 0 && t.Validation.Images == nil:
-		return nil, fmt.Errorf("%w: early stopping needs a validation set", ErrOption)
+	case t.EarlyStop > 0 && t.Validation.Len() == 0:
+		return nil, fmt.Errorf("%w: early stopping needs a validation set with images", ErrOption)
+	case t.EarlyStop > 0 && t.Average > 0:
+		return nil, fmt.Errorf("%w: early stopping and averaging together (averaging may never begin)", ErrOption)
 	case !(t.LabelSmoothing >= 0 && t.LabelSmoothing < 1):
 		return nil, fmt.Errorf("%w: label smoothing %v is not in [0, 1)", ErrOption, t.LabelSmoothing)
 	case !(t.GCE >= 0 && t.GCE <= 1):
@@ -306,8 +311,9 @@ func (t *Trainer) Fit(ctx context.Context, m *Dense, train, test Dataset) ([]Epo
 			if math.IsNaN(loss) || math.IsInf(loss, 0) {
 				return stats, t.finish(m, eval, best, fmt.Errorf("%w: epoch %d, step %d: the loss is %v (learning rate %g)", ErrDiverged, e, step, loss, lr))
 			}
-			if mean := loss / float64(hi-lo); mean > divergedLoss {
-				return stats, t.finish(m, eval, best, fmt.Errorf("%w: epoch %d, step %d: the mean loss is %.3g, above %v (learning rate %g)", ErrDiverged, e, step, mean, float64(divergedLoss), lr))
+			// The cross-entropy, not a bounded loss such as the GCE.
+			if mean := st.ce / float64(hi-lo); mean > divergedLoss || math.IsNaN(mean) {
+				return stats, t.finish(m, eval, best, fmt.Errorf("%w: epoch %d, step %d: the mean cross-entropy is %.3g, above %v (learning rate %g)", ErrDiverged, e, step, mean, float64(divergedLoss), lr))
 			}
 			lossSum += loss
 			correct += c

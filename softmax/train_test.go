@@ -307,6 +307,14 @@ func TestFitDivergesFinite(t *testing.T) {
 	if !errors.Is(err, ErrDiverged) {
 		t.Fatalf("err = %v, want ErrDiverged", err)
 	}
+	// The GCE is bounded by 1/q, so divergence is judged on the cross-entropy.
+	for _, share := range []float64{0, 0.05} {
+		m, _ := NewDense(784, 10, 0.01, 1)
+		tr := &Trainer{Epochs: 3, GCE: 0.7, CEShare: share, SGD: SGD{LR: 1e30}}
+		if _, err := tr.Fit(context.Background(), m, data, Dataset{}); !errors.Is(err, ErrDiverged) {
+			t.Errorf("GCE, %v cross-entropy: err = %v, want ErrDiverged", share, err)
+		}
+	}
 	t.Log(err)
 	// A large but workable learning rate must not be taken for divergence.
 	m, _ = NewDense(784, 10, 0.01, 1)
@@ -402,6 +410,8 @@ func TestFitErrors(t *testing.T) {
 		{"cosine and decay", Trainer{SGD: SGD{Cosine: true, LRDecay: 0.5}}, model(), data, Dataset{}, ErrOption},
 		{"early stop without validation", Trainer{EarlyStop: 2}, model(), data, Dataset{}, ErrOption},
 		{"negative early stop", Trainer{EarlyStop: -1, Validation: data}, model(), data, Dataset{}, ErrOption},
+		{"early stop with an empty validation set", Trainer{EarlyStop: 2, Validation: Dataset{Images: &tensor.U8Matrix{Cols: 8, Stride: 8}}}, model(), data, Dataset{}, ErrOption},
+		{"early stop and average", Trainer{Epochs: 5, EarlyStop: 2, Average: 2, Validation: data}, model(), data, Dataset{}, ErrOption},
 		{"label smoothing 1", Trainer{LabelSmoothing: 1}, model(), data, Dataset{}, ErrOption},
 		{"NaN label smoothing", Trainer{LabelSmoothing: math.NaN()}, model(), data, Dataset{}, ErrOption},
 		{"GCE 1.5", Trainer{GCE: 1.5}, model(), data, Dataset{}, ErrOption},

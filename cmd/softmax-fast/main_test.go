@@ -179,6 +179,7 @@ func TestUsageErrors(t *testing.T) {
 		{[]string{"train", "-ce-share", "0.1"}, "-ce-share needs -gce"},
 		{[]string{"train", "-gce", "0.5", "-label-smoothing", "0.1"}, "choose one"},
 		{[]string{"train", "-early-stop", "3"}, "-early-stop needs"},
+		{[]string{"train", "-early-stop", "3", "-val", "100", "-average", "2"}, "-early-stop and -average"},
 		{[]string{"train", "-nesterov"}, "-nesterov"},
 		{[]string{"train", "-cosine", "-lr-decay", "0.5"}, "-cosine"},
 		{[]string{"train", "-average", "6"}, "-average"},
@@ -209,12 +210,18 @@ func TestRuntimeErrors(t *testing.T) {
 	}
 
 	out := filepath.Join(dir, "diverged.smx")
-	code, _, errs = runCLI(t, "train", "-data", testdata, "-lr", "1e30", "-epochs", "2", "-out", out)
-	if code != 1 || !strings.Contains(errs, "diverge") {
-		t.Errorf("-lr 1e30: exit %d, %q; want exit 1 saying it diverged", code, errs)
-	}
-	if _, err := os.Stat(out); err == nil {
-		t.Errorf("a diverged run wrote %s", out)
+	for _, extra := range [][]string{{"-lr", "1e30"}, {"-lr", "1e30", "-gce", "0.7"},
+		// these diverge after a complete epoch, when a best or averaged model exists
+		{"-lr", "40", "-epochs", "20", "-batch-size", "1024", "-momentum", "0.9", "-val", "500", "-early-stop", "20"},
+		{"-lr", "40", "-epochs", "20", "-batch-size", "1024", "-momentum", "0.9", "-average", "20"}} {
+		args := append([]string{"train", "-data", testdata, "-epochs", "2", "-out", out}, extra...)
+		code, _, errs = runCLI(t, args...)
+		if code != 1 || !strings.Contains(errs, "diverge") || !strings.Contains(errs, "no model written") {
+			t.Errorf("-lr 1e30 %v: exit %d, %q; want exit 1 saying it diverged", extra, code, errs)
+		}
+		if _, err := os.Stat(out); err == nil {
+			t.Errorf("a diverged run (%v) wrote %s", extra, out)
+		}
 	}
 
 	bad := filepath.Join(dir, "bad.smx")

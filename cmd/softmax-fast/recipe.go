@@ -151,6 +151,8 @@ func (r *recipe) validate() error {
 		return usagef("-early-stop %d: want 0 or more epochs", r.earlyStop)
 	case r.earlyStop > 0 && r.val == 0:
 		return usagef("-early-stop needs a validation set (-val N)")
+	case r.earlyStop > 0 && r.average > 0:
+		return usagef("-early-stop and -average: choose one (averaging starts %d epochs before the end, which early stopping may never reach)", r.average)
 	}
 	return nil
 }

@@ -117,14 +117,14 @@ func runTrain(ctx context.Context, args []string, stdout, stderr io.Writer) erro
 		switch {
 		case fitErr == nil:
 			lastGood = model
+		case errors.Is(fitErr, softmax.ErrDiverged):
+			lastGood = nil // nothing trustworthy to keep; an existing file stays
 		case r.earlyStop > 0 && len(stats) > 0:
 			// Fit left the best epoch's weights in model.
 			lastGood, what = model, "the best epoch's model"
 		case r.average > 0 && len(stats) > r.epochs-r.average:
 			// Fit left the mean of the weights so far in model.
 			lastGood, what = model, "the averaged model"
-		case errors.Is(fitErr, softmax.ErrDiverged):
-			lastGood = nil // nothing trustworthy to keep
 		}
 		if lastGood != nil {
 			if err := lastGood.Save(f.out); err != nil {
