@@ -73,7 +73,7 @@ func runEval(ctx context.Context, args []string, stdout, stderr io.Writer) error
 	names := className(model)
 	var pics []string
 	if *plotDir != "" {
-		if pics, err = pictures(*plotDir, model, ds.Test.Cols, ds.Test.Rows, test, nil); err != nil {
+		if pics, err = pictures(*plotDir, model, ds.Test.Cols, ds.Test.Rows, test, nil, softmax.EpochStats{}); err != nil {
 			return err
 		}
 	}

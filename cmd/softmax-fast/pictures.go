@@ -23,7 +23,10 @@ const (
 // templates, the confusion matrix on test and, if stats is not empty, the
 // training curves; it returns the paths written. Each file is written
 // atomically.
-func pictures(dir string, m *softmax.Dense, width, height int, test softmax.Dataset, stats []softmax.EpochStats) ([]string, error) {
+//
+// kept is the epoch whose model m is (the last, or the best with early
+// stopping); the curves' title names it.
+func pictures(dir string, m *softmax.Dense, width, height int, test softmax.Dataset, stats []softmax.EpochStats, kept softmax.EpochStats) ([]string, error) {
 	if err := os.MkdirAll(dir, 0o777); err != nil {
 		return nil, fmt.Errorf("-plot: %w", err)
 	}
@@ -70,7 +73,10 @@ func pictures(dir string, m *softmax.Dense, width, height int, test softmax.Data
 		series = append(series, valAcc)
 	}
 	series = append(series, testAcc)
-	title := fmt.Sprintf("training: %d epochs, final test acc %.4f", len(stats), stats[len(stats)-1].TestAcc)
+	title := fmt.Sprintf("training: %d epochs, final test acc %.4f", len(stats), kept.TestAcc)
+	if kept.Epoch != len(stats) {
+		title = fmt.Sprintf("training: %d epochs, kept epoch %d (test acc %.4f)", len(stats), kept.Epoch, kept.TestAcc)
+	}
 	err = write(curvesSVG, func(w io.Writer) error { return plot.CurvesLabeled(w, title, "epoch", x, series) })
 	return written, err
 }

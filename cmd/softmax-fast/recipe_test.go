@@ -1,6 +1,8 @@
 package main
 
 import (
+	"bytes"
+	"context"
 	"encoding/xml"
 	"fmt"
 	"image/png"
@@ -134,5 +136,17 @@ func TestHelp(t *testing.T) {
 		if code != 0 || out != "" || strings.Count(errs, "usage: softmax-fast "+cmd) != 1 || !strings.Contains(errs, "  -threads") && cmd != "eval" {
 			t.Errorf("%s -h: exit %d, stdout %q, stderr:\n%s", cmd, code, out, errs)
 		}
+	}
+}
+
+// An interrupted sweep says how far it got.
+func TestSweepInterrupted(t *testing.T) {
+	setup(t)
+	ctx, cancel := context.WithCancel(context.Background())
+	cancel()
+	var out, errb bytes.Buffer
+	code := run(ctx, []string{"sweep", "-data", testdata, "-lr", "0.1,0.3", "-batch-size", "64", "-val", "500"}, &out, &errb)
+	if code != 1 || !strings.Contains(errb.String(), "interrupted after 0 of 2 runs") {
+		t.Errorf("exit %d, stderr %q", code, errb.String())
 	}
 }

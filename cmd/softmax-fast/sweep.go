@@ -102,12 +102,18 @@ func runSweep(ctx context.Context, args []string, stdout, stderr io.Writer) erro
 		}
 		return s.TestAcc
 	}
+	var interrupted error
+grid:
 	for _, e := range epochs {
 		for _, b := range batches {
 			for _, lr := range lrs {
 				c := *r
 				c.lr, c.batch, c.epochs = lr, b, e
 				res, err := sweepOne(ctx, &c, f.threads, train, val, test)
+				if errors.Is(err, context.Canceled) {
+					interrupted = fmt.Errorf("interrupted after %d of %d runs", len(runs), n)
+					break grid
+				}
 				if err != nil {
 					return err
 				}
@@ -133,19 +139,33 @@ func runSweep(ctx context.Context, args []string, stdout, stderr io.Writer) erro
 			}
 		}
 	}
+	if len(runs) == 0 {
+		return interrupted
+	}
 	b := runs[best]
 	if b.Diverged {
-		return errors.New("every run diverged")
+		return errors.Join(interrupted, errors.New("every run diverged"))
+	}
+	label := "best"
+	if interrupted != nil {
+		label = "best so far"
 	}
 	if f.asJSON {
-		return enc.Encode(map[string]any{"best": b, "chosen_on": strings.Fields(choose)[0]})
+		rec := map[string]any{"best": b, "chosen_on": strings.Fields(choose)[0], "runs": len(runs)}
+		if interrupted != nil {
+			rec["interrupted"] = true
+		}
+		if err := enc.Encode(rec); err != nil {
+			return err
+		}
+		return interrupted
 	}
-	fmt.Fprintf(stdout, "best      lr %g, batch %d, %d epochs: ", b.LR, b.Batch, b.Epochs)
+	fmt.Fprintf(stdout, "%-9s lr %g, batch %d, %d epochs: ", label, b.LR, b.Batch, b.Epochs)
 	if r.val > 0 {
 		fmt.Fprintf(stdout, "val acc %.4f, ", b.ValAcc)
 	}
 	fmt.Fprintf(stdout, "test acc %.4f\n", b.TestAcc)
-	return nil
+	return interrupted
 }
 
 // sweepOne trains the recipe c and returns its result; a run that

@@ -8,6 +8,7 @@ import (
 	"fmt"
 	"io"
 	"os"
+	"path/filepath"
 	"runtime/pprof"
 	"strings"
 	"time"
@@ -44,6 +45,10 @@ func runTrain(ctx context.Context, args []string, stdout, stderr io.Writer) erro
 	}
 	prog, err := newProgress(progressMode, stdout, r.epochs, r.batch)
 	if err != nil {
+		return err
+	}
+	// Fail on an unusable -out or -plot now, not after the training.
+	if err := checkOutputs(f.out, f.plot); err != nil {
 		return err
 	}
 	start := time.Now()
@@ -128,7 +133,7 @@ func runTrain(ctx context.Context, args []string, stdout, stderr io.Writer) erro
 		}
 		if lastGood != nil {
 			if err := lastGood.Save(f.out); err != nil {
-				return errors.Join(fitErr, err)
+				return errors.Join(fitErr, fmt.Errorf("-out: %w", err))
 			}
 			saved = f.out
 		}
@@ -153,18 +158,11 @@ func runTrain(ctx context.Context, args []string, stdout, stderr io.Writer) erro
 	}
 	var pics []string
 	if f.plot != "" {
-		if pics, err = pictures(f.plot, model, ds.Train.Cols, ds.Train.Rows, test, stats); err != nil {
+		if pics, err = pictures(f.plot, model, ds.Train.Cols, ds.Train.Rows, test, stats, keptEpoch(stats, r.earlyStop > 0)); err != nil {
 			return err
 		}
 	}
-	final := stats[len(stats)-1] // the epoch whose model is kept
-	if r.earlyStop > 0 {
-		for _, s := range stats {
-			if s.Best {
-				final = s
-			}
-		}
-	}
+	final := keptEpoch(stats, r.earlyStop > 0)
 	if f.asJSON {
 		rec := map[string]any{
 			"summary": true, "epochs": len(stats), "test_acc": final.TestAcc, "train_acc": final.TrainAcc,
@@ -247,4 +245,45 @@ func startProfile(path string) (stop func(), err error) {
 		return nil, fmt.Errorf("-cpuprofile %s: %w", path, err)
 	}
 	return func() { pprof.StopCPUProfile(); f.Close() }, nil
+}
+
+// keptEpoch returns the stats of the epoch whose model training keeps: the
+// last, or with early stopping the best.
+func keptEpoch(stats []softmax.EpochStats, earlyStop bool) softmax.EpochStats {
+	final := stats[len(stats)-1]
+	if earlyStop {
+		for _, s := range stats {
+			if s.Best {
+				final = s
+			}
+		}
+	}
+	return final
+}
+
+// checkOutputs reports, as usage errors, a -plot path that cannot be a
+// directory (it is created if missing) and an -out file whose directory is
+// missing or not writable.
+func checkOutputs(out, plotDir string) error {
+	if plotDir != "" {
+		if err := os.MkdirAll(plotDir, 0o777); err != nil {
+			return usagef("-plot %s: %v", plotDir, err)
+		}
+	}
+	if out != "" {
+		if st, err := os.Stat(out); err == nil && st.IsDir() {
+			return usagef("-out %s: is a directory", out)
+		}
+		dir := filepath.Dir(out)
+		if st, err := os.Stat(dir); err != nil || !st.IsDir() {
+			return usagef("-out %s: the directory %s does not exist", out, dir)
+		}
+		f, err := os.CreateTemp(dir, ".softmax-fast-check-*")
+		if err != nil {
+			return usagef("-out %s: cannot write in %s: %v", out, dir, err)
+		}
+		f.Close()
+		os.Remove(f.Name())
+	}
+	return nil
 }
