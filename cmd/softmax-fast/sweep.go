@@ -75,6 +75,9 @@ func runSweep(ctx context.Context, args []string, stdout, stderr io.Writer) erro
 		return err
 	}
 	train, test := asDataset(ds.Train), asDataset(ds.Test)
+	if r.val >= train.Len() {
+		return usagef("-val %d (sweep's default is 10000): the training set has only %d images; choose a smaller -val", r.val, train.Len())
+	}
 	train, val, err := r.split(train)
 	if err != nil {
 		return err
@@ -135,7 +138,11 @@ grid:
 				if r.val > 0 {
 					val = fmt.Sprintf("%.4f", res.ValAcc)
 				}
-				fmt.Fprintf(stdout, "%8g %6d %6d %8.4f %9.4f %8s %8.4f %8.2f\n", lr, b, e, res.Loss, res.TrainAcc, val, res.TestAcc, res.Seconds)
+				kept := ""
+				if res.BestEpoch != 0 && res.BestEpoch != e {
+					kept = fmt.Sprintf("  (epoch %d kept)", res.BestEpoch)
+				}
+				fmt.Fprintf(stdout, "%8g %6d %6d %8.4f %9.4f %8s %8.4f %8.2f%s\n", lr, b, e, res.Loss, res.TrainAcc, val, res.TestAcc, res.Seconds, kept)
 			}
 		}
 	}

@@ -61,6 +61,9 @@ func runTrain(ctx context.Context, args []string, stdout, stderr io.Writer) erro
 	if err != nil {
 		return err
 	}
+	if prog != nil {
+		prog.batch = min(r.batch, train.Len()) // the samples of a step
+	}
 	model, err := softmax.NewDense(ds.Train.Rows*ds.Train.Cols, mnist.NumClasses, r.sigma, r.seed)
 	if err != nil {
 		return err
