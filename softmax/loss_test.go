@@ -2,6 +2,7 @@ package softmax
 
 import (
 	"errors"
+	"fmt"
 	"math"
 	"math/rand/v2"
 	"testing"
@@ -40,42 +41,54 @@ func TestLossGradientCheck(t *testing.T) {
 		r := rand.New(rand.NewPCG(7, 7))
 		for _, sh := range []struct{ n, k int }{{1, 1}, {1, 2}, {3, 10}, {17, 10}, {5, 3}, {4, 37}} {
 			for _, scale := range []float64{0.1, 3, 30} {
-				z := tensor.NewMatrix(sh.n, sh.k)
-				for i := range z.Data {
-					z.Data[i] = float32(r.NormFloat64() * scale)
-				}
-				labels := make([]uint8, sh.n)
-				for i := range labels {
-					labels[i] = uint8(r.IntN(sh.k))
-				}
-				z64 := to64(z)
+				z, labels := randomLogits(r, sh.n, sh.k, scale)
 				g := tensor.NewMatrix(sh.n, sh.k)
 				loss, _, err := SoftmaxCrossEntropy(g, z, labels)
 				if err != nil {
 					t.Fatal(err)
 				}
-				want := loss64(z64, labels)
-				if math.Abs(loss-want) > 1e-6*math.Max(1, math.Abs(want)) {
-					t.Errorf("%dx%d scale %v: loss %v, oracle %v", sh.n, sh.k, scale, loss, want)
-				}
-				const h = 1e-5
-				for i := range sh.n {
-					for j := range sh.k {
-						v := z64[i][j]
-						z64[i][j] = v + h
-						lp := loss64(z64, labels)
-						z64[i][j] = v - h
-						lm := loss64(z64, labels)
-						z64[i][j] = v
-						fd := (lp - lm) / (2 * h)
-						if got := float64(g.At(i, j)); math.Abs(got-fd) > 1e-6+1e-4*math.Abs(fd) {
-							t.Errorf("%dx%d scale %v: dL/dz[%d][%d] = %v, finite difference %v", sh.n, sh.k, scale, i, j, got, fd)
-						}
-					}
-				}
+				checkLossGrad(t, fmt.Sprintf("%dx%d scale %v", sh.n, sh.k, scale), loss, g, to64(z), labels, loss64)
 			}
 		}
 	})
+}
+
+// randomLogits returns an n x k matrix of normal logits of standard
+// deviation scale, and n random labels below k.
+func randomLogits(r *rand.Rand, n, k int, scale float64) (*tensor.Matrix, []uint8) {
+	z := tensor.NewMatrix(n, k)
+	for i := range z.Data {
+		z.Data[i] = float32(r.NormFloat64() * scale)
+	}
+	labels := make([]uint8, n)
+	for i := range labels {
+		labels[i] = uint8(r.IntN(k))
+	}
+	return z, labels
+}
+
+// checkLossGrad checks a mean loss against its float64 oracle and the
+// gradient g against central finite differences of the oracle at z64.
+func checkLossGrad(t *testing.T, name string, loss float64, g *tensor.Matrix, z64 [][]float64, labels []uint8, oracle func([][]float64, []uint8) float64) {
+	t.Helper()
+	if want := oracle(z64, labels); math.Abs(loss-want) > 1e-6*math.Max(1, math.Abs(want)) {
+		t.Errorf("%s: loss %v, oracle %v", name, loss, want)
+	}
+	const h = 1e-5
+	for i := range z64 {
+		for j := range z64[i] {
+			v := z64[i][j]
+			z64[i][j] = v + h
+			lp := oracle(z64, labels)
+			z64[i][j] = v - h
+			lm := oracle(z64, labels)
+			z64[i][j] = v
+			fd := (lp - lm) / (2 * h)
+			if got := float64(g.At(i, j)); math.Abs(got-fd) > 1e-6+1e-4*math.Abs(fd) {
+				t.Errorf("%s: dL/dz[%d][%d] = %v, finite difference %v", name, i, j, got, fd)
+			}
+		}
+	}
 }
 
 func TestLossStability(t *testing.T) {
@@ -282,37 +295,12 @@ func TestLossKinds(t *testing.T) {
 		r := rand.New(rand.NewPCG(8, 8))
 		for _, sh := range []struct{ n, k int }{{1, 2}, {3, 10}, {40, 10}, {5, 3}} {
 			for _, scale := range []float64{0.1, 3} {
-				z := tensor.NewMatrix(sh.n, sh.k)
-				for i := range z.Data {
-					z.Data[i] = float32(r.NormFloat64() * scale)
-				}
-				labels := make([]uint8, sh.n)
-				for i := range labels {
-					labels[i] = uint8(r.IntN(sh.k))
-				}
-				z64 := to64(z)
+				z, labels := randomLogits(r, sh.n, sh.k, scale)
 				for _, kind := range kinds {
 					g := tensor.NewMatrix(sh.n, sh.k)
 					sum, _ := lossGradParts(g, z, labels, kind, nil, nil, nil)
-					loss := sum / float64(sh.n)
-					if want := kindLoss64(z64, labels, kind); math.Abs(loss-want) > 1e-6*math.Max(1, math.Abs(want)) {
-						t.Errorf("%+v %dx%d scale %v: loss %v, oracle %v", kind, sh.n, sh.k, scale, loss, want)
-					}
-					const h = 1e-5
-					for i := range sh.n {
-						for j := range sh.k {
-							v := z64[i][j]
-							z64[i][j] = v + h
-							lp := kindLoss64(z64, labels, kind)
-							z64[i][j] = v - h
-							lm := kindLoss64(z64, labels, kind)
-							z64[i][j] = v
-							fd := (lp - lm) / (2 * h)
-							if got := float64(g.At(i, j)); math.Abs(got-fd) > 1e-6+1e-4*math.Abs(fd) {
-								t.Errorf("%+v %dx%d scale %v: dL/dz[%d][%d] = %v, finite difference %v", kind, sh.n, sh.k, scale, i, j, got, fd)
-							}
-						}
-					}
+					oracle := func(z64 [][]float64, labels []uint8) float64 { return kindLoss64(z64, labels, kind) }
+					checkLossGrad(t, fmt.Sprintf("%+v %dx%d scale %v", kind, sh.n, sh.k, scale), sum/float64(sh.n), g, to64(z), labels, oracle)
 				}
 				// The zero kind is SoftmaxCrossEntropy, bit for bit.
 				g0, g1 := tensor.NewMatrix(sh.n, sh.k), tensor.NewMatrix(sh.n, sh.k)
@@ -336,14 +324,7 @@ func TestLossKinds(t *testing.T) {
 func TestLossColumnSums(t *testing.T) {
 	r := rand.New(rand.NewPCG(9, 9))
 	for _, n := range []int{1, 31, 32, 33, 100, 256} {
-		z := tensor.NewMatrix(n, 10)
-		for i := range z.Data {
-			z.Data[i] = float32(r.NormFloat64() * 2)
-		}
-		labels := make([]uint8, n)
-		for i := range labels {
-			labels[i] = uint8(r.IntN(10))
-		}
+		z, labels := randomLogits(r, n, 10, 2)
 		for _, parts := range [][]lossPart{nil, make([]lossPart, 1), make([]lossPart, 20)} {
 			g := tensor.NewMatrix(n, 10)
 			cs := make([]float64, 10)

@@ -19,14 +19,7 @@ func TestLossXent10Levels(t *testing.T) {
 	r := rand.New(rand.NewPCG(11, 12))
 	for _, n := range []int{256, 255, 33, 5, 1} {
 		for _, amp := range []float64{0.5, 3, 30} {
-			z := tensor.NewMatrix(n, 10)
-			for i := range z.Data {
-				z.Data[i] = float32(amp * r.NormFloat64())
-			}
-			labels := make([]uint8, n)
-			for i := range labels {
-				labels[i] = uint8(r.IntN(10))
-			}
+			z, labels := randomLogits(r, n, 10, amp)
 			run := func(l tensor.ISA, inPlace bool) (float64, int, *tensor.Matrix, []float64) {
 				if err := tensor.Use(l); err != nil {
 					t.Fatal(err)

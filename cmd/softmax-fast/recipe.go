@@ -225,7 +225,7 @@ func (r *recipe) split(train softmax.Dataset) (rest, val softmax.Dataset, err er
 		return train, softmax.Dataset{}, nil
 	}
 	if r.val >= train.Len() {
-		return rest, val, usagef("-val %d: the training set has only %d images", r.val, train.Len())
+		return rest, val, usagef("-val %d: the training set has only %d images; choose a smaller -val (sweep holds out 10000 unless told)", r.val, train.Len())
 	}
 	return train.Split(r.val, r.seed)
 }

@@ -75,9 +75,6 @@ func runSweep(ctx context.Context, args []string, stdout, stderr io.Writer) erro
 		return err
 	}
 	train, test := asDataset(ds.Train), asDataset(ds.Test)
-	if r.val >= train.Len() {
-		return usagef("-val %d (sweep's default is 10000): the training set has only %d images; choose a smaller -val", r.val, train.Len())
-	}
 	train, val, err := r.split(train)
 	if err != nil {
 		return err
@@ -195,13 +192,8 @@ func sweepOne(ctx context.Context, c *recipe, threads int, train, val, test soft
 	if err != nil {
 		return res, err
 	}
-	final := stats[len(stats)-1]
+	final := keptEpoch(stats, c.earlyStop > 0)
 	if c.earlyStop > 0 {
-		for _, s := range stats {
-			if s.Best {
-				final = s
-			}
-		}
 		res.BestEpoch = final.Epoch
 	}
 	res.Loss, res.TrainAcc, res.TestAcc = final.Loss, final.TrainAcc, final.TestAcc
