@@ -66,22 +66,37 @@ func (f *runFlags) register(fs *flag.FlagSet, jsonWhat string) {
 	fs.BoolVar(&f.noCache, "no-cache", false, "decode the IDX files even if a decoded copy is cached")
 }
 
-// start applies -threads and -isa, prints the header and loads the data.
-// info is where the human-readable lines go: stdout, or stderr with -json
-// so that stdout is pure JSON.
-func (f *runFlags) start(stdout, stderr io.Writer) (info io.Writer, ds *mnist.Dataset, li mnist.LoadInfo, err error) {
+// runData is what a run starts from: the data and its three sets.
+type runData struct {
+	info             io.Writer // where the human-readable lines go
+	ds               *mnist.Dataset
+	load             mnist.LoadInfo
+	train, val, test softmax.Dataset // train less the -val images, held out in val
+}
+
+// start applies -threads and -isa, prints the header, loads the data and
+// holds out r's validation images. info is stdout, or stderr with -json so
+// that stdout is pure JSON.
+func (f *runFlags) start(stdout, stderr io.Writer, r *recipe) (*runData, error) {
 	if f.threads < 1 {
-		return nil, nil, li, usagef("-threads %d: want at least 1", f.threads)
+		return nil, usagef("-threads %d: want at least 1", f.threads)
 	}
 	if err := selectISA(f.isa); err != nil {
-		return nil, nil, li, err
+		return nil, err
 	}
 	tensor.SetThreads(f.threads)
-	info = stdout
+	d := &runData{info: stdout}
 	if f.asJSON {
-		info = stderr
+		d.info = stderr
 	}
-	printHeader(info, f.threads)
-	ds, li, err = loadData(f.data, f.noCache, info)
-	return info, ds, li, err
+	printHeader(d.info, f.threads)
+	var err error
+	if d.ds, d.load, err = loadData(f.data, f.noCache, d.info); err != nil {
+		return nil, err
+	}
+	d.test = asDataset(d.ds.Test)
+	if d.train, d.val, err = r.split(asDataset(d.ds.Train)); err != nil {
+		return nil, err
+	}
+	return d, nil
 }

@@ -70,15 +70,11 @@ func runSweep(ctx context.Context, args []string, stdout, stderr io.Writer) erro
 			}
 		}
 	}
-	info, ds, _, err := f.start(stdout, stderr)
+	d, err := f.start(stdout, stderr, r)
 	if err != nil {
 		return err
 	}
-	train, test := asDataset(ds.Train), asDataset(ds.Test)
-	train, val, err := r.split(train)
-	if err != nil {
-		return err
-	}
+	info, train, val, test := d.info, d.train, d.val, d.test
 	n := len(lrs) * len(batches) * len(epochs)
 	choose := "validation"
 	if r.val == 0 {

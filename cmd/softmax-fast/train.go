@@ -52,15 +52,11 @@ func runTrain(ctx context.Context, args []string, stdout, stderr io.Writer) erro
 		return err
 	}
 	start := time.Now()
-	_, ds, linfo, err := f.start(stdout, stderr)
+	d, err := f.start(stdout, stderr, r)
 	if err != nil {
 		return err
 	}
-	train, test := asDataset(ds.Train), asDataset(ds.Test)
-	train, val, err := r.split(train)
-	if err != nil {
-		return err
-	}
+	ds, linfo, train, val, test := d.ds, d.load, d.train, d.val, d.test
 	if prog != nil {
 		prog.batch = min(r.batch, train.Len()) // the samples of a step
 	}
