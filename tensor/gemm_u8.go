@@ -201,7 +201,12 @@ func MatMulTU8(alpha float32, g *Matrix, x *U8Matrix, beta float32, c *Matrix) e
 		}
 	}
 	chunks := (k + 7) / 8
-	parallelFor(chunks, 1, 2*float64(m)*float64(n)*float64(k), func(lo, hi int) {
+	// Split by pairs of chunks (16 columns, 64 bytes of a row of C): the
+	// merging kernel takes chunks by pairs, and a boundary inside a pair
+	// would give each thread an odd chunk (the slower one-chunk loop) and a
+	// cache line of every row of C written by both. For 784 columns: 48+50
+	// chunks instead of 49+49; the gradient product was ~5 % faster.
+	parallelFor(chunks, 2, 2*float64(m)*float64(n)*float64(k), func(lo, hi int) {
 		gradU8(ks, lo, hi, alpha, gp, x, offs, beta, c)
 	})
 	return nil
