@@ -38,10 +38,14 @@ func gradU8x10x8AVX2(x []uint8, offs []int, gp []float32, tile *[80]float32)
 // s = sum_{p<k} float32(x[index[i]*stride+p]) * w[j*wstride+p] (c not read
 // when beta is 0). Rows go by pairs (an odd last row is paired with itself),
 // each pair against classes 0-4 and then 5-9 with the loop and the sums of
-// dotU8x2x5AVX2, so every s is bitwise the one dotU8x2x5AVX2 gives; the
-// epilogue rounds alpha*s and beta*c before adding them, as the Go code of
-// dotU8T does. The rows of the next pair are prefetched into L2. The caller
-// guarantees k%8 == 0, k >= 8, m >= 1, len(index) >= m, every row
+// dotU8x2x5AVX2, so for k%8 == 0 every s is bitwise the one dotU8x2x5AVX2
+// gives; the epilogue rounds alpha*s and beta*c before adding them, as the
+// Go code of dotU8T does. The rows of the next pair are prefetched into L2.
+// Any k >= 8 works: the last k%8 pixels (if any) go in one more step over
+// the 8 pixels that end at k, with W's lanes of the pixels already counted
+// masked to zero, so s differs from dotU8T's (whose scalar Go tail adds
+// them after the sum of the lanes) in the order of additions only. The
+// caller guarantees k >= 8, m >= 1, len(index) >= m, every row
 // x[index[i]*stride:][:k] (i < m), w[:9*wstride+k] and
 // c[:(m-1)*cstride+10] in bounds (nothing is checked).
 //

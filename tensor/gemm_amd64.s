@@ -321,12 +321,26 @@ store:
 	VZEROUPPER
 	RET
 
+// tailMask8 is eight 32-bit zeros then eight all-ones: the 8 words from
+// word kt (1 <= kt <= 7) keep lanes 8-kt .. 7.
+DATA ·tailMask8<>+0(SB)/8, $0
+DATA ·tailMask8<>+8(SB)/8, $0
+DATA ·tailMask8<>+16(SB)/8, $0
+DATA ·tailMask8<>+24(SB)/8, $0
+DATA ·tailMask8<>+32(SB)/8, $-1
+DATA ·tailMask8<>+40(SB)/8, $-1
+DATA ·tailMask8<>+48(SB)/8, $-1
+DATA ·tailMask8<>+56(SB)/8, $-1
+GLOBL ·tailMask8<>(SB), RODATA|NOPTR, $64
+
 // func dotU8Rows10AVX2(x []uint8, index []int32, stride int, w []float32, wstride int, c []float32, cstride int, m, k int, alpha, beta float32)
 // Requires: AVX2, FMA
 // For i < m and j < 10: c[i*cstride+j] = alpha*s + beta*c[i*cstride+j],
 // s = sum_{p<k} float32(x[index[i]*stride+p]) * w[j*wstride+p]; c is not
-// read when beta is +-0. k is a multiple of 8 and >= 8, m >= 1 (the caller
-// checks). The whole forward product of a row range in one call: the loop
+// read when beta is +-0. k >= 8, m >= 1 (the caller checks). The loop
+// takes the first k8 = k&^7 pixels eight at a time; when k8 < k, one more
+// step takes the eight pixels that end at k with W masked (tailMask8) so
+// that only the last k%8 count. The whole forward product of a row range in one call: the loop
 // over row pairs, the prefetch of the next pair and the epilogue that
 // dotU8T does in Go around dotU8x2x5AVX2.
 // Each pair of rows (i, i+1; an odd last row is paired with itself) runs two
@@ -336,13 +350,14 @@ store:
 // "i+1" is row i and its C pointer is row i's: both rows read the old C
 // before either is stored, and both store the same values.
 // Register map: R13 = i (starts at -2: the first trip only prefetches rows
-// 0 and 1); SI, DI = &x_i[k], &x_{i+1}[k]; BX, DX = &c[i*cstride+j0],
+// 0 and 1); SI, DI = &x_i[k8], &x_{i+1}[k8]; BX, DX = &c[i*cstride+j0],
 // &c[(i+1)*cstride+j0] with j0 = 0 or 5; AX = byte offset of W row j0 in w
 // (0 in the first pass, 5*wstride*4 in the second: never 0 since wstride >=
-// k >= 8); R8..R12 = &w_{j0}[k]..&w_{j0+4}[k]; CX = p-k (negative) in the
-// loop, then the beta test; R14 = temporary;
+// k >= 8); R8..R12 = &w_{j0}[k8]..&w_{j0+4}[k8]; CX = p-k8 (negative) in
+// the loop, then k%8, then the beta test; R14 = temporary; R15 = &tailMask8;
 // Y0..Y4, Y5..Y9 = rows i, i+1 x classes j0..j0+4 (as in dotU8x2x5AVX2);
-// Y10, Y11 = pixels, then alpha and beta broadcast; Y12..Y15 = W, then C.
+// Y10, Y11 = pixels, then alpha and beta broadcast; Y12..Y15 = W, then C
+// (Y15 = the tail's mask).
 TEXT ·dotU8Rows10AVX2(SB), NOSPLIT, $0-144
 	MOVQ $-2, R13                // i = -2: prefetch rows 0, 1 first
 
@@ -374,6 +389,7 @@ prefetch: // for AX < k: one cache line of each row into L2, as prefetchAVX2
 
 	TESTQ R13, R13
 	JS    next                   // i = -2: nothing to compute yet
+	ANDQ  $-8, R10               // R10 = k8 = k&^7: the loop's pixels
 	LEAQ  1(R13), R9             // R9 = i+1
 	CMPQ  R9, R12
 	CMOVQGT R12, R9              // R9 = min(i+1, m-1): i itself when i is the last row
@@ -383,8 +399,8 @@ prefetch: // for AX < k: one cache line of each row into L2, as prefetchAVX2
 	IMULQ   stride+48(FP), DI
 	ADDQ    x_base+0(FP), SI     // &x_i[0]
 	ADDQ    x_base+0(FP), DI     // &x_{i+1}[0]
-	ADDQ    R10, SI              // &x_i[k]
-	ADDQ    R10, DI              // &x_{i+1}[k]
+	ADDQ    R10, SI              // &x_i[k8]
+	ADDQ    R10, DI              // &x_{i+1}[k8]
 	MOVQ    cstride+112(FP), BX
 	MOVQ    BX, DX
 	IMULQ   R13, BX              // i*cstride
@@ -396,11 +412,12 @@ prefetch: // for AX < k: one cache line of each row into L2, as prefetchAVX2
 
 pass: // classes j0..j0+4 of rows i, i+1, with W row j0 at byte AX of w
 	MOVQ   k+128(FP), CX
+	ANDQ   $-8, CX               // CX = k8
 	MOVQ   wstride+80(FP), R14
 	SHLQ   $2, R14               // R14 = wstride in bytes
 	MOVQ   w_base+56(FP), R8
-	LEAQ   (R8)(CX*4), R8        // &w_0[k]
-	ADDQ   AX, R8                // R8 = &w_{j0}[k]
+	LEAQ   (R8)(CX*4), R8        // &w_0[k8]
+	ADDQ   AX, R8                // R8 = &w_{j0}[k8]
 	LEAQ   (R8)(R14*1), R9       // &w_{j0+1}[k]
 	LEAQ   (R9)(R14*1), R10
 	LEAQ   (R10)(R14*1), R11
@@ -423,13 +440,42 @@ pass: // classes j0..j0+4 of rows i, i+1, with W row j0 at byte AX of w
 
 pairs16: // the rest is a multiple of 16 pixels
 	TESTQ CX, CX
-	JZ    reduce
+	JZ    tail8
 
 loop16: // for CX < 0: pixels p .. p+15
 	DOT_STEP(0, 0)
 	DOT_STEP(8, 32)
 	ADDQ $16, CX
 	JNZ  loop16
+
+tail8: // the last kt = k%8 pixels, if any: the 8 pixels that end at k,
+	// against W's 8 that end at k with the lanes of the 8-kt pixels the loop has
+	// counted masked to +0 (so they add exactly nothing). Every load stays
+	// inside the row and W's row.
+	MOVQ        k+128(FP), CX
+	ANDQ        $7, CX           // CX = kt
+	JZ          reduce
+	LEAQ        ·tailMask8<>(SB), R15
+	VMOVDQU     (R15)(CX*4), Y15 // lane l: all ones if l >= 8-kt, else 0
+	VPMOVZXBD   -8(SI)(CX*1), Y10 // x_i[k-8:k]
+	VPMOVZXBD   -8(DI)(CX*1), Y11 // x_{i+1}[k-8:k]
+	VCVTDQ2PS   Y10, Y10
+	VCVTDQ2PS   Y11, Y11
+	VANDPS      -32(R8)(CX*4), Y15, Y12 // w_{j0}[k-8:k], masked
+	VFMADD231PS Y12, Y10, Y0
+	VFMADD231PS Y12, Y11, Y5
+	VANDPS      -32(R9)(CX*4), Y15, Y13
+	VFMADD231PS Y13, Y10, Y1
+	VFMADD231PS Y13, Y11, Y6
+	VANDPS      -32(R10)(CX*4), Y15, Y14
+	VFMADD231PS Y14, Y10, Y2
+	VFMADD231PS Y14, Y11, Y7
+	VANDPS      -32(R11)(CX*4), Y15, Y13
+	VFMADD231PS Y13, Y10, Y3
+	VFMADD231PS Y13, Y11, Y8
+	VANDPS      -32(R12)(CX*4), Y15, Y14
+	VFMADD231PS Y14, Y10, Y4
+	VFMADD231PS Y14, Y11, Y9
 
 reduce: // the sums of dotU8x2x5AVX2 (per accumulator: lanes paired, then
 	// pairs of pairs, then the two 128-bit halves), in the layout of the

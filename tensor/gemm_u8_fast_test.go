@@ -111,6 +111,7 @@ func testU8TRows10(t *testing.T, rng *rand.Rand, ks *kernelSet, m, k int, indexe
 		t.Fatalf("%s per tile: %v", name, err)
 	}
 	xf := u8ToMatrix(x)
+	var first testMat
 	for _, th := range []int{1, 2} {
 		SetThreads(th)
 		got := c.clone()
@@ -120,7 +121,17 @@ func testU8TRows10(t *testing.T, rng *rand.Rand, ks *kernelSet, m, k int, indexe
 		}
 		checkGemm(t, nameT, NoTrans, Trans, alpha, xf, w.m, beta, c0, got.m)
 		got.checkOutside(t, nameT)
-		sameBits(t, nameT+" vs the per-tile path", got.buf, ref.buf)
+		if k%8 == 0 || ks.dotU8Rows10 == nil {
+			sameBits(t, nameT+" vs the per-tile path", got.buf, ref.buf)
+		}
+		// With a k%8 tail the whole-range kernel adds the last pixels
+		// before the sum of the lanes, the per-tile path after it: only
+		// the bound above holds between them. Thread counts still agree.
+		if th == 1 {
+			first = got
+		} else {
+			sameBits(t, nameT+" vs threads=1", got.buf, first.buf)
+		}
 	}
 }
 
@@ -201,7 +212,7 @@ func TestKernelDotU8Rows10(t *testing.T) {
 			t.Skip("no dotU8Rows10 at this level")
 		}
 		for _, m := range []int{1, 2, 3, 4, 5, 6, 7, 31, 32, 33} {
-			for _, k := range []int{8, 16, 24, 32, 40, 104, 112, 784} {
+			for _, k := range []int{8, 16, 24, 32, 40, 104, 112, 784, 9, 12, 15, 17, 23, 196, 785} {
 				for _, beta := range fastU8Betas {
 					stride := k + rng.IntN(9)
 					rows := m + 3
@@ -263,7 +274,7 @@ func TestKernelDotU8Rows10(t *testing.T) {
 							if math.Abs(float64(got)-want) > bound+1e-30 || math.IsNaN(float64(got)) {
 								t.Fatalf("%s: c[%d][%d] = %v, want %v (bound %g)", name, i, j, got, want, bound)
 							}
-							if got != exact {
+							if got != exact && k%8 == 0 { // a k%8 tail sums in another order
 								t.Fatalf("%s: c[%d][%d] = %v, want %v bitwise (dotU8x2x5 and the Go epilogue)", name, i, j, got, exact)
 							}
 						}

@@ -190,7 +190,7 @@ func TestGuardPages(t *testing.T) {
 // C[m-1][9], with stride 10), beta 0 and 1, and checks every element of C
 // was written.
 func testGuardDotU8Rows10(t *testing.T, ks *kernelSet, ar []*guardArena, front bool) {
-	for _, k := range []int{8, 16, 24, 48, 784} {
+	for _, k := range []int{8, 16, 24, 48, 784, 9, 15, 23, 196} { // and k%8 tails
 		for m := 1; m <= 6; m++ {
 			for _, beta := range []float32{0, 1} {
 				x := ar[0].u8(m*k, front)
