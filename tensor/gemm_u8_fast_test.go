@@ -83,24 +83,33 @@ func TestMatMulU8TRows10(t *testing.T) {
 					if s.m > 9 && (beta == -0.5 || testing.Short() && (beta != 1 || s.m != 257)) {
 						continue
 					}
-					testU8TRows10(t, rng, ks, s.m, s.k, indexed, beta)
+					testU8TRows10(t, rng, ks, s.m, 10, s.k, indexed, beta)
+				}
+			}
+		}
+		// More classes: groups of ten through the whole-range kernel, the
+		// rest (if any) by tiles.
+		for _, n := range []int{20, 13, 29, 11} {
+			for _, k := range []int{8, 24, 9, 196, 784} {
+				for _, m := range []int{1, 6, 33} {
+					testU8TRows10(t, rng, ks, m, n, k, m%2 == 0, fastU8Betas[(n+k+m)%len(fastU8Betas)])
 				}
 			}
 		}
 	})
 }
 
-func testU8TRows10(t *testing.T, rng *rand.Rand, ks *kernelSet, m, k int, indexed bool, beta float32) {
+func testU8TRows10(t *testing.T, rng *rand.Rand, ks *kernelSet, m, n, k int, indexed bool, beta float32) {
 	t.Helper()
 	const alpha = 1.0 / 255
 	x := u8Mat(rng, m, k, indexed)
-	w := newTestMat(rng, 10, k, true)
-	c := newTestMat(rng, m, 10, true) // random stride: poisoned gaps
+	w := newTestMat(rng, n, k, true)
+	c := newTestMat(rng, m, n, true) // random stride: poisoned gaps
 	if beta == 0 {
 		c.fillGarbage()
 	}
 	c0 := append([]float32(nil), c.m.Data...)
-	name := fmt.Sprintf("U8T m=%d n=10 k=%d indexed=%v beta=%v", m, k, indexed, beta)
+	name := fmt.Sprintf("U8T m=%d n=%d k=%d indexed=%v beta=%v", m, n, k, indexed, beta)
 
 	ref := c.clone() // the per-tile path of this level
 	active = perTile(ks)
