@@ -67,6 +67,19 @@ def run(cmd, env, label, results, rnd, seed, max_wait=0.0):
     return rec
 
 
+def probe(sf, results, rnd):
+    """The machine's FMA peak and the thread-to-thread round trip (softmax-fast info -peak), once a round."""
+    p = subprocess.run([sf, "info", "-peak", "-json"], stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+    if p.returncode != 0:
+        return None
+    rec = json.loads(p.stdout)
+    rec = {"probe": True, "round": rnd, "handoff_ns": rec.get("handoff_ns"),
+           "peak_gflops_1_thread": rec.get("peak_gflops_1_thread"),
+           "peak_gflops_all_threads": rec.get("peak_gflops_all_threads")}
+    results.write(json.dumps(rec) + "\n")
+    return rec
+
+
 def med(xs):
     return statistics.median(xs) if xs else float("nan")
 
@@ -123,8 +136,10 @@ def main():
         # use the warm cache, its cold runs (-no-cache) decode the gzipped IDX files.
         run(peers[0][1](1), base, "softmax-fast-warmup", res, 0, 1)
         recs = {p[0]: [] for p in peers}
+        probes = {}
         for r in range(1, a.n + 1):
             seed = r
+            probes[r] = probe(a.sf, res, r)
             for name, cmd, env in peers:  # round-robin: every peer once per round
                 rec = run(cmd(seed), env, name, res, r, seed, a.gate)
                 if rec:
@@ -195,6 +210,19 @@ def main():
         notes.append("softmax-fast isa %s, warm cache %s" % (sfs[0].get("isa"), all(s.get("from_cache") for s in sfs)))
     for n_ in notes:
         print("- " + n_)
+    sf_by_round = {r["round"]: r["summary"]["train_seconds"] for r in recs["softmax-fast"]}
+    pr = [(r, probes[r]) for r in sorted(probes) if probes[r] and probes[r].get("handoff_ns")]
+    if pr:
+        print("- per round, thread-to-thread round trip (`softmax-fast info -peak`) -> softmax-fast 5-epoch train: " +
+              "; ".join("%d: %.0f ns -> %s" % (r, p["handoff_ns"], fmt_s(sf_by_round.get(r, float("nan")))) for r, p in pr) +
+              " (on the project's VM it is ~60 ns, or ~340 ns in spells during which 2-thread training is 1.3-1.5x slower)")
+    key = {1: "peak_gflops_1_thread", NCPU: "peak_gflops_all_threads"}.get(a.threads)
+    peaks = [p[key] for p in probes.values() if p and key and p.get(key)]
+    if peaks and ref["n"]:
+        # 5 epochs x 60000 images x (forward + gradient) x 2 x 784 x 10 = 9.408 GFLOP
+        print("- FMA peak on %d thread(s), median of the rounds: %.0f GFLOP/s; softmax-fast's median 5-epoch train "
+              "(9.4 GFLOP) runs at %.0f%% of it, its fastest run at %.0f%%" % (
+                  a.threads, med(peaks), 100 * 9.408 / ref["train"] / med(peaks), 100 * 9.408 / ref["train_min"] / med(peaks)))
     print("- startup: driver's wall time around the process less the trainer's own total_seconds, plus its timed imports")
     print("- other load: CPU time used by other processes while a run ran, as a share of the machine's %d CPUs" % NCPU)
     print("- raw JSON lines: %s" % a.results)

@@ -15,7 +15,7 @@ import (
 func runInfo(ctx context.Context, args []string, stdout, stderr io.Writer) error {
 	fs := newFlags("info", "[-json] [-peak]", stderr)
 	asJSON := fs.Bool("json", false, "print one JSON object")
-	peak := fs.Bool("peak", false, "also measure the peak multiply-add rate (GFLOP/s) on 1 and on all threads, about 0.3 s each")
+	peak := fs.Bool("peak", false, "also measure the peak multiply-add rate (GFLOP/s) on 1 and on all threads, about 0.3 s each,\nand the round trip of a value between two threads (ns)")
 	if err := parseFlags(fs, args); err != nil {
 		return err
 	}
@@ -27,10 +27,11 @@ func runInfo(ctx context.Context, args []string, stdout, stderr io.Writer) error
 	}
 	panicHook()
 	c := cpuinfo.Get()
-	var peak1, peakAll float64
+	var peak1, peakAll, handoff float64
 	if *peak {
 		peak1 = tensor.PeakGFLOPS(1, 300*time.Millisecond)
 		peakAll = tensor.PeakGFLOPS(c.LogicalCores, 300*time.Millisecond)
+		handoff = tensor.HandoffNanos(50 * time.Millisecond)
 	}
 	if *asJSON {
 		levels := make([]string, len(c.ISAAvailable))
@@ -46,6 +47,9 @@ func runInfo(ctx context.Context, args []string, stdout, stderr io.Writer) error
 		if *peak {
 			obj["peak_gflops_1_thread"] = peak1
 			obj["peak_gflops_all_threads"] = peakAll
+			if handoff > 0 {
+				obj["handoff_ns"] = handoff
+			}
 		}
 		return json.NewEncoder(stdout).Encode(obj)
 	}
@@ -62,6 +66,14 @@ func runInfo(ctx context.Context, args []string, stdout, stderr io.Writer) error
 	if *peak {
 		fmt.Fprintf(stdout, "peak      %.1f GFLOP/s on 1 thread, %.1f on %d threads (%v multiply-adds; measured, noisy when the machine is busy)\n",
 			peak1, peakAll, c.LogicalCores, c.ISASelected)
+		if handoff > 0 {
+			note := ""
+			if handoff > 150 {
+				// See tensor.HandoffNanos: ~60 ns or ~340 ns on the project's VMs.
+				note = " (slow: 2-thread training runs slower than usual while it is)"
+			}
+			fmt.Fprintf(stdout, "handoff   %.0f ns round trip of a value between two threads%s\n", handoff, note)
+		}
 	}
 	return nil
 }

@@ -1,0 +1,70 @@
+package tensor
+
+import (
+	"runtime"
+	"sync"
+	"sync/atomic"
+	"time"
+)
+
+// HandoffNanos measures how long a value written by one thread takes to
+// reach another one and back: two goroutines, each locked to an OS thread,
+// take turns incrementing a shared counter (each waits, spinning, for the
+// other's increment), for about d; it returns the mean round trip in
+// nanoseconds. On a 2-CPU machine the two threads run on the two CPUs.
+//
+// This is the cost under every synchronisation of a parallel product (a
+// worker picking a job up, the caller seeing it done). On the shared VMs of
+// the project it is bimodal: ~60 ns when the host runs both virtual CPUs on
+// cores that share a cache, ~340 ns when it places them farther apart, and
+// 2-thread training is then 1.3-1.5x slower. A figure above ~150 ns marks a
+// measurement of parallel speed taken in the slow placement.
+//
+// It needs at least two CPUs (GOMAXPROCS >= 2): otherwise the two threads
+// would take turns on one CPU, and it returns 0. d is raised to at least
+// 1 ms; a thread that is descheduled meanwhile inflates the mean.
+func HandoffNanos(d time.Duration) float64 {
+	if runtime.GOMAXPROCS(0) < 2 || runtime.NumCPU() < 2 {
+		return 0
+	}
+	d = max(d, time.Millisecond)
+	var turn atomic.Int64 // even: the first thread's turn, odd: the second's
+	var stop atomic.Bool
+	var wg sync.WaitGroup
+	wg.Add(1)
+	go func() {
+		defer wg.Done()
+		runtime.LockOSThread()
+		defer runtime.UnlockOSThread()
+		for i := int64(1); ; i += 2 {
+			for turn.Load() != i {
+				if stop.Load() {
+					return
+				}
+			}
+			turn.Store(i + 1)
+		}
+	}()
+	runtime.LockOSThread()
+	defer runtime.UnlockOSThread()
+	const batch = 1000 // round trips between clock reads
+	start := time.Now()
+	deadline := start.Add(d)
+	trips := 0
+	for i := int64(0); ; {
+		for range batch {
+			turn.Store(i + 1)
+			i += 2
+			for turn.Load() != i {
+			}
+		}
+		trips += batch
+		if !time.Now().Before(deadline) {
+			break
+		}
+	}
+	elapsed := time.Since(start)
+	stop.Store(true)
+	wg.Wait()
+	return float64(elapsed.Nanoseconds()) / float64(trips)
+}
