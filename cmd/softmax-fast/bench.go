@@ -62,7 +62,7 @@ func runBench(ctx context.Context, args []string, stdout, stderr io.Writer) erro
 	fs.BoolVar(&f.quick, "quick", false, "few small configurations, one repetition (a smoke test)")
 	fs.StringVar(&f.sizes, "sizes", benchDefSizes, "comma-separated data set sizes (rows of 784 inputs) of the size table")
 	fs.BoolVar(&f.big, "big", false, "add a data set of 1000000 rows (784 MB) to the size table")
-	fs.IntVar(&f.reps, "reps", 5, "repetitions of each configuration (the median epoch time is reported)")
+	fs.IntVar(&f.reps, "reps", 5, "repetitions of each configuration, round-robin (the median epoch time is reported)")
 	if err := parseFlags(fs, args); err != nil {
 		return err
 	}
@@ -123,17 +123,27 @@ func runBench(ctx context.Context, args []string, stdout, stderr io.Writer) erro
 		}
 	}
 
+	// Repetitions go round-robin over the configurations (each round runs
+	// every row once), so that a slow spell of a shared machine hits every
+	// row alike instead of all the repetitions of a few rows.
 	data := newBenchData(cfgs)
+	times := make([][]time.Duration, len(cfgs))
+	for rep := range f.reps {
+		for i, c := range cfgs {
+			if err := ctx.Err(); err != nil {
+				return err
+			}
+			d, err := benchOnce(ctx, c, data, rep)
+			if err != nil {
+				return fmt.Errorf("%s table, n %d, inputs %d, classes %d, batch %d, threads %d: %w",
+					c.table, c.n, c.inputs, c.classes, c.batch, c.thrd, err)
+			}
+			times[i] = append(times[i], d)
+		}
+	}
 	table := ""
-	for _, c := range cfgs {
-		if err := ctx.Err(); err != nil {
-			return err
-		}
-		r, err := benchRun(ctx, c, data, f.reps)
-		if err != nil {
-			return fmt.Errorf("%s table, n %d, inputs %d, classes %d, batch %d, threads %d: %w",
-				c.table, c.n, c.inputs, c.classes, c.batch, c.thrd, err)
-		}
+	for i, c := range cfgs {
+		r := benchMedian(c, times[i])
 		r.peak = peaks[c.thrd]
 		if f.asJSON {
 			err = enc.Encode(map[string]any{
@@ -271,11 +281,11 @@ func newBenchData(cfgs []benchConfig) benchData {
 	return d
 }
 
-// benchRun trains a fresh model for one epoch reps times and returns the
-// median epoch time and the rates derived from it.
-func benchRun(ctx context.Context, c benchConfig, d benchData, reps int) (benchResult, error) {
+// benchOnce trains a fresh model (seeded by rep) for one epoch of c and
+// returns the epoch's time.
+func benchOnce(ctx context.Context, c benchConfig, d benchData, rep int) (time.Duration, error) {
 	if int64(c.n)*int64(c.inputs) > benchMaxBytes {
-		return benchResult{}, usagef("data set of %d x %d bytes is too large", c.n, c.inputs)
+		return 0, usagef("data set of %d x %d bytes is too large", c.n, c.inputs)
 	}
 	x := &tensor.U8Matrix{Rows: c.n, Cols: c.inputs, Stride: c.inputs, Data: d.pixels[:c.n*c.inputs]}
 	// Labels are uint8: with more than 256 classes only the first 256 get
@@ -285,23 +295,26 @@ func benchRun(ctx context.Context, c benchConfig, d benchData, reps int) (benchR
 		labels[i] = uint8(int(d.labels[i]) % min(c.classes, 256))
 	}
 	train := softmax.Dataset{Images: x, Labels: labels}
-	times := make([]time.Duration, 0, reps)
-	for rep := range reps {
-		m, err := softmax.NewDense(c.inputs, c.classes, 0.01, uint64(rep+1))
-		if err != nil {
-			return benchResult{}, err
-		}
-		tr := &softmax.Trainer{Epochs: 1, BatchSize: c.batch, Seed: uint64(rep + 1), Threads: c.thrd,
-			SGD: softmax.SGD{LR: 0.01}}
-		stats, err := tr.Fit(ctx, m, train, softmax.Dataset{})
-		if err != nil {
-			return benchResult{}, err
-		}
-		times = append(times, stats[0].TrainTime)
+	m, err := softmax.NewDense(c.inputs, c.classes, 0.01, uint64(rep+1))
+	if err != nil {
+		return 0, err
 	}
+	tr := &softmax.Trainer{Epochs: 1, BatchSize: c.batch, Seed: uint64(rep + 1), Threads: c.thrd,
+		SGD: softmax.SGD{LR: 0.01}}
+	stats, err := tr.Fit(ctx, m, train, softmax.Dataset{})
+	if err != nil {
+		return 0, err
+	}
+	return stats[0].TrainTime, nil
+}
+
+// benchMedian returns the row of c with the median of its epoch times and
+// the rates derived from it.
+func benchMedian(c benchConfig, times []time.Duration) benchResult {
+	times = slices.Clone(times)
 	slices.Sort(times)
 	med := times[len(times)/2]
 	sec := med.Seconds()
 	flop := 2 * 2 * float64(c.n) * float64(c.inputs) * float64(c.classes)
-	return benchResult{benchConfig: c, epoch: med, samples: float64(c.n) / sec, gflops: flop / sec / 1e9}, nil
+	return benchResult{benchConfig: c, epoch: med, samples: float64(c.n) / sec, gflops: flop / sec / 1e9}
 }
