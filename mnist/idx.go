@@ -108,10 +108,11 @@ func readIDXFile(path string, wantDims int) ([]int, []uint8, error) {
 // idxReader tracks how many decompressed bytes have been consumed, for
 // error offsets.
 type idxReader struct {
-	r    io.Reader
-	path string
-	gz   bool
-	off  int64
+	r      io.Reader
+	path   string
+	gz     bool
+	packed int64 // the size of the gzip file if known, else -1 (or 0)
+	off    int64
 }
 
 func (x *idxReader) fail(off int64, err error, format string, args ...any) *FormatError {
@@ -174,7 +175,7 @@ func readIDX(r io.Reader, path string, size int64, wantDims int) ([]int, []uint8
 			return nil, nil, x.fail(0, err, "corrupt gzip header: %v", err)
 		}
 		defer zr.Close()
-		x.r, x.gz, size = zr, true, -1
+		x.r, x.gz, x.packed, size = zr, true, size, -1
 	}
 
 	var magic [4]byte
@@ -268,7 +269,11 @@ func readIDX(r io.Reader, path string, size int64, wantDims int) ([]int, []uint8
 
 // payload reads up to want bytes. With exact set (the size was checked
 // against a real file), the buffer is allocated at once; otherwise it grows
-// with what has actually been read, never beyond twice that.
+// with what has actually been read, never beyond twice that. A gzip file of
+// known size starts with the smaller of 64 MiB and 8 times its size, so that a
+// data set decompresses into one buffer (growing it by doubling, with the
+// garbage collections that the growth set off, made decoding Fashion-MNIST's
+// training images ~25 % slower) while a header that lies still costs little.
 func (x *idxReader) payload(want int64, exact bool) ([]uint8, error) {
 	const chunk = 64 << 10
 	if exact {
@@ -279,7 +284,11 @@ func (x *idxReader) payload(want int64, exact bool) ([]uint8, error) {
 		}
 		return data[:n], nil
 	}
-	data := make([]uint8, 0, min(want, chunk))
+	first := int64(chunk)
+	if x.gz && x.packed > 0 {
+		first = max(first, min(64<<20, 8*x.packed))
+	}
+	data := make([]uint8, 0, min(want, first))
 	for int64(len(data)) < want {
 		if len(data) == cap(data) {
 			grown := make([]uint8, len(data), min(want, 2*int64(cap(data))))

@@ -6,6 +6,7 @@ import (
 	"encoding/binary"
 	"errors"
 	"io"
+	"math/rand/v2"
 	"os"
 	"path/filepath"
 	"runtime"
@@ -367,6 +368,10 @@ func TestReadIDXHugeHeaderAllocatesLittle(t *testing.T) {
 	if err := os.WriteFile(path, huge, 0o644); err != nil {
 		t.Fatal(err)
 	}
+	zpath := filepath.Join(t.TempDir(), "huge.gz")
+	if err := os.WriteFile(zpath, z, 0o644); err != nil {
+		t.Fatal(err)
+	}
 	inputs := []struct {
 		name string
 		read func() error
@@ -374,6 +379,7 @@ func TestReadIDXHugeHeaderAllocatesLittle(t *testing.T) {
 		{"raw stream", func() error { _, _, err := ReadIDX(bytes.NewReader(huge)); return err }},
 		{"gzip stream", func() error { _, _, err := ReadIDX(bytes.NewReader(z)); return err }},
 		{"raw file", func() error { _, _, err := ReadIDXFile(path); return err }},
+		{"gzip file", func() error { _, _, err := ReadIDXFile(zpath); return err }},
 	}
 	const limit = 1 << 20
 	for _, in := range inputs {
@@ -392,6 +398,43 @@ func TestReadIDXHugeHeaderAllocatesLittle(t *testing.T) {
 	allocs := testing.AllocsPerRun(5, func() { inputs[1].read() })
 	if allocs > 100 {
 		t.Errorf("gzip stream: %.0f allocations per read, want at most 100", allocs)
+	}
+}
+
+// A gzip file of known size may start with a buffer of 8 times its size
+// (at most 64 MiB), but no more, whatever its header claims.
+func TestReadIDXGzipFileFirstBuffer(t *testing.T) {
+	r := rand.New(rand.NewPCG(3, 4))
+	data := make([]byte, 300_000) // random: gzip cannot shrink it
+	for i := range data {
+		data[i] = byte(r.Uint32())
+	}
+	z := gzipBytes(t, idxBytes(8, []uint32{4_000_000_000, 28, 28}, data)) // claims 3.1 TB
+	path := filepath.Join(t.TempDir(), "huge.gz")
+	if err := os.WriteFile(path, z, 0o644); err != nil {
+		t.Fatal(err)
+	}
+	var before, after runtime.MemStats
+	runtime.GC()
+	runtime.ReadMemStats(&before)
+	_, _, err := ReadIDXFile(path)
+	runtime.ReadMemStats(&after)
+	if err == nil || !strings.Contains(err.Error(), on64("truncated")) {
+		t.Errorf("got %v, want a truncation error", err)
+	}
+	limit := uint64(8*len(z) + 1<<20)
+	if got := after.TotalAlloc - before.TotalAlloc; got > limit {
+		t.Errorf("allocated %d bytes for a %d-byte file claiming 3.1 TB, want at most %d", got, len(z), limit)
+	}
+	// A file that holds what it claims decodes into one buffer of the
+	// exact size.
+	full := gzipBytes(t, idxBytes(8, []uint32{uint32(len(data))}, data))
+	if err := os.WriteFile(path, full, 0o644); err != nil {
+		t.Fatal(err)
+	}
+	_, got, err := ReadIDXFile(path)
+	if err != nil || !bytes.Equal(got, data) || cap(got) != len(data) {
+		t.Fatalf("full file: err %v, equal %v, cap %d want %d", err, bytes.Equal(got, data), cap(got), len(data))
 	}
 }
 
