@@ -345,7 +345,8 @@ GLOBL ·tailMask8<>(SB), RODATA|NOPTR, $64
 // dotU8T does in Go around dotU8x2x5AVX2.
 // Each pair of rows (i, i+1; an odd last row is paired with itself) runs two
 // passes, classes 0-4 then 5-9; a pass is the loop and the VHADDPS sums of
-// dotU8x2x5AVX2 (same registers, same order, so s is bitwise the same) and
+// dotU8x2x5AVX2 (same registers, same order, so for k%8 == 0 s is bitwise
+// the same; a k%8 tail goes into the lanes before the sums) and
 // merges its 2x5 results into c. With the last row paired with itself, row
 // "i+1" is row i and its C pointer is row i's: both rows read the old C
 // before either is stored, and both store the same values.
@@ -418,11 +419,11 @@ pass: // classes j0..j0+4 of rows i, i+1, with W row j0 at byte AX of w
 	MOVQ   w_base+56(FP), R8
 	LEAQ   (R8)(CX*4), R8        // &w_0[k8]
 	ADDQ   AX, R8                // R8 = &w_{j0}[k8]
-	LEAQ   (R8)(R14*1), R9       // &w_{j0+1}[k]
+	LEAQ   (R8)(R14*1), R9       // &w_{j0+1}[k8]
 	LEAQ   (R9)(R14*1), R10
 	LEAQ   (R10)(R14*1), R11
-	LEAQ   (R11)(R14*1), R12     // &w_{j0+4}[k]
-	NEGQ   CX                    // CX = p-k with p = 0
+	LEAQ   (R11)(R14*1), R12     // &w_{j0+4}[k8]
+	NEGQ   CX                    // CX = p-k8 with p = 0
 	VXORPS Y0, Y0, Y0
 	VXORPS Y1, Y1, Y1
 	VXORPS Y2, Y2, Y2

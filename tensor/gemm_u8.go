@@ -89,11 +89,12 @@ var rowIota = func() (r [rowsPerCall]int32) {
 	return r
 }()
 
-// dotU8Rows10 computes rows [lo, hi) of MatMulU8T for n = 10 and k%8 == 0
-// with the whole-range kernel, rowsPerCall rows per call. Each row's sums
-// are those of dotU8T (the kernel pairs rows the same way, and a row's sums
-// do not depend on its partner), so the result does not depend on where
-// the ranges are cut.
+// dotU8Rows10 computes rows [lo, hi) of MatMulU8T for n = 10 and k >= 8
+// with the whole-range kernel, rowsPerCall rows per call. A row's sums do not
+// depend on its partner in a pair, so the result does not depend on where
+// the ranges are cut; for k%8 == 0 they are those of dotU8T (the kernel
+// sums the same way), with a k%8 tail they differ from them in the order of
+// the additions only.
 func dotU8Rows10(ks *kernelSet, lo, hi int, alpha float32, x *U8Matrix, w *Matrix, beta float32, c *Matrix) {
 	for i := lo; i < hi; i += rowsPerCall {
 		e := min(i+rowsPerCall, hi)
@@ -224,9 +225,11 @@ func MatMulTU8(alpha float32, g *Matrix, x *U8Matrix, beta float32, c *Matrix) e
 	chunks := (k + 7) / 8
 	// Split by pairs of chunks (16 columns, 64 bytes of a row of C): the
 	// merging kernel takes chunks by pairs, and a boundary inside a pair
-	// would give each thread an odd chunk (the slower one-chunk loop) and a
-	// cache line of every row of C written by both. For 784 columns: 48+50
-	// chunks instead of 49+49; the gradient product was ~5 % faster.
+	// would give each thread an odd chunk (the slower one-chunk loop) and,
+	// when C's rows start on 64-byte boundaries (a model's W does, with 784
+	// inputs), a cache line of every row of C written by both. For 784
+	// columns: 48+50 chunks instead of 49+49; the gradient product was ~5 %
+	// faster.
 	parallelFor(chunks, 2, 2*float64(m)*float64(n)*float64(k), func(lo, hi int) {
 		gradU8(ks, lo, hi, alpha, gp, x, offs, beta, c)
 	})

@@ -150,7 +150,9 @@ func TestGuardPages(t *testing.T) {
 		}
 		// The exported operations on matrices that end at a guard page.
 		for _, front := range []bool{false, true} {
-			for _, s := range [][3]int{{1, 1, 1}, {7, 10, 33}, {13, 3, 17}, {9, 10, 800}, {1, 10, 8}, {3, 10, 16}, {5, 20, 24}} {
+			for _, s := range [][3]int{{1, 1, 1}, {7, 10, 33}, {13, 3, 17}, {9, 10, 800}, {1, 10, 8}, {3, 10, 16}, {5, 20, 24},
+				// groups of ten classes and a rest, k%8 tails
+				{7, 11, 17}, {5, 21, 196}, {3, 10, 9}, {9, 19, 785}, {2, 19, 15}, {3, 100, 13}} { // within the 64 KiB arenas
 				m, n, k := s[0], s[1], s[2]
 				a := &Matrix{Rows: m, Cols: k, Stride: k, Data: ar[0].f32(m*k, front, 1)}
 				b := &Matrix{Rows: k, Cols: n, Stride: n, Data: ar[1].f32(k*n, front, 1)}

@@ -22,7 +22,8 @@ import (
 //
 // It needs at least two CPUs (GOMAXPROCS >= 2): otherwise the two threads
 // would take turns on one CPU, and it returns 0. d is raised to at least
-// 1 ms; a thread that is descheduled meanwhile inflates the mean.
+// 1 ms; a thread that is descheduled meanwhile inflates the mean, and the
+// probe returns after at most about 2d even on a busy machine.
 func HandoffNanos(d time.Duration) float64 {
 	if runtime.GOMAXPROCS(0) < 2 || runtime.NumCPU() < 2 {
 		return 0
@@ -47,18 +48,28 @@ func HandoffNanos(d time.Duration) float64 {
 	}()
 	runtime.LockOSThread()
 	defer runtime.UnlockOSThread()
-	const batch = 1000 // round trips between clock reads
+	// The clock is read every 32 round trips (a read costs ~20 ns, a trip
+	// 60-350 ns), and while waiting now and then: when the other thread
+	// shares its CPU with other work a trip can take milliseconds, and the
+	// probe must still end near its deadline (at the latest at 2d).
+	const batch = 32
 	start := time.Now()
-	deadline := start.Add(d)
+	deadline, giveUp := start.Add(d), start.Add(2*d)
 	trips := 0
+	late := false
+measure:
 	for i := int64(0); ; {
 		for range batch {
 			turn.Store(i + 1)
 			i += 2
-			for turn.Load() != i {
+			for spins := 1; turn.Load() != i; spins++ {
+				if spins%4096 == 0 && !time.Now().Before(giveUp) {
+					late = true
+					break measure
+				}
 			}
+			trips++
 		}
-		trips += batch
 		if !time.Now().Before(deadline) {
 			break
 		}
@@ -66,5 +77,8 @@ func HandoffNanos(d time.Duration) float64 {
 	elapsed := time.Since(start)
 	stop.Store(true)
 	wg.Wait()
+	if late {
+		trips++ // the unfinished trip took at least the rest of the time
+	}
 	return float64(elapsed.Nanoseconds()) / float64(trips)
 }

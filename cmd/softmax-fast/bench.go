@@ -59,7 +59,7 @@ func runBench(ctx context.Context, args []string, stdout, stderr io.Writer) erro
 	fs.IntVar(&f.threads, "threads", 1, "goroutines per product in every table but the threads table (which runs 1 up to the CPUs)")
 	fs.StringVar(&f.isa, "isa", "", "kernel set: generic, avx2, neon or best (default: $SOFTMAX_FAST_ISA, else best)")
 	fs.BoolVar(&f.asJSON, "json", false, "print one JSON object per row (and per peak measurement) instead of tables")
-	fs.BoolVar(&f.quick, "quick", false, "few small configurations, one repetition (a smoke test)")
+	fs.BoolVar(&f.quick, "quick", false, "few small configurations, one repetition unless -reps is given (a smoke test)")
 	fs.StringVar(&f.sizes, "sizes", benchDefSizes, "comma-separated data set sizes (rows of 784 inputs) of the size table")
 	fs.BoolVar(&f.big, "big", false, "add a data set of 1000000 rows (784 MB) to the size table")
 	fs.IntVar(&f.reps, "reps", 5, "repetitions of each configuration, round-robin (the median epoch time is reported)")
@@ -85,7 +85,7 @@ func runBench(ctx context.Context, args []string, stdout, stderr io.Writer) erro
 	if err := selectISA(f.isa); err != nil {
 		return err
 	}
-	if f.quick {
+	if f.quick && !flagSet(fs, "reps") {
 		f.reps = 1
 	}
 	cfgs := benchConfigs(f, sizes)
@@ -126,29 +126,46 @@ func runBench(ctx context.Context, args []string, stdout, stderr io.Writer) erro
 	// Repetitions go round-robin over the configurations (each round runs
 	// every row once), so that a slow spell of a shared machine hits every
 	// row alike instead of all the repetitions of a few rows.
+	// An interruption or a failure stops the rounds; the rows are printed
+	// with the rounds completed so far, then the error is returned.
 	data := newBenchData(cfgs)
 	times := make([][]time.Duration, len(cfgs))
+	rounds := 0
+	var stopErr error
+rounds:
 	for rep := range f.reps {
 		for i, c := range cfgs {
 			if err := ctx.Err(); err != nil {
-				return err
+				stopErr = err
+				break rounds
 			}
 			d, err := benchOnce(ctx, c, data, rep)
 			if err != nil {
-				return fmt.Errorf("%s table, n %d, inputs %d, classes %d, batch %d, threads %d: %w",
+				stopErr = fmt.Errorf("%s table, n %d, inputs %d, classes %d, batch %d, threads %d: %w",
 					c.table, c.n, c.inputs, c.classes, c.batch, c.thrd, err)
+				break rounds
 			}
 			times[i] = append(times[i], d)
 		}
+		rounds++
+		if benchRoundHook != nil {
+			benchRoundHook(rounds)
+		}
+	}
+	if stopErr != nil && rounds == 0 {
+		return stopErr
+	}
+	if stopErr != nil {
+		fmt.Fprintf(info, "bench     stopped after %d of %d rounds: the medians below are of %d\n", rounds, f.reps, rounds)
 	}
 	table := ""
 	for i, c := range cfgs {
-		r := benchMedian(c, times[i])
+		r := benchMedian(c, times[i][:rounds])
 		r.peak = peaks[c.thrd]
 		if f.asJSON {
 			err = enc.Encode(map[string]any{
 				"table": c.table, "isa": currentISA(), "n": c.n, "inputs": c.inputs, "classes": c.classes,
-				"batch": c.batch, "threads": c.thrd, "reps": f.reps, "seconds_per_epoch": r.epoch.Seconds(),
+				"batch": c.batch, "threads": c.thrd, "reps": rounds, "seconds_per_epoch": r.epoch.Seconds(),
 				"samples_per_s": r.samples, "gflops": r.gflops, "peak_gflops": r.peak, "peak_fraction": r.gflops / r.peak,
 			})
 			if err != nil {
@@ -166,7 +183,7 @@ func runBench(ctx context.Context, args []string, stdout, stderr io.Writer) erro
 			c.n, c.inputs, c.classes, c.batch, c.thrd, float64(r.epoch.Microseconds())/1000,
 			rate(r.samples), r.gflops, 100*r.gflops/r.peak)
 	}
-	return nil
+	return stopErr
 }
 
 func benchTitle(table string) string {
@@ -280,6 +297,9 @@ func newBenchData(cfgs []benchConfig) benchData {
 	}
 	return d
 }
+
+// benchRoundHook, if set (by tests), is called after each complete round.
+var benchRoundHook func(rounds int)
 
 // benchOnce trains a fresh model (seeded by rep) for one epoch of c and
 // returns the epoch's time.

@@ -1,6 +1,8 @@
 package main
 
 import (
+	"bytes"
+	"context"
 	"runtime"
 	"strings"
 	"testing"
@@ -77,5 +79,27 @@ func TestInfoPeak(t *testing.T) {
 		if v, ok := jsonLines(t, out)[0]["handoff_ns"].(float64); !ok || !(v > 0) {
 			t.Errorf("info -peak -json: no handoff_ns: %s", out)
 		}
+	}
+}
+
+// TestBenchInterrupted stops bench after its first round of three: the
+// tables come with the medians of that round and a line saying so, and the
+// command fails with the interruption.
+func TestBenchInterrupted(t *testing.T) {
+	ctx, cancel := context.WithCancel(context.Background())
+	defer cancel()
+	benchRoundHook = func(rounds int) {
+		if rounds == 1 {
+			cancel()
+		}
+	}
+	defer func() { benchRoundHook = nil }()
+	var out, errb bytes.Buffer
+	code := run(ctx, []string{"bench", "-quick", "-reps", "3"}, &out, &errb)
+	if code != 1 || !strings.Contains(errb.String(), "context canceled") {
+		t.Errorf("exit %d, stderr %q; want 1 and the interruption", code, errb.String())
+	}
+	if !strings.Contains(out.String(), "stopped after 1 of 3 rounds") || !strings.Contains(out.String(), "### input width") {
+		t.Errorf("want the tables of one round and a line saying so:\n%s", out.String())
 	}
 }
