@@ -29,14 +29,16 @@ func HandoffNanos(d time.Duration) float64 {
 		return 0
 	}
 	d = max(d, time.Millisecond)
+	t0 := time.Now()
 	var turn atomic.Int64 // even: the first thread's turn, odd: the second's
-	var stop atomic.Bool
+	var stop, ready atomic.Bool
 	var wg sync.WaitGroup
 	wg.Add(1)
 	go func() {
 		defer wg.Done()
 		runtime.LockOSThread()
 		defer runtime.UnlockOSThread()
+		ready.Store(true)
 		for i := int64(1); ; i += 2 {
 			for turn.Load() != i {
 				if stop.Load() {
@@ -53,6 +55,17 @@ func HandoffNanos(d time.Duration) float64 {
 	// shares its CPU with other work a trip can take milliseconds, and the
 	// probe must still end near its deadline (at the latest at 2d).
 	const batch = 32
+	// The clock starts once the other thread runs (starting its OS thread
+	// is not part of a round trip).
+	for spins := 1; !ready.Load(); spins++ {
+		if spins%4096 == 0 && time.Since(t0) > 2*d {
+			// The other thread never ran: the answer is "at least 2d". It
+			// exits when it runs (stop is set); waiting for it could take
+			// as long again.
+			stop.Store(true)
+			return float64(time.Since(t0).Nanoseconds())
+		}
+	}
 	start := time.Now()
 	deadline, giveUp := start.Add(d), start.Add(2*d)
 	trips := 0

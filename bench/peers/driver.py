@@ -88,6 +88,14 @@ def med(xs):
     return statistics.median(xs) if xs else float("nan")
 
 
+def fmt_ns(ns):
+    if ns >= 1e6:
+        return "%.1f ms" % (ns / 1e6)
+    if ns >= 1e4:
+        return "%.1f us" % (ns / 1e3)
+    return "%.0f ns" % ns
+
+
 def fmt_s(x):
     if x != x:
         return "-"
@@ -219,7 +227,7 @@ def main():
     pr = [(r, probes[r]) for r in sorted(probes) if probes[r] and probes[r].get("handoff_ns")]
     if pr:
         print("- per round, thread-to-thread round trip (`softmax-fast info -peak`) -> softmax-fast 5-epoch train: " +
-              "; ".join("%d: %.0f ns -> %s" % (r, p["handoff_ns"], fmt_s(sf_by_round.get(r, float("nan")))) for r, p in pr) +
+              "; ".join("%d: %s -> %s" % (r, fmt_ns(p["handoff_ns"]), fmt_s(sf_by_round.get(r, float("nan")))) for r, p in pr) +
               " (on the project's VM it is ~60 ns, or ~340 ns in spells during which 2-thread training is 1.3-1.5x slower)")
     key = {1: "peak_gflops_1_thread", NCPU: "peak_gflops_all_threads"}.get(a.threads)
     peaks = [p[key] for p in probes.values() if p and key and p.get(key)]

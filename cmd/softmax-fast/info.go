@@ -72,7 +72,7 @@ func runInfo(ctx context.Context, args []string, stdout, stderr io.Writer) error
 				// See tensor.HandoffNanos: ~60 ns or ~340 ns on the project's VMs.
 				note = " (slow: 2-thread training runs slower than usual while it is)"
 			}
-			fmt.Fprintf(stdout, "handoff   %.0f ns round trip of a value between two threads%s\n", handoff, note)
+			fmt.Fprintf(stdout, "handoff   %s round trip of a value between two threads%s\n", nanos(handoff), note)
 		}
 	}
 	return nil
@@ -91,3 +91,14 @@ func size(b int) string {
 
 // panicHook lets a test check that a panic reaches the user as one line.
 var panicHook = func() {}
+
+// nanos formats a duration in nanoseconds: "72 ns", "3.4 us", "100.0 ms".
+func nanos(ns float64) string {
+	switch {
+	case ns >= 1e6:
+		return fmt.Sprintf("%.1f ms", ns/1e6)
+	case ns >= 1e4:
+		return fmt.Sprintf("%.1f us", ns/1e3)
+	}
+	return fmt.Sprintf("%.0f ns", ns)
+}
