@@ -146,40 +146,37 @@ func textHeight(scale int) int { return glyphH * scale }
 // drawText draws s on img with its top-left corner at (x, y), each font
 // pixel a scale x scale square of colour c. Pixels outside img are skipped.
 func drawText(img *image.RGBA, x, y int, s string, c color.RGBA, scale int) {
-	if scale < 1 {
-		scale = 1
-	}
-	for _, r := range s {
-		g := glyph(r)
-		for row, bits := range g {
-			for col := 0; col < glyphW; col++ {
-				if bits&(1<<(glyphW-1-col)) != 0 {
-					fillRect(img, x+col*scale, y+row*scale, scale, scale, c)
-				}
-			}
-		}
-		x += advance * scale
-	}
+	scale = max(scale, 1)
+	eachInkPixel(s, func(i, col, row int) {
+		fillRect(img, x+(i*advance+col)*scale, y+row*scale, scale, scale, c)
+	})
 }
 
 // drawTextUp draws s rotated a quarter turn anticlockwise, reading from
 // bottom to top, with the bottom-left corner of the run at (x, y): the text
 // occupies x .. x+textHeight-1 across and y-textWidth+1 .. y up the image.
 func drawTextUp(img *image.RGBA, x, y int, s string, c color.RGBA, scale int) {
-	if scale < 1 {
-		scale = 1
-	}
+	scale = max(scale, 1)
+	eachInkPixel(s, func(i, col, row int) {
+		// Glyph pixel (col, row) of rune i goes to column x+row, row
+		// y-(i*advance+col) (counted in font pixels, upwards).
+		fillRect(img, x+row*scale, y-(i*advance+col+1)*scale+1, scale, scale, c)
+	})
+}
+
+// eachInkPixel calls f for every inked pixel (col, row) of the glyph of the
+// i-th rune of s.
+func eachInkPixel(s string, f func(i, col, row int)) {
+	i := 0
 	for _, r := range s {
-		g := glyph(r)
-		for row, bits := range g {
+		for row, bits := range glyph(r) {
 			for col := 0; col < glyphW; col++ {
 				if bits&(1<<(glyphW-1-col)) != 0 {
-					// Glyph pixel (col, row) goes to column x+row, row y-col.
-					fillRect(img, x+row*scale, y-(col+1)*scale+1, scale, scale, c)
+					f(i, col, row)
 				}
 			}
 		}
-		y -= advance * scale
+		i++
 	}
 }
 
