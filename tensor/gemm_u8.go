@@ -48,20 +48,18 @@ func MatMulU8T(alpha float32, x *U8Matrix, w *Matrix, beta float32, c *Matrix) e
 		// Classes by groups of ten with the whole-range kernel (a group's W,
 		// 31 KB for 784 inputs, stays in L1 while the rows stream from L2),
 		// the n%10 left over by tiles.
-		if n == 10 { // the common case, without views
-			parallelFor(m, 2, 2*float64(m)*float64(n)*float64(k), func(lo, hi int) {
-				dotU8Rows10(ks, lo, hi, alpha, x, w, beta, c)
-			})
-			return nil
-		}
 		groups := n / 10
-		var ws, cs []*Matrix // per group, then the rest
-		for j0 := 0; j0 < n; j0 += 10 {
+		var ws, cs []*Matrix // per group, then the rest; none for ten classes
+		for j0 := 0; n > 10 && j0 < n; j0 += 10 {
 			wv, _ := w.View(j0, 0, min(10, n-j0), k) // valid: inside w and c
 			cv, _ := c.View(0, j0, m, min(10, n-j0))
 			ws, cs = append(ws, wv), append(cs, cv)
 		}
 		parallelFor(m, 2, 2*float64(m)*float64(n)*float64(k), func(lo, hi int) {
+			if n == 10 {
+				dotU8Rows10(ks, lo, hi, alpha, x, w, beta, c)
+				return
+			}
 			for g := range groups {
 				dotU8Rows10(ks, lo, hi, alpha, x, ws[g], beta, cs[g])
 			}
