@@ -2,6 +2,7 @@ package mnist
 
 import (
 	"encoding/binary"
+	"errors"
 	"fmt"
 	"hash/crc32"
 	"hash/fnv"
@@ -219,18 +220,15 @@ func readChecked(f *os.File, buf []byte, n, block, pieces int) (uint32, error) {
 	}
 	piece(0)
 	wg.Wait()
+	if err := errors.Join(errs...); err != nil {
+		return 0, err
+	}
 	sum := sums[0]
 	for i := 1; i < pieces; i++ {
-		if errs[i-1] != nil {
-			return 0, errs[i-1]
-		}
 		// The checksummed length of piece i: its bytes below n.
 		if k := min(bound(i+1), n) - min(bound(i), n); k > 0 {
 			sum = crc32cCombine(sum, sums[i], int64(k))
 		}
-	}
-	if err := errs[pieces-1]; err != nil {
-		return 0, err
 	}
 	return sum, nil
 }
