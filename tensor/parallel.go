@@ -63,7 +63,11 @@ func parallelFor(n, grain int, flop float64, f func(lo, hi int)) {
 		// One part per thread; parts are claimed by whoever is free, so a
 		// part whose worker is off the CPU is run by the caller. (Cutting
 		// four parts per thread made a 2-thread training step 50 % slower
-		// here.)
+		// here.) Two parts are cut where the last jobs of this size say
+		// both threads finish together (balance.go).
+		if p == 2 && wp.runSplit2(n, units, grain, f) {
+			return
+		}
 		parts := p
 		if wp.run(parts, func(i int) { f(min(n, units*i/parts*grain), min(n, units*(i+1)/parts*grain)) }) {
 			return

@@ -12,10 +12,11 @@ import (
 // 2-core machine, a step ran slower on two threads than on one. A persistent
 // pool whose workers spin for a while between calls (then sleep) avoids that.
 //
-// The parts of a job are not bound to workers: every participant, the
-// caller included, claims the next unclaimed part until none is left. So when
-// a worker's thread has been taken off the CPU (another process is running),
-// the caller runs that part itself instead of waiting for it.
+// The parts of a job other than the first are not bound to workers: the
+// caller runs part 0, then every participant, the caller included, claims
+// the next unclaimed part until none is left. So when a worker's thread has
+// been taken off the CPU (another process is running), the caller runs that
+// part itself instead of waiting for it.
 
 // poolJob is one call: parts [0, parts) of fn, claimed through next.
 type poolJob struct {
@@ -25,15 +26,17 @@ type poolJob struct {
 	done  atomic.Int32 // parts finished
 }
 
-// runParts claims and runs parts of j until none is left.
-func (j *poolJob) runParts() {
+// runParts claims and runs parts of j until none is left and returns how
+// many it ran.
+func (j *poolJob) runParts() (ran int) {
 	for {
 		i := j.next.Add(1) - 1
 		if i >= j.parts {
-			return
+			return ran
 		}
 		j.fn(int(i))
 		j.done.Add(1)
+		ran++
 	}
 }
 
@@ -46,6 +49,7 @@ type workerPool struct {
 	sleeping []atomic.Bool
 	wake     []chan struct{}
 	exited   sync.WaitGroup
+	split    splitter // two-part splits, under busy
 }
 
 // spinLimit is how many times an idle worker polls for a job before it
@@ -140,7 +144,20 @@ func (p *workerPool) run(parts int, fn func(part int)) bool {
 	if p.quit.Load() {
 		return false
 	}
+	p.runLocked(parts, fn)
+	return true
+}
+
+// runLocked is run with p.busy held and the pool running. The caller runs
+// part 0 itself (so that a split can give it its own share, see balance.go),
+// then claims parts with the workers. It returns how many parts the caller
+// ran.
+func (p *workerPool) runLocked(parts int, fn func(part int)) int {
+	if parts <= 0 {
+		return 0
+	}
 	j := &poolJob{fn: fn, parts: int32(parts)}
+	j.next.Store(1)
 	p.cur.Store(j)
 	for w := 1; w < p.n; w++ {
 		if p.sleeping[w].Load() {
@@ -150,11 +167,13 @@ func (p *workerPool) run(parts int, fn func(part int)) bool {
 			}
 		}
 	}
-	j.runParts()
+	fn(0)
+	j.done.Add(1)
+	ran := 1 + j.runParts()
 	for spins := 0; j.done.Load() != j.parts; spins++ {
 		if spins&255 == 255 {
 			runtime.Gosched()
 		}
 	}
-	return true
+	return ran
 }

@@ -1,0 +1,153 @@
+package tensor
+
+import (
+	"math"
+	"slices"
+	"sync/atomic"
+	"testing"
+	"time"
+)
+
+// TestSplitterLearns: with the other thread 1.5 times slower per unit, the
+// caller's share goes to 0.6 (both parts then finish together); a late
+// start counts against the worker; the share stays inside its bounds and
+// ignores timings it cannot use.
+func TestSplitterLearns(t *testing.T) {
+	var s splitter
+	const units = 128
+	i := s.entry(units)
+	if s.share[i] != 0.5 || s.cut(i, units) != 64 {
+		t.Fatalf("a new entry: share %v, cut %d; want 0.5, 64", s.share[i], s.cut(i, units))
+	}
+	for range 40 {
+		u0 := s.cut(i, units)
+		s.learn(i, u0, units, time.Duration(1000*u0), time.Duration(1500*(units-u0)))
+	}
+	if got := s.share[i]; math.Abs(got-0.6) > 0.01 {
+		t.Errorf("other thread 1.5x slower: share %.3f, want 0.6", got)
+	}
+	// A 20 us late start for a 2-unit-per-us job: more for the caller.
+	j := s.entry(64)
+	for range 40 {
+		u0 := s.cut(j, 64)
+		s.learn(j, u0, 64, time.Duration(500*u0), 20*time.Microsecond+time.Duration(500*(64-u0)))
+	}
+	if got := s.share[j]; math.Abs(got-(52.0/64)) > 0.03 {
+		t.Errorf("worker 20 us late: share %.3f, want ~%.3f (both end at 26 us)", got, 52.0/64)
+	}
+	for range 60 {
+		u0 := s.cut(i, units)
+		s.learn(i, u0, units, time.Duration(1000*u0), time.Duration(100000*(units-u0)))
+	}
+	if got := s.share[i]; got != 1-minShare {
+		t.Errorf("other thread 100x slower: share %v, want the bound %v", got, 1-minShare)
+	}
+	before := s.share[i]
+	s.learn(i, 64, units, 0, time.Microsecond)
+	s.learn(i, 64, units, time.Microsecond, -1)
+	s.learn(i, 0, units, time.Microsecond, time.Microsecond)
+	s.learn(i, units, units, time.Microsecond, time.Microsecond)
+	if s.share[i] != before {
+		t.Errorf("unusable timings moved the share from %v to %v", before, s.share[i])
+	}
+	for u := 2; u < 40; u++ {
+		for _, sh := range []float64{0, minShare, 0.5, 1 - minShare, 1} {
+			s.share[i] = sh
+			if c := s.cut(i, u); c < 1 || c > u-1 {
+				t.Fatalf("share %v of %d units: cut %d, want it in [1, %d]", sh, u, c, u-1)
+			}
+		}
+	}
+	// Entries are kept by size; the oldest is replaced.
+	var r splitter
+	for u := range splitShares + 1 {
+		r.entry(100 + u)
+	}
+	if slices.Contains(r.units[:], 100) || !slices.Contains(r.units[:], 100+splitShares) {
+		t.Errorf("after %d sizes the entries are %v: want the oldest replaced", splitShares+1, r.units)
+	}
+}
+
+// TestSplit2Bounds: whatever share was learnt, a 2-thread parallelFor runs
+// every element once, in two non-empty ranges cut at a multiple of grain.
+func TestSplit2Bounds(t *testing.T) {
+	defer SetThreads(0)
+	SetThreads(2)
+	defer StartWorkers(2)()
+	p := pool.Load()
+	if p == nil {
+		t.Fatal("no pool")
+	}
+	for _, grain := range []int{1, 2, 3, 8} {
+		for n := grain + 1; n < 200; n += 1 + n/8 {
+			units := (n + grain - 1) / grain
+			for _, sh := range []float64{0, minShare, 0.3, 0.5, 0.77, 1 - minShare, 1} {
+				p.busy.Lock()
+				i := p.split.entry(units)
+				p.split.share[i] = sh
+				p.busy.Unlock()
+				hits := make([]int32, n)
+				var ranges atomic.Int32
+				var cut atomic.Int64
+				parallelFor(n, grain, 1e12, func(lo, hi int) {
+					ranges.Add(1)
+					if lo == 0 {
+						cut.Store(int64(hi))
+					}
+					if hi <= lo {
+						t.Errorf("n=%d grain=%d share %v: empty range [%d, %d)", n, grain, sh, lo, hi)
+					}
+					for k := lo; k < hi; k++ {
+						atomic.AddInt32(&hits[k], 1)
+					}
+				})
+				for k, h := range hits {
+					if h != 1 {
+						t.Fatalf("n=%d grain=%d share %v: element %d run %d times", n, grain, sh, k, h)
+					}
+				}
+				want := int64(min(units-1, max(1, int(math.Round(sh*float64(units))))) * grain)
+				if ranges.Load() != 2 || cut.Load() != want {
+					t.Fatalf("n=%d grain=%d share %v: %d ranges, the first ends at %d; want 2, %d",
+						n, grain, sh, ranges.Load(), cut.Load(), want)
+				}
+			}
+		}
+	}
+}
+
+// TestSplit2SameResults: products split at any share give the results of
+// one thread, bitwise (each element is computed on one thread).
+func TestSplit2SameResults(t *testing.T) {
+	defer SetThreads(0)
+	rng := newRNG(t)
+	x := batch(rng, 256)
+	w := randMat(rng, 10, 784)
+	g := randMat(rng, 256, 10)
+	run := func() (*Matrix, *Matrix) {
+		f, d := NewMatrix(256, 10), NewMatrix(10, 784)
+		if err := MatMulU8T(1.0/255, x, w, 0, f); err != nil {
+			t.Fatal(err)
+		}
+		if err := MatMulTU8(1.0/255, g, x, 0, d); err != nil {
+			t.Fatal(err)
+		}
+		return f, d
+	}
+	SetThreads(1)
+	wantF, wantD := run()
+	SetThreads(2)
+	defer StartWorkers(2)()
+	run() // makes the splitter's entries for both sizes
+	p := pool.Load()
+	for _, sh := range []float64{minShare, 0.37, 0.5, 0.71, 1 - minShare} {
+		p.busy.Lock()
+		for i := range p.split.share {
+			p.split.share[i] = sh
+		}
+		p.busy.Unlock()
+		if f, d := run(); !slices.Equal(f.Data, wantF.Data) || !slices.Equal(d.Data, wantD.Data) {
+			t.Errorf("share %v: a 2-thread product differs from the 1-thread one", sh)
+		}
+	}
+}
