@@ -156,7 +156,7 @@ func (c *cacheRef) read() (*Dataset, string) {
 	// training kernels read rows of 784 bytes (a multiple of 16), and rows
 	// that straddle cache lines unevenly made an epoch ~20 % slower.
 	imgOff := uintptr(cacheHeaderLen) + uintptr(k)
-	raw := makeBytes(int(size) + 63)
+	raw := make([]byte, size+63)
 	shift := (64 - (uintptr(unsafe.Pointer(unsafe.SliceData(raw)))+imgOff)%64) % 64
 	buf := raw[shift : shift+uintptr(size) : shift+uintptr(size)]
 	body := buf[:size-4]

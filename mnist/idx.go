@@ -277,7 +277,7 @@ func readIDX(r io.Reader, path string, size int64, wantDims int) ([]int, []uint8
 func (x *idxReader) payload(want int64, exact bool) ([]uint8, error) {
 	const chunk = 64 << 10
 	if exact {
-		data := makeBytes(int(want))
+		data := make([]uint8, want)
 		n, err := x.full(data)
 		if err != nil && err != io.EOF {
 			return nil, x.readErr(err, "the data")
@@ -288,7 +288,7 @@ func (x *idxReader) payload(want int64, exact bool) ([]uint8, error) {
 	if x.gz && x.packed > 0 {
 		first = max(first, min(64<<20, 8*x.packed))
 	}
-	data := makeBytes(int(min(want, first)))[:0]
+	data := make([]uint8, 0, min(want, first))
 	for int64(len(data)) < want {
 		if len(data) == cap(data) {
 			grown := make([]uint8, len(data), min(want, 2*int64(cap(data))))
