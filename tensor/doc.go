@@ -24,7 +24,8 @@
 //
 // Results of different levels agree within the documented error bounds but
 // not bit for bit: fused multiply-adds and the order of additions differ.
-// Within one level, results do not depend on the number of threads.
+// Within one level, results do not depend on the number of threads, nor on
+// where the work is cut between them.
 //
 // # Build tags
 //
@@ -37,7 +38,10 @@
 //
 // All operations may be called from many goroutines at once on distinct
 // outputs. Large products split their work across up to Threads()
-// goroutines (see SetThreads), which end before the call returns. SetISA and
+// goroutines (see SetThreads), which end before the call returns. With the
+// worker pool of StartWorkers and two threads, the cut between the two parts
+// follows the threads' measured speeds, so that a thread slowed by another
+// process gets less of the next products of the same size. SetISA and
 // Use must not run concurrently with other calls of the package.
 //
 // # Errors
