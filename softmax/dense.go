@@ -168,7 +168,7 @@ func (m *Dense) Clone() *Dense {
 // Forward computes the logits of the images in x into logits:
 // logits[i][c] = sum_p x[i][p]*W[c][p]/255 + Bias[c]. x has one image of
 // Inputs() pixels per row (its rows may be picked by x.Index), logits is
-// x.Rows x Classes(). The product runs on tensor.MatMulU8T, across up to
+// x.Rows x Classes(). The product runs on tensor.MatMulU8TBias, across up to
 // tensor.Threads() goroutines, with a result independent of that number.
 func (m *Dense) Forward(logits *tensor.Matrix, x *tensor.U8Matrix) error {
 	if err := m.Validate(); err != nil {
@@ -189,8 +189,5 @@ func (m *Dense) forward(logits *tensor.Matrix, x *tensor.U8Matrix) error {
 	if err := logits.Validate(); err != nil {
 		return fmt.Errorf("logits: %w", err)
 	}
-	for i := range logits.Rows {
-		copy(logits.Row(i), m.Bias)
-	}
-	return tensor.MatMulU8T(1.0/255, x, m.W, 1, logits)
+	return tensor.MatMulU8TBias(1.0/255, x, m.W, m.Bias, logits)
 }

@@ -12,7 +12,7 @@
 //
 // For a batch X of B images (one per row) with labels y, one step computes
 //
-//	Z = X·Wᵀ/255 + b                      tensor.MatMulU8T, C initialised with b
+//	Z = X·Wᵀ/255 + b                      tensor.MatMulU8TBias
 //	loss = mean_i [log Σ_j e^(Z_ij - m_i) + m_i - Z_i,y_i],  m_i = max_j Z_ij
 //	G = (softmax(Z) - onehot(y)) / B      in place of Z, in the same pass
 //	W = (1 - lr·λ)·W - lr·Gᵀ·X/255        tensor.MatMulTU8 with beta = 1 - lr·λ

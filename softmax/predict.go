@@ -118,7 +118,7 @@ func argmax(z []float32) (int, float32) {
 // PredictBatch sets classes[i] to the most likely class of image i of x
 // (one image of Inputs() pixels per row, possibly picked by x.Index) and, if
 // probs is not nil, probs[i] to its probability. It uses the same products
-// as training (tensor.MatMulU8T) and is safe for concurrent use.
+// as training (tensor.MatMulU8TBias) and is safe for concurrent use.
 func (m *Dense) PredictBatch(x *tensor.U8Matrix, classes []int, probs []float32) error {
 	if err := m.checkShape(); err != nil {
 		return err

@@ -40,6 +40,29 @@ func ExampleMatMulU8T() {
 	// Output: [4.000 0.000] [2.000 0.000]
 }
 
+// A dense layer's forward pass: logits = X·Wᵀ/255 + b, for all the images
+// of a set (no Index: the rows in order).
+func ExampleMatMulU8TBias() {
+	images := []uint8{ // three 4-pixel images
+		0, 255, 0, 255,
+		255, 255, 255, 255,
+		0, 0, 0, 0,
+	}
+	x := &tensor.U8Matrix{Rows: 3, Cols: 4, Stride: 4, Data: images}
+	w, _ := tensor.MatrixFrom(2, 4, []float32{ // two classes, class-major
+		1, 1, 1, 1,
+		0, 1, 0, -1,
+	})
+	bias := []float32{-2, 0.5}
+	logits := tensor.NewMatrix(3, 2)
+	if err := tensor.MatMulU8TBias(1.0/255, x, w, bias, logits); err != nil {
+		fmt.Println(err)
+		return
+	}
+	fmt.Printf("%.3f %.3f %.3f\n", logits.Row(0), logits.Row(1), logits.Row(2))
+	// Output: [0.000 0.500] [2.000 0.500] [-2.000 0.500]
+}
+
 func ExampleSoftmaxRows() {
 	x, _ := tensor.MatrixFrom(2, 3, []float32{1, 2, 3, 1000, 1000, -1e30})
 	p := tensor.NewMatrix(2, 3)

@@ -288,6 +288,70 @@ func TestMatMulU8T(t *testing.T) {
 	})
 }
 
+// TestMatMulU8TBias: the product with the bias added by each thread is
+// bitwise MatMulU8T with beta = 0 followed by adding the bias, at every
+// level, with and without the worker pool, on odd shapes (C poisoned, so a
+// read of it would show).
+func TestMatMulU8TBias(t *testing.T) {
+	rng := newRNG(t)
+	defer SetThreads(0)
+	forEachISA(t, func(t *testing.T, ks *kernelSet) {
+		sizes := [][3]int{{256, 10, 784}, {255, 10, 784}, {33, 7, 785}, {64, 25, 300}, {9, 20, 13}}
+		for m := 0; m <= 5; m++ {
+			for _, n := range []int{0, 1, 5, 10, 11} {
+				for _, k := range []int{0, 1, 8, 9, 23} {
+					sizes = append(sizes, [3]int{m, n, k})
+				}
+			}
+		}
+		for _, s := range sizes {
+			for _, indexed := range []bool{false, true} {
+				for _, th := range []int{1, 2, -2} { // -2: two threads with a worker pool
+					SetThreads(max(th, -th))
+					stop := func() {}
+					if th < 0 {
+						stop = StartWorkers(-th)
+					}
+					m, n, k := s[0], s[1], s[2]
+					x := u8Mat(rng, m, k, indexed)
+					w := newTestMat(rng, n, k, true)
+					bias := make([]float32, n)
+					for j := range bias {
+						bias[j] = 4*rng.Float32() - 2
+					}
+					if n > 0 {
+						bias[0] = float32(math.Copysign(0, -1))
+					}
+					c := newTestMat(rng, m, n, false) // poisoned
+					want := NewMatrix(m, n)
+					alpha := float32(1.0 / 255)
+					name := fmt.Sprintf("U8TBias m=%d n=%d k=%d indexed=%v threads=%d", m, n, k, indexed, th)
+					if err := MatMulU8T(alpha, x, w.m, 0, want); err != nil {
+						t.Fatalf("%s: %v", name, err)
+					}
+					for i := range m {
+						for j := range n {
+							want.Data[i*n+j] += bias[j]
+						}
+					}
+					if err := MatMulU8TBias(alpha, x, w.m, bias, c.m); err != nil {
+						t.Fatalf("%s: %v", name, err)
+					}
+					stop()
+					for i := range m {
+						for j := range n {
+							if g, e := c.m.At(i, j), want.At(i, j); math.Float32bits(g) != math.Float32bits(e) {
+								t.Fatalf("%s: C[%d][%d] = %v, want %v", name, i, j, g, e)
+							}
+						}
+					}
+					c.checkOutside(t, name)
+				}
+			}
+		}
+	})
+}
+
 func TestMatMulTU8(t *testing.T) {
 	rng := newRNG(t)
 	defer SetThreads(0)
@@ -357,6 +421,27 @@ func TestMatMulU8Errors(t *testing.T) {
 	for _, tc := range cases {
 		if err := MatMulU8T(1, tc.x, tc.w, 0, tc.c); !errors.Is(err, ErrShape) {
 			t.Errorf("MatMulU8T %s: err = %v, want ErrShape", tc.name, err)
+		}
+	}
+	bias := make([]float32, 4)
+	if err := MatMulU8TBias(1, x, w, bias, c); err != nil {
+		t.Fatal(err)
+	}
+	for _, tc := range []struct {
+		name string
+		w    *Matrix
+		bias []float32
+		c    *Matrix
+	}{
+		{"bias length", w, bias[:3], c},
+		{"nil bias", w, nil, c},
+		{"nil W", nil, bias, c},
+		{"nil C", w, bias, nil},
+		{"bias inside C", w, c.Data[2:6], c},
+		{"C shape", w, bias, NewMatrix(3, 4)},
+	} {
+		if err := MatMulU8TBias(1, x, tc.w, tc.bias, tc.c); !errors.Is(err, ErrShape) {
+			t.Errorf("MatMulU8TBias %s: err = %v, want ErrShape", tc.name, err)
 		}
 	}
 	g := NewMatrix(2, 4)

@@ -19,6 +19,38 @@ import (
 // work is split by rows of X across up to Threads() goroutines, and each
 // element of C is computed in the same order whatever the thread count.
 func MatMulU8T(alpha float32, x *U8Matrix, w *Matrix, beta float32, c *Matrix) error {
+	return matMulU8T(alpha, x, w, beta, nil, c)
+}
+
+// MatMulU8TBias computes C = alpha * X * Wᵀ + bias, the forward pass of a
+// dense layer: C[i][j] = alpha * sum_p float32(X[i][p]) * W[j][p] + bias[j],
+// with X, W and C as in MatMulU8T and bias of length n, rounded as
+// float32(alpha*sum) + bias[j]: the result of MatMulU8T with beta = 0, then
+// bias added to every row. C is not read, and must not overlap W or bias.
+//
+// Each thread adds the bias to the rows it has just computed. Setting C's
+// rows to the bias beforehand, on one thread, cost 2-14 us per 256 x 10
+// logits in a 2-thread training step (measured): those cache lines had last
+// been read by both threads, and writing them first waited for the other
+// core to give them up.
+func MatMulU8TBias(alpha float32, x *U8Matrix, w *Matrix, bias []float32, c *Matrix) error {
+	if err := w.check("W"); err != nil {
+		return err
+	}
+	if err := c.check("C"); err != nil {
+		return err
+	}
+	if len(bias) != w.Rows {
+		return fmt.Errorf("%w: bias of length %d for %d rows of W", ErrShape, len(bias), w.Rows)
+	}
+	if overlaps(c.Data, bias) {
+		return fmt.Errorf("%w: C overlaps the bias", ErrShape)
+	}
+	return matMulU8T(alpha, x, w, 0, bias, c)
+}
+
+// matMulU8T is MatMulU8T, then, when bias is not nil, adds bias to every row.
+func matMulU8T(alpha float32, x *U8Matrix, w *Matrix, beta float32, bias []float32, c *Matrix) error {
 	if err := x.check("X"); err != nil {
 		return err
 	}
@@ -41,6 +73,7 @@ func MatMulU8T(alpha float32, x *U8Matrix, w *Matrix, beta float32, c *Matrix) e
 	}
 	if alpha == 0 || k == 0 {
 		scaleMatrix(c, beta)
+		addBias(c, bias, 0, m)
 		return nil
 	}
 	ks := active
@@ -58,21 +91,38 @@ func MatMulU8T(alpha float32, x *U8Matrix, w *Matrix, beta float32, c *Matrix) e
 		parallelFor(m, 2, 2*float64(m)*float64(n)*float64(k), func(lo, hi int) {
 			if n == 10 {
 				dotU8Rows10(ks, lo, hi, alpha, x, w, beta, c)
-				return
+			} else {
+				for g := range groups {
+					dotU8Rows10(ks, lo, hi, alpha, x, ws[g], beta, cs[g])
+				}
+				if n > 10*groups {
+					dotU8T(ks, lo, hi, alpha, x, ws[groups], beta, cs[groups])
+				}
 			}
-			for g := range groups {
-				dotU8Rows10(ks, lo, hi, alpha, x, ws[g], beta, cs[g])
-			}
-			if n > 10*groups {
-				dotU8T(ks, lo, hi, alpha, x, ws[groups], beta, cs[groups])
-			}
+			addBias(c, bias, lo, hi)
 		})
 		return nil
 	}
 	parallelFor(m, 2, 2*float64(m)*float64(n)*float64(k), func(lo, hi int) {
 		dotU8T(ks, lo, hi, alpha, x, w, beta, c)
+		addBias(c, bias, lo, hi)
 	})
 	return nil
+}
+
+// addBias adds bias (nil: nothing) to rows [lo, hi) of c.
+func addBias(c *Matrix, bias []float32, lo, hi int) {
+	if bias == nil {
+		return
+	}
+	n := c.Cols
+	bias = bias[:n]
+	for i := lo; i < hi; i++ {
+		row := c.Data[i*c.Stride : i*c.Stride+n]
+		for j, b := range bias {
+			row[j] += b
+		}
+	}
 }
 
 // rowsPerCall is the most rows of X one call of kernelSet.dotU8Rows10
