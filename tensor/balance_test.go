@@ -2,7 +2,10 @@ package tensor
 
 import (
 	"math"
+	"runtime"
 	"slices"
+	"strconv"
+	"strings"
 	"sync/atomic"
 	"testing"
 	"time"
@@ -65,6 +68,74 @@ func TestSplitterLearns(t *testing.T) {
 	}
 	if slices.Contains(r.units[:], 100) || !slices.Contains(r.units[:], 100+splitShares) {
 		t.Errorf("after %d sizes the entries are %v: want the oldest replaced", splitShares+1, r.units)
+	}
+}
+
+// goid returns the calling goroutine's id, read from its stack trace.
+func goid(t *testing.T) int64 {
+	var buf [64]byte
+	s := strings.TrimPrefix(string(buf[:runtime.Stack(buf[:], false)]), "goroutine ")
+	id, err := strconv.ParseInt(s[:max(0, strings.IndexByte(s, ' '))], 10, 64)
+	if err != nil {
+		t.Fatalf("no goroutine id in %q", s)
+	}
+	return id
+}
+
+// TestSplitLearnsFromThreads: through the pool, part 0 of a 2-part job
+// always runs on the caller (the share is learnt from its time), and a job
+// in which the worker ran part 1 moves the share (runSplit2 learns). How far
+// it moves depends on timing, which a shared machine makes noisy; the
+// arithmetic of learning is checked by TestSplitterLearns.
+func TestSplitLearnsFromThreads(t *testing.T) {
+	if runtime.GOMAXPROCS(0) < 2 || runtime.NumCPU() < 2 {
+		t.Skip("needs two CPUs")
+	}
+	defer SetThreads(0)
+	SetThreads(2)
+	defer StartWorkers(2)()
+	p := pool.Load()
+	caller := goid(t)
+	spin := func(d time.Duration) {
+		for t0 := time.Now(); time.Since(t0) < d; {
+		}
+	}
+	const units = 20
+	learnt := 0
+	for job := range 100 { // ~30 ms; enough jobs to see part 0 claimed by a worker, were that possible
+		p.busy.Lock()
+		p.split = splitter{} // a share of 0.5
+		p.busy.Unlock()
+		var part0Elsewhere, part1Elsewhere atomic.Bool
+		parallelFor(units, 1, 1e12, func(lo, hi int) {
+			elsewhere := goid(t) != caller
+			if lo == 0 {
+				part0Elsewhere.Store(elsewhere)
+				spin(300 * time.Microsecond) // time for the worker to take part 1
+			} else {
+				part1Elsewhere.Store(elsewhere)
+				spin(100 * time.Microsecond)
+			}
+		})
+		if part0Elsewhere.Load() {
+			t.Fatalf("job %d: part 0 ran on another goroutine than the caller", job)
+		}
+		p.busy.Lock()
+		sh := p.split.share[p.split.entry(units)]
+		p.busy.Unlock()
+		if !part1Elsewhere.Load() {
+			if sh != 0.5 {
+				t.Fatalf("job %d: the caller ran both parts, yet the share moved to %v", job, sh)
+			}
+			continue // the worker was late: the caller ran both parts
+		}
+		if sh == 0.5 {
+			t.Fatalf("job %d: each part had its own thread, but the share did not move", job)
+		}
+		learnt++
+	}
+	if learnt < 5 {
+		t.Skipf("the worker thread ran part 1 in only %d of 100 jobs (a busy machine): too few to check", learnt)
 	}
 }
 

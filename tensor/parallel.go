@@ -88,9 +88,11 @@ func parallelFor(n, grain int, flop float64, f func(lo, hi int)) {
 // on the calling goroutine). work is the cost of the whole range in
 // floating-point operations (as a product at full speed would count them):
 // ranges are only split off when each is worth more than the cost of running
-// it elsewhere. f must be safe to run concurrently on distinct ranges, and
+// it elsewhere. f must be safe to run concurrently on distinct ranges. Where
+// the range is cut depends on the thread count and, with the pool and two
+// threads, on the threads' measured speeds (it moves from call to call), so
 // the result must not depend on how the range is split if it is to be
-// independent of the thread count. Package softmax uses it to spread the
+// reproducible. Package softmax uses it to spread the
 // loss of a minibatch over the threads of the products.
 func Parallel(n, grain int, work float64, f func(lo, hi int)) {
 	parallelFor(n, grain, work, f)

@@ -65,10 +65,10 @@ var pool atomic.Pointer[workerPool]
 // the workers spin for a few hundred microseconds, then sleep, so that a
 // sequence of short products (a training loop) does not wait for sleeping
 // threads to wake up. A part that no worker has picked up yet is run by the
-// caller. With n = 2 the pool also learns where to cut a product so that
-// both threads finish together (a thread slowed by another process gets
-// less). Results do not change: each output element is computed by one
-// thread, in the same order, wherever the cut is.
+// caller. For an operation cut in two parts (two threads) the pool also
+// learns where to cut so that both finish together (a thread slowed by
+// another process gets less). Results do not change: each output element is
+// computed by one thread, in the same order, wherever the cut is.
 //
 // Only one pool exists at a time: while one is running, StartWorkers
 // returns a stop function that does nothing. n < 2 starts nothing. An
