@@ -333,6 +333,15 @@ DATA ·tailMask8<>+48(SB)/8, $-1
 DATA ·tailMask8<>+56(SB)/8, $-1
 GLOBL ·tailMask8<>(SB), RODATA|NOPTR, $64
 
+// TAIL_STEP is the masked last step of dotU8Rows10AVX2 for one class:
+// wt = w_j[k-8:k] (W row j at wr, CX = kt) with the lanes of the pixels
+// already counted masked to +0 (Y15), then c0 += x_i * wt and c1 +=
+// x_{i+1} * wt (pixels in Y10, Y11).
+#define TAIL_STEP(wr, wt, c0, c1) \
+	VANDPS      -32(wr)(CX*4), Y15, wt; \
+	VFMADD231PS wt, Y10, c0;            \
+	VFMADD231PS wt, Y11, c1
+
 // func dotU8Rows10AVX2(x []uint8, index []int32, stride int, w []float32, wstride int, c []float32, cstride int, m, k int, alpha, beta float32)
 // Requires: AVX2, FMA
 // For i < m and j < 10: c[i*cstride+j] = alpha*s + beta*c[i*cstride+j],
@@ -462,21 +471,11 @@ tail8: // the last kt = k%8 pixels, if any: the 8 pixels that end at k,
 	VPMOVZXBD   -8(DI)(CX*1), Y11 // x_{i+1}[k-8:k]
 	VCVTDQ2PS   Y10, Y10
 	VCVTDQ2PS   Y11, Y11
-	VANDPS      -32(R8)(CX*4), Y15, Y12 // w_{j0}[k-8:k], masked
-	VFMADD231PS Y12, Y10, Y0
-	VFMADD231PS Y12, Y11, Y5
-	VANDPS      -32(R9)(CX*4), Y15, Y13
-	VFMADD231PS Y13, Y10, Y1
-	VFMADD231PS Y13, Y11, Y6
-	VANDPS      -32(R10)(CX*4), Y15, Y14
-	VFMADD231PS Y14, Y10, Y2
-	VFMADD231PS Y14, Y11, Y7
-	VANDPS      -32(R11)(CX*4), Y15, Y13
-	VFMADD231PS Y13, Y10, Y3
-	VFMADD231PS Y13, Y11, Y8
-	VANDPS      -32(R12)(CX*4), Y15, Y14
-	VFMADD231PS Y14, Y10, Y4
-	VFMADD231PS Y14, Y11, Y9
+	TAIL_STEP(R8, Y12, Y0, Y5)
+	TAIL_STEP(R9, Y13, Y1, Y6)
+	TAIL_STEP(R10, Y14, Y2, Y7)
+	TAIL_STEP(R11, Y13, Y3, Y8)
+	TAIL_STEP(R12, Y14, Y4, Y9)
 
 reduce: // the sums of dotU8x2x5AVX2 (per accumulator: lanes paired, then
 	// pairs of pairs, then the two 128-bit halves), in the layout of the
