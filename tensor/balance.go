@@ -76,13 +76,10 @@ func (s *splitter) learn(i, u0, units int, d0, d1 time.Duration) {
 // share of the units (grain elements each) and one for a worker. It reports
 // false, running nothing, if the pool is busy or stopped.
 func (p *workerPool) runSplit2(n, units, grain int, f func(lo, hi int)) bool {
-	if !p.busy.TryLock() {
+	if !p.acquire() {
 		return false
 	}
 	defer p.busy.Unlock()
-	if p.quit.Load() {
-		return false
-	}
 	i := p.split.entry(units)
 	u0 := p.split.cut(i, units)
 	mid := min(n, u0*grain)

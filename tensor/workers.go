@@ -140,14 +140,24 @@ func (p *workerPool) worker(w int) {
 // returns when all are done. It reports false, running nothing, if the pool
 // is busy or stopped.
 func (p *workerPool) run(parts int, fn func(part int)) bool {
-	if !p.busy.TryLock() {
+	if !p.acquire() {
 		return false
 	}
 	defer p.busy.Unlock()
-	if p.quit.Load() {
+	p.runLocked(parts, fn)
+	return true
+}
+
+// acquire takes p.busy for one job and reports true, or reports false
+// (holding nothing) if the pool is busy or stopped.
+func (p *workerPool) acquire() bool {
+	if !p.busy.TryLock() {
 		return false
 	}
-	p.runLocked(parts, fn)
+	if p.quit.Load() {
+		p.busy.Unlock()
+		return false
+	}
 	return true
 }
 
