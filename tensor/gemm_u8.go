@@ -34,22 +34,14 @@ func MatMulU8T(alpha float32, x *U8Matrix, w *Matrix, beta float32, c *Matrix) e
 // been read by both threads, and writing them first waited for the other
 // core to give them up.
 func MatMulU8TBias(alpha float32, x *U8Matrix, w *Matrix, bias []float32, c *Matrix) error {
-	if err := w.check("W"); err != nil {
-		return err
-	}
-	if err := c.check("C"); err != nil {
-		return err
-	}
-	if len(bias) != w.Rows {
-		return fmt.Errorf("%w: bias of length %d for %d rows of W", ErrShape, len(bias), w.Rows)
-	}
-	if overlaps(c.Data, bias) {
-		return fmt.Errorf("%w: C overlaps the bias", ErrShape)
+	if bias == nil {
+		bias = []float32{} // checked like any other bias (nil means none below)
 	}
 	return matMulU8T(alpha, x, w, 0, bias, c)
 }
 
-// matMulU8T is MatMulU8T, then, when bias is not nil, adds bias to every row.
+// matMulU8T is MatMulU8T, then, when bias is not nil, adds bias (checked
+// against W and C) to every row.
 func matMulU8T(alpha float32, x *U8Matrix, w *Matrix, beta float32, bias []float32, c *Matrix) error {
 	if err := x.check("X"); err != nil {
 		return err
@@ -67,6 +59,12 @@ func matMulU8T(alpha float32, x *U8Matrix, w *Matrix, beta float32, bias []float
 	}
 	if overlaps(c.Data, w.Data) {
 		return fmt.Errorf("%w: C overlaps W", ErrShape)
+	}
+	if bias != nil && len(bias) != n {
+		return fmt.Errorf("%w: bias of length %d for %d rows of W", ErrShape, len(bias), n)
+	}
+	if overlaps(c.Data, bias) {
+		return fmt.Errorf("%w: C overlaps the bias", ErrShape)
 	}
 	if m == 0 || n == 0 {
 		return nil
