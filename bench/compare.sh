@@ -2,13 +2,14 @@
 # Peer comparison: softmax-fast against NumPy, PyTorch and gonum on the same recipe,
 # run interleaved (round-robin) with the same threads and seeds. See bench/README.md.
 #
-#   bench/compare.sh [-n RUNS] [-t THREADS] [-o RESULTS.jsonl] [-only numpy,torch,gonum] [-gate SECONDS]
+#   bench/compare.sh [-n RUNS] [-t THREADS] [-o RESULTS.jsonl] [-only numpy,torch,gonum] [-gate SECONDS] [-warm SECONDS]
 set -euo pipefail
 
 N=5
 THREADS=2
 ONLY=""
 GATE=20
+WARM=0
 here="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)"
 root="$(cd "$here/.." && pwd)"
 RESULTS="$here/results/compare-$(date -u +%Y%m%dT%H%M%SZ).jsonl"
@@ -21,12 +22,14 @@ while [ $# -gt 0 ]; do
 	-o) RESULTS="$2"; shift 2 ;;
 	-only) ONLY="$2"; shift 2 ;;
 	-gate) GATE="$2"; shift 2 ;;
+	-warm) WARM="$2"; shift 2 ;;
 	-h | --help) usage ;;
 	*) echo "compare.sh: unknown argument $1" >&2; usage ;;
 	esac
 done
 case "$N" in '' | *[!0-9]* | 0) echo "compare.sh: -n wants a positive integer" >&2; exit 2 ;; esac
 case "$THREADS" in '' | *[!0-9]* | 0) echo "compare.sh: -t wants a positive integer" >&2; exit 2 ;; esac
+case "$WARM" in '' | *[!0-9.]* | *.*.* | .) echo "compare.sh: -warm wants a number of seconds >= 0" >&2; exit 2 ;; esac
 
 # Debian's packages live in Debian's python, not in a pyenv one that may come first in PATH.
 PY=/usr/bin/python3
@@ -63,5 +66,5 @@ echo "building softmax-fast and gonum-softmax" >&2
 (cd "$here" && go build -o "$out/gonum-softmax" ./gonum/cmd/gonum-softmax)
 
 echo "$(date -u '+%Y-%m-%d %H:%M UTC'); $(grep -m1 'model name' /proc/cpuinfo | cut -d: -f2- | sed 's/^ *//'), $(nproc) CPUs;$(uptime | sed 's/.*load average/ load average/')" >&2
-"$PY" "$here/peers/driver.py" -gate "$GATE" -n "$N" -threads "$THREADS" -sf "$out/softmax-fast" -gonum "$out/gonum-softmax" \
+"$PY" "$here/peers/driver.py" -gate "$GATE" -warm "$WARM" -n "$N" -threads "$THREADS" -sf "$out/softmax-fast" -gonum "$out/gonum-softmax" \
 	-peers-dir "$here/peers" -python "$PY" -results "$RESULTS" ${ONLY:+-only "$ONLY"}

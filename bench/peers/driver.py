@@ -38,8 +38,25 @@ def gate(max_wait, threshold=0.25):
             return frac, time.perf_counter() - t0
 
 
-def run(cmd, env, label, results, rnd, seed, max_wait=0.0):
+def warm(seconds):
+    """Keeps every CPU busy for the given seconds (one spinning process per CPU), then returns.
+
+    After a while idle, this kind of VM runs its CPUs slower for the next ~0.1-1 s (measured:
+    bench/README.md). A trainer whose timed training starts within that time (softmax-fast starts
+    training ~40 ms after it is launched, the Python peers after ~1 s of imports and loading) is
+    measured on slower CPUs than the others; warming every trainer alike removes that difference.
+    """
+    if seconds <= 0:
+        return
+    code = "import time\nt = time.perf_counter() + %r\nwhile time.perf_counter() < t:\n    pass\n" % seconds
+    ps = [subprocess.Popen([sys.executable, "-c", code]) for _ in range(NCPU)]
+    for p in ps:
+        p.wait()
+
+
+def run(cmd, env, label, results, rnd, seed, max_wait=0.0, warm_seconds=0.0):
     busy_before, waited = gate(max_wait) if max_wait > 0 else (None, 0.0)
+    warm(warm_seconds)
     r0 = resource.getrusage(resource.RUSAGE_CHILDREN)
     b0 = cpu_busy()
     t = time.perf_counter()
@@ -61,7 +78,7 @@ def run(cmd, env, label, results, rnd, seed, max_wait=0.0):
         return None
     rec = {"peer": label, "round": rnd, "seed": seed, "wall_seconds": wall, "cmd": cmd,
            "cpu_seconds": child_cpu, "foreign_load": foreign, "busy_before": busy_before,
-           "gate_wait_seconds": waited, "epochs": epochs, "summary": summ[-1]}
+           "gate_wait_seconds": waited, "warm_seconds": warm_seconds, "epochs": epochs, "summary": summ[-1]}
     results.write(json.dumps(rec) + "\n")
     results.flush()
     return rec
@@ -113,6 +130,8 @@ def main():
     ap.add_argument("-results", required=True)
     ap.add_argument("-gate", type=float, default=20.0,
                     help="before each run wait up to this many seconds for an idle machine (0: off)")
+    ap.add_argument("-warm", type=float, default=0.0,
+                    help="before each run (after the idle gate) keep every CPU busy for this many seconds (0: off)")
     ap.add_argument("-only", default="", help="comma-separated subset of numpy,torch,gonum "
                     "(softmax-fast and its cold runs always run: the ratios are against it)")
     a = ap.parse_args()
@@ -144,7 +163,8 @@ def main():
         res.write(json.dumps({"meta": True, "date": datetime.datetime.now(datetime.timezone.utc).isoformat(),
                               "host": platform.node(), "threads": a.threads, "n": a.n, "loadavg_start": up0,
                               "openblas_coretype_env": os.environ.get("OPENBLAS_CORETYPE"),
-                              "openblas_l2_size_env": os.environ.get("OPENBLAS_L2_SIZE")}) + "\n")
+                              "openblas_l2_size_env": os.environ.get("OPENBLAS_L2_SIZE"),
+                              "gate_seconds": a.gate, "warm_seconds": a.warm}) + "\n")
         # softmax-fast: one warm-up that (re)writes the decoded-data cache; its timed runs
         # use the warm cache, its cold runs (-no-cache) decode the gzipped IDX files.
         run(peers[0][1](1), base, "softmax-fast-warmup", res, 0, 1)
@@ -154,7 +174,7 @@ def main():
             seed = r
             probes[r] = probe(a.sf, res, r)
             for name, cmd, env in peers:  # round-robin: every peer once per round
-                rec = run(cmd(seed), env, name, res, r, seed, a.gate)
+                rec = run(cmd(seed), env, name, res, r, seed, a.gate, a.warm)
                 if rec:
                     recs[name].append(rec)
             sys.stderr.write("round %d/%d done, load %s\n" % (r, a.n, open("/proc/loadavg").read().split()[0]))
@@ -186,8 +206,10 @@ def main():
 
     S = {k: stats(v) for k, v in recs.items()}
     ref = S["softmax-fast"]
-    print("threads %s, %d interleaved runs per trainer (seeds 1-%d), load average %s at start, %s at end"
-          % (T, a.n, a.n, " ".join(up0), " ".join(up1)))
+    print("threads %s, %d interleaved runs per trainer (seeds 1-%d), load average %s at start, %s at end; %s"
+          % (T, a.n, a.n, " ".join(up0), " ".join(up1),
+             "every CPU kept busy for %g s before each run (-warm)" % a.warm if a.warm > 0
+             else "each run started on an idle machine (no -warm)"))
     print()
     print("| trainer | train per epoch (median) | 5-epoch train (median [min, max]) | eval 10k (median) "
           "| load | startup: interpreter+imports | process wall (median) | test acc mean [min, max] "
