@@ -128,13 +128,20 @@ func TestFitSeparable(t *testing.T) {
 // The same seed gives bitwise-identical weights with 1 and 2 threads.
 func TestFitDeterministicThreads(t *testing.T) {
 	data := synth(1500, 784, 10, 0.6, 11)
-	for _, opt := range []SGD{{}, {LR: 0.05, Momentum: 0.9, WeightDecay: 1e-3, LRDecay: 0.7}} {
+	// Batches of 1000 run in blocks of 640 and 360 rows (blockRows), the
+	// last batch of each epoch (500 rows) in one.
+	for _, c := range []struct {
+		opt   SGD
+		batch int
+	}{{SGD{}, 0}, {SGD{LR: 0.05, Momentum: 0.9, WeightDecay: 1e-3, LRDecay: 0.7}, 0},
+		{SGD{WeightDecay: 1e-3}, 1000}, {SGD{LR: 0.05, Momentum: 0.9}, 1000}} {
+		opt := c.opt
 		var files [][]byte
 		var losses []float64
 		for _, threads := range []int{1, 2, 1} {
 			tensor.SetThreads(3)
 			m, _ := NewDense(784, 10, 0.01, 9)
-			tr := &Trainer{Epochs: 2, Seed: 17, SGD: opt, Threads: threads}
+			tr := &Trainer{Epochs: 2, Seed: 17, SGD: opt, Threads: threads, BatchSize: c.batch}
 			stats, err := tr.Fit(context.Background(), m, data, Dataset{})
 			if err != nil {
 				t.Fatal(err)
@@ -155,7 +162,7 @@ func TestFitDeterministicThreads(t *testing.T) {
 		tensor.SetThreads(0)
 		for i := 1; i < len(files); i++ {
 			if !bytes.Equal(files[0], files[i]) || losses[0] != losses[i] {
-				t.Errorf("%+v: run %d differs from run 0 (losses %v)", opt, i, losses)
+				t.Errorf("%+v, batch %d: run %d differs from run 0 (losses %v)", opt, c.batch, i, losses)
 			}
 		}
 	}
@@ -191,11 +198,27 @@ func TestFitIndexedImages(t *testing.T) {
 // One step matches a float64 reference of the same update, for plain SGD,
 // weight decay, and momentum (two steps).
 func TestStepReference(t *testing.T) {
-	const n, k, b = 13, 3, 5
+	// The second shape's minibatch is larger than a block (128 rows of 4096
+	// inputs): the step runs in two blocks, of 128 and 72 rows.
+	for _, sh := range []struct {
+		n, k, b int
+		sigma   float64
+	}{{13, 3, 5, 0.5}, {4096, 10, 200, 0.02}} {
+		if blocks := sh.b > blockRows(sh.n); blocks != (sh.n == 4096) {
+			t.Fatalf("%d x %d, batch %d: blocks %v (block of %d rows)", sh.n, sh.k, sh.b, blocks, blockRows(sh.n))
+		}
+		stepReference(t, sh.n, sh.k, sh.b, sh.sigma)
+	}
+}
+
+// stepReference checks two steps of a batch of b rows of a layer of n inputs
+// and k classes against a float64 reference, for several SGD options.
+func stepReference(t *testing.T, n, k, b int, sigma float64) {
+	t.Helper()
 	data := synth(b, n, k, 0.5, 4)
 	for _, opt := range []SGD{{LR: 0.3}, {LR: 0.3, WeightDecay: 0.1}, {LR: 0.2, Momentum: 0.8, WeightDecay: 0.05},
 		{LR: 0.2, Momentum: 0.8, Nesterov: true, WeightDecay: 0.05}, {LR: 0.2, Momentum: 0.5, Nesterov: true}} {
-		m, _ := NewDense(n, k, 0.5, 8)
+		m, _ := NewDense(n, k, sigma, 8)
 		for j := range m.Bias {
 			m.Bias[j] = float32(j) * 0.1
 		}
@@ -207,7 +230,10 @@ func TestStepReference(t *testing.T) {
 				w[c][p] = float64(m.W.At(c, p))
 			}
 		}
-		bias := []float64{0, 0.1, 0.2}
+		bias := make([]float64, k)
+		for j := range bias {
+			bias[j] = float64(m.Bias[j])
+		}
 		vw := make([][]float64, k)
 		for c := range vw {
 			vw[c] = make([]float64, n)
@@ -235,9 +261,9 @@ func TestStepReference(t *testing.T) {
 					z[i][c] = s
 				}
 			}
-			want := loss64(z, data.Labels) * b
+			want := loss64(z, data.Labels) * float64(b)
 			if math.Abs(loss-want) > 1e-5*math.Max(1, math.Abs(want)) {
-				t.Errorf("%+v step %d: loss sum %v, reference %v", opt, step, loss, want)
+				t.Errorf("%dx%d batch %d, %+v step %d: loss sum %v, reference %v", n, k, b, opt, step, loss, want)
 			}
 			gw := make([][]float64, k)
 			gb := make([]float64, k)
@@ -251,7 +277,7 @@ func TestStepReference(t *testing.T) {
 					if c == int(data.Labels[i]) {
 						g--
 					}
-					g /= b
+					g /= float64(b)
 					gb[c] += g
 					for q, px := range data.Images.Row(i) {
 						gw[c][q] += g * float64(px) / 255
@@ -278,11 +304,11 @@ func TestStepReference(t *testing.T) {
 			for c := range k {
 				for q := range n {
 					if got := float64(m.W.At(c, q)); math.Abs(got-w[c][q]) > 1e-5 {
-						t.Errorf("%+v step %d: W[%d][%d] = %v, reference %v", opt, step, c, q, got, w[c][q])
+						t.Errorf("%dx%d batch %d, %+v step %d: W[%d][%d] = %v, reference %v", n, k, b, opt, step, c, q, got, w[c][q])
 					}
 				}
 				if got := float64(m.Bias[c]); math.Abs(got-bias[c]) > 1e-6 {
-					t.Errorf("%+v step %d: b[%d] = %v, reference %v", opt, step, c, got, bias[c])
+					t.Errorf("%dx%d batch %d, %+v step %d: b[%d] = %v, reference %v", n, k, b, opt, step, c, got, bias[c])
 				}
 			}
 		}
