@@ -243,18 +243,18 @@ func (s *stepper) stepBlocks(n int, lr float64) (loss float64, correct int, err 
 	clear(s.bgrad)
 	for lo := 0; lo < n; lo += s.block {
 		hi := min(lo+s.block, n)
-		s.x.Rows, s.x.Index = hi-lo, s.idx[lo:hi]
-		s.g.Rows, s.g.Data = hi-lo, s.buf[:(hi-lo)*k]
+		rows := hi - lo
+		s.x.Rows, s.x.Index = rows, s.idx[lo:hi]
+		s.g.Rows, s.g.Data = rows, s.buf[:rows*k]
 		if err := m.forward(&s.g, &s.x); err != nil {
 			return 0, 0, err
 		}
-		rows := hi - lo
 		l, c := lossGradBlock(&s.g, &s.g, s.labels[lo:hi], s.loss, s.parts, s.colsum, n, func(np int, f func(int, int)) {
 			tensor.Parallel(np, 1, float64(rows*k)*lossWork, f)
 		})
 		loss += l
 		correct += c
-		for _, p := range s.parts[:(hi-lo+lossChunk-1)/lossChunk] {
+		for _, p := range s.parts[:(rows+lossChunk-1)/lossChunk] {
 			s.ce += p.ce
 		}
 		if math.IsNaN(l) || math.IsInf(l, 0) {
