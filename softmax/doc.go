@@ -18,9 +18,13 @@
 //	W = (1 - lr·λ)·W - lr·Gᵀ·X/255        tensor.MatMulTU8 with beta = 1 - lr·λ
 //	b = b - lr·Σ_i G_i
 //
-// so the gradient of W is never stored (with momentum it is, then folded into the velocity;
-// see SGD). The loss is never the log of a probability, and every
-// exponent is at most 0, so the loss is finite for any finite logits.
+// so the gradient of W is never stored (with momentum it is, then folded into
+// the velocity; see SGD). A minibatch larger than 512 KB of pixels (640
+// images of 784 pixels) runs in blocks of rows: the three first lines per
+// block, while its rows are still in L2, the block's Gᵀ·X/255 added to a
+// stored gradient, then one update of W and b. The loss is never the log of
+// a probability, and every exponent is at most 0, so the loss is finite for
+// any finite logits.
 //
 // The recipe of the Gluon chapter "Softmax Regression" is the zero Trainer
 // on a layer from NewDense(784, 10, 0.01, seed): 5 epochs of minibatches of

@@ -122,19 +122,32 @@ const lossWork = 180
 // as long as with 256 (README, How cost grows).
 const blockBytes = 512 << 10
 
-// blockRows is how many rows of inputs pixels a block holds: a whole number
-// of loss parts (lossChunk rows), at least one.
+// minBlockRows is the fewest rows a block may have. Each block reads and
+// writes the whole gradient of W (4·classes·inputs bytes, twice) and each
+// tile of ten classes reads the block's rows (rows·inputs bytes); an
+// unblocked step instead reads the rows back from L3 once per tile. Blocks
+// pay for themselves from about 8·10 = 80 rows whatever the classes.
+const minBlockRows = 128
+
+// blockRows is how many rows of inputs pixels a block holds (a whole number
+// of loss parts of lossChunk rows), or 0 when a minibatch is not worth
+// splitting: fewer than minBlockRows rows fit in blockBytes (inputs wider
+// than 4096 pixels).
 func blockRows(inputs int) int {
-	return max(lossChunk, blockBytes/max(1, inputs)/lossChunk*lossChunk)
+	r := blockBytes / max(1, inputs) / lossChunk * lossChunk
+	if r < minBlockRows {
+		return 0
+	}
+	return r
 }
 
 // stepper holds the buffers of training steps on one model and data set, so
-// that a step allocates nothing.
+// that a step allocates little (the bookkeeping of the parallel products).
 type stepper struct {
 	m      *Dense
 	opt    SGD // with defaults
 	loss   lossKind
-	block  int             // rows per block of a minibatch (blockRows)
+	block  int             // rows per block of a minibatch (blockRows; a whole minibatch if 0)
 	bgrad  []float64       // the bias gradient summed over blocks
 	x      tensor.U8Matrix // the batch: rows of the data set picked by idx
 	g      tensor.Matrix   // the logits, then (in place) their gradient
@@ -169,6 +182,9 @@ func newStepper(m *Dense, images *tensor.U8Matrix, batch int, opt SGD, loss loss
 	cs := make([]float64, len(s.parts)*k)
 	for p := range s.parts {
 		s.parts[p].cs = cs[p*k : (p+1)*k : (p+1)*k]
+	}
+	if s.block == 0 {
+		s.block = batch
 	}
 	if opt.Momentum != 0 || batch > s.block {
 		s.grad = tensor.NewMatrix(k, m.Inputs())

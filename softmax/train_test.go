@@ -4,7 +4,9 @@ import (
 	"bytes"
 	"context"
 	"errors"
+	"fmt"
 	"math"
+	"slices"
 	"testing"
 
 	"github.com/softmax-fast/softmax-fast/tensor"
@@ -509,5 +511,96 @@ func TestCloneAndFinite(t *testing.T) {
 	m.Bias[1] = float32(math.Inf(1))
 	if m.Finite() {
 		t.Error("infinite bias not seen")
+	}
+}
+
+// A minibatch split into blocks gives the step of the whole minibatch (up to
+// the rounding of the sums) for every loss kind and SGD option: the same
+// loss, cross-entropy and correct count, the same update. A non-finite loss
+// in a later block leaves the model and the velocity untouched.
+func TestStepBlocksMatch(t *testing.T) {
+	const n, k, b = 97, 10, 150 // odd sizes: blocks of 32 rows, the last of 22
+	data := synth(b, n, k, 0.5, 6)
+	kinds := []lossKind{crossEntropy, {eps: 0.1}, {q: 0.7, beta: 0.3}}
+	opts := []SGD{{LR: 0.3}, {LR: 0.3, WeightDecay: 0.05}, {LR: 0.2, Momentum: 0.9},
+		{LR: 0.2, Momentum: 0.8, Nesterov: true, WeightDecay: 0.05}}
+	for _, kind := range kinds {
+		for _, opt := range opts {
+			opt = opt.withDefaults()
+			m1, _ := NewDense(n, k, 0.05, 3)
+			m2 := m1.Clone()
+			whole := newStepper(m1, data.Images, b, opt, kind)
+			whole.block = b
+			blocks := newStepper(m2, data.Images, b, opt, kind)
+			blocks.block = lossChunk
+			if blocks.grad == nil || blocks.bgrad == nil {
+				blocks.grad, blocks.bgrad = tensor.NewMatrix(k, n), make([]float64, k)
+			}
+			for step := range 3 {
+				rows := b - 40*step // 150, 110, 70: a shorter last batch too
+				for i := range rows {
+					j := (i*7 + step) % b
+					for _, s := range []*stepper{whole, blocks} {
+						s.idx[i], s.labels[i] = int32(j), data.Labels[j]
+					}
+				}
+				l1, c1, err1 := whole.step(rows, opt.LR)
+				l2, c2, err2 := blocks.step(rows, opt.LR)
+				if err1 != nil || err2 != nil {
+					t.Fatal(err1, err2)
+				}
+				what := fmt.Sprintf("%+v %+v step %d", kind, opt, step)
+				tol := 1e-12 // the same logits, summed in another order
+				if step > 0 {
+					tol = 1e-6 // after updates that differ in rounding
+				}
+				if c1 != c2 || math.Abs(l1-l2) > tol*math.Abs(l1) || math.Abs(whole.ce-blocks.ce) > tol*math.Abs(whole.ce) {
+					t.Errorf("%s: loss %v ce %v correct %d in one, loss %v ce %v correct %d in blocks", what, l1, whole.ce, c1, l2, blocks.ce, c2)
+				}
+				for i := range m1.W.Data {
+					if d := math.Abs(float64(m1.W.Data[i] - m2.W.Data[i])); d > 1e-6 {
+						t.Fatalf("%s: W[%d] %v in one, %v in blocks", what, i, m1.W.Data[i], m2.W.Data[i])
+					}
+				}
+				for j := range m1.Bias {
+					if d := math.Abs(float64(m1.Bias[j] - m2.Bias[j])); d > 1e-6 {
+						t.Fatalf("%s: b[%d] %v in one, %v in blocks", what, j, m1.Bias[j], m2.Bias[j])
+					}
+				}
+			}
+		}
+	}
+
+	// Rows 64 and after overflow to +Inf logits; the first two blocks are finite.
+	x := &tensor.U8Matrix{Rows: b, Cols: n, Stride: n, Data: make([]uint8, b*n)}
+	for i := 64 * n; i < len(x.Data); i++ {
+		x.Data[i] = 255
+	}
+	for _, opt := range opts {
+		opt = opt.withDefaults()
+		m, _ := NewDense(n, k, 0.05, 3)
+		for i := range m.W.Data {
+			m.W.Data[i] = 1e38
+		}
+		s := newStepper(m, x, b, opt, crossEntropy)
+		s.block = lossChunk
+		if s.grad == nil || s.bgrad == nil {
+			s.grad, s.bgrad = tensor.NewMatrix(k, n), make([]float64, k)
+		}
+		for i := range b {
+			s.idx[i], s.labels[i] = int32(i), uint8(i%k)
+		}
+		before, bias := append([]float32(nil), m.W.Data...), append([]float32(nil), m.Bias...)
+		loss, _, err := s.step(b, opt.LR)
+		if err != nil || !math.IsNaN(loss) && !math.IsInf(loss, 0) {
+			t.Fatalf("%+v: loss %v, err %v; want a non-finite loss", opt, loss, err)
+		}
+		if !slices.Equal(before, m.W.Data) || !slices.Equal(bias, m.Bias) {
+			t.Errorf("%+v: the model changed after a non-finite loss", opt)
+		}
+		if s.vel != nil && (slices.ContainsFunc(s.vel.Data, func(v float32) bool { return v != 0 }) ||
+			slices.ContainsFunc(s.velB, func(v float32) bool { return v != 0 })) {
+			t.Errorf("%+v: the velocity changed after a non-finite loss", opt)
+		}
 	}
 }
