@@ -63,3 +63,13 @@ func dotU8Rows10AVX2(x []uint8, index []int32, stride int, w []float32, wstride 
 //
 //go:noescape
 func gradU8x10MergeAVX2(x []uint8, offs []int, gp []float32, c []float32, cstride, nch int, alpha, beta float32)
+
+// gradU8x10BlkAVX2 is kernelSet.gradU8x10Blk in AVX2+FMA: the two-chunk
+// passes of gradU8x10MergeAVX2 on one block of rows, the sums carried from
+// block to block in t (gemm_amd64.s). The caller guarantees nch >= 2 and
+// even, len(offs) >= 1, offs[i]+8*nch <= len(x), len(gp) >= 10*len(offs),
+// len(t) >= 80*nch, and len(c) >= 9*cstride+8*nch when mode&2 (nothing is
+// checked).
+//
+//go:noescape
+func gradU8x10BlkAVX2(x []uint8, offs []int, gp []float32, c []float32, cstride, nch int, alpha, beta float32, t []float32, mode int)

@@ -21,6 +21,9 @@
 //     for ten classes, merged into C (alpha/beta) by the kernel: 16 columns
 //     (two accumulators per class) against five classes at a time, so each
 //     VBROADCASTSS of the gradient feeds two FMAs.
+//   - gradU8x10BlkAVX2: the two-chunk passes of gradU8x10MergeAVX2 on one
+//     block of rows, the sums kept in a buffer between blocks, so that a
+//     pass touches the pages of a few rows only (first-level TLB).
 // No kernel reads or writes outside the slices its contract names. All loads
 // and stores are unaligned (VMOVUPS): Zen3 and Haswell-class cores only pay for
 // loads that cross a cache line, so callers should start float32 rows and
@@ -794,5 +797,176 @@ store0:
 	STORE_ROW(Y9)               // class 9
 
 done:
+	VZEROUPPER
+	RET
+
+// func gradU8x10BlkAVX2(x []uint8, offs []int, gp []float32, c []float32, cstride, nch int, alpha, beta float32, t []float32, mode int)
+// Requires: AVX2, FMA
+// One block of rows of gradU8x10MergeAVX2's two-chunk passes (nch even,
+// >= 2): for each pair p = q/2 of chunks and half h (classes 5h..5h+4), the
+// accumulators start from t[80*(2p+h):][:80] if mode&1 (a previous block's
+// sums) or from zero, take rows i = 0, 1, ..., m-1 of this block (m =
+// len(offs), gp the block's rows of the gradient), and then go to
+// t[80*(2p+h):] again, or, if mode&2 (the last block), are merged into c as
+// in gradU8x10MergeAVX2 (alpha*T + beta*c, c not read for beta = +-0). Each
+// element is summed with one FMA per row in row order, the accumulators
+// only stored and loaded between blocks, so that running the blocks of a
+// set of rows in order gives bitwise what gradU8x10MergeAVX2 gives on all
+// of them at once, while each block's rows span few pages (the rows of a
+// minibatch come from random pages: 256 of them in one pass miss the
+// first-level TLB at every row).
+// Register map as in gradU8x10MergeAVX2's two-chunk passes; R9, R10 also
+// address t between the passes.
+TEXT ·gradU8x10BlkAVX2(SB), NOSPLIT, $0-152
+	MOVQ x_base+0(FP), SI
+	MOVQ offs_base+24(FP), R8
+	MOVQ offs_len+32(FP), R13
+	LEAQ (R8)(R13*8), R8        // &offs[m]
+	MOVQ c_base+72(FP), DI
+	MOVQ cstride+96(FP), R11
+	SHLQ $2, R11                // cstride in bytes
+	MOVQ nch+104(FP), R12
+	MOVL beta+116(FP), R14
+	SHLL $1, R14                // drop the sign bit: zero for beta = +-0
+
+bpair: // columns 8q .. 8q+15
+	MOVQ DI, BX                 // class row 0
+	XORQ AX, AX                 // h = 0: classes 0-4
+
+bhalf: // classes h .. h+4 of columns 8q .. 8q+15
+	MOVQ  mode+144(FP), R10
+	TESTQ $1, R10
+	JZ    bzero
+	MOVQ  nch+104(FP), R9       // R9 = &t[80*(2p+h)] of pair p = (nch-R12)/2, h = AX/20
+	SUBQ  R12, R9
+	IMULQ $320, R9
+	MOVQ  AX, R10
+	SHLQ  $4, R10
+	ADDQ  R10, R9
+	ADDQ  t_base+120(FP), R9
+	VMOVUPS (R9), Y0
+	VMOVUPS 32(R9), Y1
+	VMOVUPS 64(R9), Y2
+	VMOVUPS 96(R9), Y3
+	VMOVUPS 128(R9), Y4
+	VMOVUPS 160(R9), Y5
+	VMOVUPS 192(R9), Y6
+	VMOVUPS 224(R9), Y7
+	VMOVUPS 256(R9), Y8
+	VMOVUPS 288(R9), Y9
+	JMP     brows
+
+bzero:
+	VXORPS Y0, Y0, Y0
+	VXORPS Y1, Y1, Y1
+	VXORPS Y2, Y2, Y2
+	VXORPS Y3, Y3, Y3
+	VXORPS Y4, Y4, Y4
+	VXORPS Y5, Y5, Y5
+	VXORPS Y6, Y6, Y6
+	VXORPS Y7, Y7, Y7
+	VXORPS Y8, Y8, Y8
+	VXORPS Y9, Y9, Y9
+
+brows:
+	MOVQ  gp_base+48(FP), DX
+	ADDQ  AX, DX                // &gp[h]
+	MOVQ  R13, CX
+	NEGQ  CX                    // CX = i-m with i = 0
+	TESTQ $1, CX
+	JZ    beven                 // m even
+	MOVQ   (R8)(CX*8), R9       // offs[0]
+	VPMOVZXBD (SI)(R9*1), Y10   // x[offs[0]+8q:][0:8] as int32
+	VPMOVZXBD 8(SI)(R9*1), Y11  // x[offs[0]+8q+8:][0:8]
+	VCVTDQ2PS Y10, Y10
+	VCVTDQ2PS Y11, Y11
+	GRAD16_ROW(0, Y10, Y11)     // row 0 alone
+	ADDQ   $40, DX              // gp += 10
+	INCQ   CX
+
+beven: // the rest is an even number of rows
+	TESTQ CX, CX
+	JZ    bend
+
+bloop: // for CX < 0: rows i and i+1
+	MOVQ      (R8)(CX*8), R9    // offs[i]
+	MOVQ      8(R8)(CX*8), R10  // offs[i+1]
+	VPMOVZXBD (SI)(R9*1), Y10
+	VPMOVZXBD 8(SI)(R9*1), Y11
+	VPMOVZXBD (SI)(R10*1), Y13
+	VPMOVZXBD 8(SI)(R10*1), Y14
+	VCVTDQ2PS Y10, Y10
+	VCVTDQ2PS Y11, Y11
+	VCVTDQ2PS Y13, Y13
+	VCVTDQ2PS Y14, Y14
+	GRAD16_ROW(0, Y10, Y11)     // row i
+	GRAD16_ROW(40, Y13, Y14)    // row i+1
+	ADDQ $80, DX                // gp += 20
+	ADDQ $2, CX
+	JNZ  bloop
+
+bend: // save the sums for the next block, or merge them into c
+	MOVQ  mode+144(FP), R10
+	TESTQ $2, R10
+	JNZ   bfinal
+	MOVQ  nch+104(FP), R9       // R9 = &t[80*(2p+h)] of pair p = (nch-R12)/2, h = AX/20
+	SUBQ  R12, R9
+	IMULQ $320, R9
+	MOVQ  AX, R10
+	SHLQ  $4, R10
+	ADDQ  R10, R9
+	ADDQ  t_base+120(FP), R9
+	VMOVUPS Y0, (R9)
+	VMOVUPS Y1, 32(R9)
+	VMOVUPS Y2, 64(R9)
+	VMOVUPS Y3, 96(R9)
+	VMOVUPS Y4, 128(R9)
+	VMOVUPS Y5, 160(R9)
+	VMOVUPS Y6, 192(R9)
+	VMOVUPS Y7, 224(R9)
+	VMOVUPS Y8, 256(R9)
+	VMOVUPS Y9, 288(R9)
+	JMP     bhalfdone
+
+bfinal: // c rows h..h+4, columns 8q..8q+15: alpha*T + beta*c
+	VBROADCASTSS alpha+112(FP), Y10
+	VMULPS Y10, Y0, Y0          // alpha*T[h][8q:8q+8]
+	VMULPS Y10, Y1, Y1
+	VMULPS Y10, Y2, Y2
+	VMULPS Y10, Y3, Y3
+	VMULPS Y10, Y4, Y4
+	VMULPS Y10, Y5, Y5          // alpha*T[h][8q+8:8q+16]
+	VMULPS Y10, Y6, Y6
+	VMULPS Y10, Y7, Y7
+	VMULPS Y10, Y8, Y8
+	VMULPS Y10, Y9, Y9
+	TESTL  R14, R14
+	JZ     bstore               // beta = +-0: c is not read
+	VBROADCASTSS beta+116(FP), Y11
+	MERGE_ROW2(Y0, Y5)          // class h
+	MERGE_ROW2(Y1, Y6)
+	MERGE_ROW2(Y2, Y7)
+	MERGE_ROW2(Y3, Y8)
+	MERGE_ROW2(Y4, Y9)          // class h+4
+	JMP    bhalfdone
+
+bstore:
+	STORE_ROW2(Y0, Y5)          // class h
+	STORE_ROW2(Y1, Y6)
+	STORE_ROW2(Y2, Y7)
+	STORE_ROW2(Y3, Y8)
+	STORE_ROW2(Y4, Y9)          // class h+4
+
+bhalfdone: // (with mode&2, BX is now at class row h+5)
+	TESTQ AX, AX
+	JNZ   bpairdone             // both halves done
+	MOVQ  $20, AX               // h = 5: classes 5-9
+	JMP   bhalf
+
+bpairdone:
+	ADDQ $16, SI                // x += 16: the next columns of every row
+	ADDQ $64, DI                // &c[8(q+2)]
+	SUBQ $2, R12
+	JNZ  bpair                  // nch is even
 	VZEROUPPER
 	RET

@@ -20,6 +20,7 @@ func perTile(ks *kernelSet) *kernelSet {
 	r := *ks
 	r.dotU8Rows10 = nil
 	r.gradU8x10Merge = nil
+	r.gradU8x10Blk = nil
 	return &r
 }
 
@@ -163,6 +164,10 @@ func TestMatMulTU8Merge(t *testing.T) {
 	}
 	sizes = append(sizes, size{1000, 10, 784}) // several calls per tile (mergeWork)
 	sizes = append(sizes, size{33, 20, 800}, size{33, 23, 263})
+	// Blocks of rows (gradRowBlock) over more than gradAccChunks chunks, an
+	// odd chunk left to the merging kernel (k = 1100: 137 chunks, 4 more
+	// columns), and three tiles of ten classes.
+	sizes = append(sizes, size{70, 10, 1100}, size{65, 30, 2048})
 	forEachISA(t, func(t *testing.T, ks *kernelSet) {
 		for _, s := range sizes {
 			for _, indexed := range []bool{false, true} {
@@ -213,6 +218,91 @@ func testTU8Merge(t *testing.T, rng *rand.Rand, ks *kernelSet, m, n, k int, inde
 
 // The kernels themselves, on the levels that have them: strides, an index
 // with repeated rows, and poison around every output.
+
+// TestKernelGradU8x10Blk runs kernelSet.gradU8x10Blk block by block (blocks
+// of random sizes, the sums in a buffer of NaN garbage to begin with, and
+// poisoned past its end) and checks the result bitwise against one
+// gradU8x10Merge call on all the rows, C untouched before the last block
+// and nothing written outside C and the sums.
+func TestKernelGradU8x10Blk(t *testing.T) {
+	rng := newRNG(t)
+	forEachISA(t, func(t *testing.T, ks *kernelSet) {
+		if ks.gradU8x10Blk == nil {
+			t.Skip("no gradU8x10Blk at this level")
+		}
+		for _, m := range []int{1, 2, 3, 7, 32, 33, 64, 65, 256} {
+			for _, nch := range []int{2, 4, 6, 14, 98} {
+				for _, beta := range fastU8Betas {
+					rowLen := 8*nch + rng.IntN(9)
+					off := rng.IntN(8)
+					data := randU8(rng, off+(m+2)*rowLen)
+					offs := make([]int, m)
+					for i := range offs {
+						offs[i] = off + rng.IntN(len(data)-off-8*nch+1) // any alignment
+					}
+					offs[0] = len(data) - 8*nch // reads up to the last byte
+					if m > 1 {
+						offs[1] = offs[0]
+					}
+					gp := randSlice(rng, 10*m+off, -1, 1)[off:]
+					cstride := 8*nch + rng.IntN(5)
+					coff := rng.IntN(8)
+					cbuf := poisoned(coff + 9*cstride + 8*nch + 5)
+					c := cbuf[coff : coff+9*cstride+8*nch]
+					for r := range 10 {
+						for j := range 8 * nch {
+							c[r*cstride+j] = 2*rng.Float32() - 1
+							if beta == 0 {
+								c[r*cstride+j] = garbage
+							}
+						}
+					}
+					want := append([]float32(nil), c...)
+					const alpha = -0.1 / 255
+					ks.gradU8x10Merge(data, offs, gp, want, cstride, nch, alpha, beta)
+
+					accbuf := poisoned(80*nch + 7)
+					acc := accbuf[:80*nch]
+					for i := range acc {
+						acc[i] = garbage // never read by the first block
+					}
+					c0 := append([]float32(nil), c...)
+					name := fmt.Sprintf("m=%d nch=%d beta=%v", m, nch, beta)
+					var blocks []int
+					for r := 0; r < m; {
+						b := min(m-r, []int{1, 2, 3, 5, 32}[rng.IntN(5)])
+						mode := 0
+						if r > 0 {
+							mode |= 1
+						}
+						if r+b == m {
+							mode |= 2
+						}
+						ks.gradU8x10Blk(data, offs[r:r+b], gp[10*r:10*(r+b)], c, cstride, nch, alpha, beta, acc, mode)
+						blocks = append(blocks, b)
+						if mode&2 == 0 {
+							sameBits(t, fmt.Sprintf("%s: C after block %d of %v", name, len(blocks), blocks), c, c0)
+						}
+						r += b
+					}
+					name += fmt.Sprintf(" blocks %v", blocks)
+					sameBits(t, name+" vs gradU8x10Merge", c, want)
+					for i, v := range cbuf {
+						r := i - coff
+						if (r < 0 || r >= len(c) || r%cstride >= 8*nch) && !isPoison(v) {
+							t.Fatalf("%s: element %d of the buffer outside C was written (%v)", name, i, v)
+						}
+					}
+					for i, v := range accbuf[80*nch:] {
+						if !isPoison(v) {
+							t.Fatalf("%s: element %d past the sums was written (%v)", name, 80*nch+i, v)
+						}
+					}
+				}
+			}
+		}
+	})
+}
 
 func TestKernelDotU8Rows10(t *testing.T) {
 	rng := newRNG(t)

@@ -135,6 +135,9 @@ func TestGuardPages(t *testing.T) {
 			if ks.gradU8x10Merge != nil {
 				testGuardGradU8x10Merge(t, ks, ar, front)
 			}
+			if ks.gradU8x10Blk != nil {
+				testGuardGradU8x10Blk(t, ks, ar, front)
+			}
 			mr, nr := ks.gemmMR, ks.gemmNR
 			for k := 1; k <= 20; k++ {
 				ap := ar[0].f32(mr*k, front, 1)
@@ -211,6 +214,41 @@ func testGuardDotU8Rows10(t *testing.T, ks *kernelSet, ar []*guardArena, front b
 				for i, v := range c {
 					if v != v {
 						t.Fatalf("dotU8Rows10 k=%d m=%d beta=%v front=%v: c[%d] = %v", k, m, beta, front, i, v)
+					}
+				}
+			}
+		}
+	}
+}
+
+// testGuardGradU8x10Blk runs kernelSet.gradU8x10Blk in two blocks with X,
+// the row offsets, G, C (stride 8*nch) and the sums each flush against a
+// guard page.
+func testGuardGradU8x10Blk(t *testing.T, ks *kernelSet, ar []*guardArena, front bool) {
+	for _, nch := range []int{2, 4, 98} {
+		for _, m := range []int{2, 3, 20} {
+			for _, beta := range []float32{0, 1} {
+				rowLen := 8*nch + 8
+				x := ar[0].u8(m*rowLen, front)
+				offs := guardInts[int](ar[1], m, front)
+				for i := range offs {
+					offs[i] = i*rowLen + 8 // the last 8*nch bytes of each row
+				}
+				offs[0] = 0
+				gp := ar[2].f32(10*m, front, 0.5)
+				c := ar[3].f32(10*8*nch, front, 1)
+				if beta == 0 {
+					for i := range c {
+						c[i] = poison
+					}
+				}
+				acc := ar[4].f32(80*nch, front, 1)
+				h := m / 2
+				ks.gradU8x10Blk(x, offs[:h], gp[:10*h], c, 8*nch, nch, 1, beta, acc, 0)
+				ks.gradU8x10Blk(x, offs[h:], gp[10*h:], c, 8*nch, nch, 1, beta, acc, 3)
+				for i, v := range c {
+					if v != v {
+						t.Fatalf("gradU8x10Blk nch=%d m=%d beta=%v front=%v: c[%d] = %v", nch, m, beta, front, i, v)
 					}
 				}
 			}

@@ -102,6 +102,15 @@ type kernelSet struct {
 	// len(gp) >= 10*len(offs), len(c) >= 9*cstride+8*nch.
 	gradU8x10Merge func(x []uint8, offs []int, gp []float32, c []float32, cstride, nch int, alpha, beta float32)
 
+	// gradU8x10Blk is gradU8x10Merge on one block of the rows, or nil for
+	// a level that lacks it: for nch >= 2 even, the sums of the tiles of
+	// gradU8x10Merge over the rows of offs (len(offs) >= 1, gp their
+	// gradient rows) start from acc[:80*nch] if mode&1, else from zero, and
+	// go back to acc, or, if mode&2, are merged into c as gradU8x10Merge
+	// merges them. Blocks run in row order give bitwise the result of one
+	// gradU8x10Merge call on all the rows (acc's layout is the kernel's).
+	gradU8x10Blk func(x []uint8, offs []int, gp []float32, c []float32, cstride, nch int, alpha, beta float32, acc []float32, mode int)
+
 	// exp computes dst[i] = e**src[i] for i < len(src); len(dst) >= len(src).
 	exp func(dst, src []float32)
 	// max returns the largest element of x (len(x) >= 1), NaN if any

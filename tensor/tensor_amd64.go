@@ -16,6 +16,7 @@ var avx2Set = kernelSet{
 
 	dotU8Rows10:    dotU8Rows10AVX2,
 	gradU8x10Merge: gradU8x10MergeAVX2,
+	gradU8x10Blk:   gradU8x10BlkAVX2,
 
 	exp:         expAVX2,
 	max:         maxAVX2,
