@@ -272,7 +272,7 @@ func (t *Trainer) Fit(ctx context.Context, m *Dense, train, test Dataset) ([]Epo
 	batch = min(batch, n)
 	opt := t.SGD.withDefaults()
 	st := newStepper(m, train.Images, batch, opt, lossKind{eps: t.LabelSmoothing, q: t.GCE, beta: t.CEShare})
-	rng := rand.New(rand.NewPCG(t.Seed, shuffleStream))
+	src := rand.NewPCG(t.Seed, shuffleStream)
 	perm := make([]int32, n) // positions in train, reshuffled every epoch
 	for i := range perm {
 		perm[i] = int32(i)
@@ -290,7 +290,7 @@ func (t *Trainer) Fit(ctx context.Context, m *Dense, train, test Dataset) ([]Epo
 	var stats []EpochStats
 	for e := 1; e <= epochs; e++ {
 		start := time.Now()
-		rng.Shuffle(n, func(i, j int) { perm[i], perm[j] = perm[j], perm[i] })
+		shuffle(src, perm)
 		averaging := avg != nil && e > epochs-t.Average
 		var lossSum float64
 		var correct int
