@@ -36,7 +36,8 @@ func gradU8x10x8AVX2(x []uint8, offs []int, gp []float32, tile *[80]float32)
 // dotU8Rows10AVX2 is kernelSet.dotU8Rows10 in AVX2+FMA: for i < m and
 // j < 10, c[i*cstride+j] = alpha*s + beta*c[i*cstride+j] with
 // s = sum_{p<k} float32(x[index[i]*stride+p]) * w[j*wstride+p] (c not read
-// when beta is 0). Rows go by pairs (an odd last row is paired with itself),
+// when beta is 0), then bias[j] added when bias is not nil (len(bias) >= 10).
+// Rows go by pairs (an odd last row is paired with itself),
 // each pair against classes 0-4 and then 5-9 with the loop and the sums of
 // dotU8x2x5AVX2, so for k%8 == 0 every s is bitwise the one dotU8x2x5AVX2
 // gives; the epilogue rounds alpha*s and beta*c before adding them, as the
@@ -50,7 +51,7 @@ func gradU8x10x8AVX2(x []uint8, offs []int, gp []float32, tile *[80]float32)
 // c[:(m-1)*cstride+10] in bounds (nothing is checked).
 //
 //go:noescape
-func dotU8Rows10AVX2(x []uint8, index []int32, stride int, w []float32, wstride int, c []float32, cstride int, m, k int, alpha, beta float32)
+func dotU8Rows10AVX2(x []uint8, index []int32, stride int, w []float32, wstride int, c []float32, cstride int, m, k int, alpha, beta float32, bias []float32)
 
 // gradU8x10MergeAVX2 is kernelSet.gradU8x10Merge in AVX2+FMA: for each
 // chunk q < nch, the tile of gradU8x10x8AVX2(x[8q:], offs, gp) merged into

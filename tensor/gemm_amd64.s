@@ -345,10 +345,11 @@ GLOBL ·tailMask8<>(SB), RODATA|NOPTR, $64
 	VFMADD231PS wt, Y10, c0;            \
 	VFMADD231PS wt, Y11, c1
 
-// func dotU8Rows10AVX2(x []uint8, index []int32, stride int, w []float32, wstride int, c []float32, cstride int, m, k int, alpha, beta float32)
+// func dotU8Rows10AVX2(x []uint8, index []int32, stride int, w []float32, wstride int, c []float32, cstride int, m, k int, alpha, beta float32, bias []float32)
 // Requires: AVX2, FMA
 // For i < m and j < 10: c[i*cstride+j] = alpha*s + beta*c[i*cstride+j],
-// s = sum_{p<k} float32(x[index[i]*stride+p]) * w[j*wstride+p]; c is not
+// s = sum_{p<k} float32(x[index[i]*stride+p]) * w[j*wstride+p], then
+// + bias[j] if bias is not nil (three roundings, in that order); c is not
 // read when beta is +-0. k >= 8, m >= 1 (the caller checks). The loop
 // takes the first k8 = k&^7 pixels eight at a time; when k8 < k, one more
 // step takes the eight pixels that end at k with W masked (tailMask8) so
@@ -371,7 +372,7 @@ GLOBL ·tailMask8<>(SB), RODATA|NOPTR, $64
 // Y0..Y4, Y5..Y9 = rows i, i+1 x classes j0..j0+4 (as in dotU8x2x5AVX2);
 // Y10, Y11 = pixels, then alpha and beta broadcast; Y12..Y15 = W, then C
 // (Y15 = the tail's mask).
-TEXT ·dotU8Rows10AVX2(SB), NOSPLIT, $0-144
+TEXT ·dotU8Rows10AVX2(SB), NOSPLIT, $0-168
 	MOVQ $-2, R13                // i = -2: prefetch rows 0, 1 first
 
 pair: // rows i, i+1: prefetch rows i+2, i+3 (both at most m-1), then compute
@@ -515,7 +516,20 @@ reduce: // the sums of dotU8x2x5AVX2 (per accumulator: lanes paired, then
 	VADDPS       Y12, Y1, Y1     // alpha*s + beta*c
 	VADDPS       X13, X4, X4
 
-store: // row i+1 after row i: equal values when they are the same row
+store: // plus the bias, if any; row i+1 after row i: equal values when they are the same row
+	MOVQ         bias_base+144(FP), R8 // R8 is free until the next pass sets it
+	TESTQ        R8, R8
+	JZ           nobias
+	TESTQ        AX, AX
+	JZ           bias0
+	ADDQ         $20, R8         // &bias[5] in the second pass
+bias0:
+	VBROADCASTF128 (R8), Y12     // [bias[j0:j0+4] | bias[j0:j0+4]]
+	VADDPS       Y12, Y1, Y1
+	VBROADCASTSS 16(R8), X13     // bias[j0+4] (rows i and i+1: lanes 0, 1)
+	VADDPS       X13, X4, X4
+
+nobias:
 	VMOVUPS      X1, (BX)        // c[i][j0:j0+4]
 	VMOVSS       X4, 16(BX)      // c[i][j0+4]
 	VEXTRACTF128 $1, Y1, (DX)    // c[i+1][j0:j0+4]

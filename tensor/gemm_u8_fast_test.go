@@ -340,8 +340,13 @@ func TestKernelDotU8Rows10(t *testing.T) {
 					}
 					c0 := append([]float32(nil), c...)
 					const alpha = 1.0 / 255
-					ks.dotU8Rows10(data, index, stride, w, wstride, c, cstride, m, k, alpha, beta)
-					name := fmt.Sprintf("m=%d k=%d beta=%v", m, k, beta)
+					var bias []float32 // every other case: nil, or 10 values and poison past them
+					if rng.IntN(2) == 0 {
+						bias = append(randSlice(rng, 10, -2, 2), poisoned(3)...)[:10]
+						bias[rng.IntN(10)] = float32(math.Copysign(0, -1))
+					}
+					ks.dotU8Rows10(data, index, stride, w, wstride, c, cstride, m, k, alpha, beta, bias)
+					name := fmt.Sprintf("m=%d k=%d beta=%v bias=%v", m, k, beta, bias != nil)
 					var out [10]float32
 					for i := range m {
 						xi := data[int(index[i])*stride:][:k]
@@ -369,11 +374,16 @@ func TestKernelDotU8Rows10(t *testing.T) {
 								want += float64(cv)
 								bound += 4 * eps32 * math.Abs(float64(cv))
 							}
+							if bias != nil { // added last, a third rounding (addBias's)
+								exact += bias[j]
+								want += float64(bias[j])
+								bound += 2 * eps32 * (math.Abs(want) + math.Abs(float64(bias[j])))
+							}
 							got := c[i*cstride+j]
 							if math.Abs(float64(got)-want) > bound+1e-30 || math.IsNaN(float64(got)) {
 								t.Fatalf("%s: c[%d][%d] = %v, want %v (bound %g)", name, i, j, got, want, bound)
 							}
-							if got != exact && k%8 == 0 { // a k%8 tail sums in another order
+							if math.Float32bits(got) != math.Float32bits(exact) && k%8 == 0 { // a k%8 tail sums in another order
 								t.Fatalf("%s: c[%d][%d] = %v, want %v bitwise (dotU8x2x5 and the Go epilogue)", name, i, j, got, exact)
 							}
 						}

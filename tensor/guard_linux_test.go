@@ -191,13 +191,17 @@ func TestGuardPages(t *testing.T) {
 }
 
 // testGuardDotU8Rows10 runs kernelSet.dotU8Rows10 with the rows of X, the
-// index, W and C each flush against a guard page (C at the guard element
-// C[m-1][9], with stride 10), beta 0 and 1, and checks every element of C
-// was written.
+// index, W, C and the bias each flush against a guard page (C at the guard
+// element C[m-1][9], with stride 10), beta 0 and 1 (with a bias for beta 0),
+// and checks every element of C was written.
 func testGuardDotU8Rows10(t *testing.T, ks *kernelSet, ar []*guardArena, front bool) {
 	for _, k := range []int{8, 16, 24, 48, 784, 9, 15, 23, 196} { // and k%8 tails
 		for m := 1; m <= 6; m++ {
 			for _, beta := range []float32{0, 1} {
+				var bias []float32
+				if beta == 0 {
+					bias = ar[4].f32(10, front, 0.5)
+				}
 				x := ar[0].u8(m*k, front)
 				index := guardInts[int32](ar[1], m, front)
 				for i := range index {
@@ -210,7 +214,7 @@ func testGuardDotU8Rows10(t *testing.T, ks *kernelSet, ar []*guardArena, front b
 						c[i] = poison
 					}
 				}
-				ks.dotU8Rows10(x, index, k, w, k, c, 10, m, k, 1, beta)
+				ks.dotU8Rows10(x, index, k, w, k, c, 10, m, k, 1, beta, bias)
 				for i, v := range c {
 					if v != v {
 						t.Fatalf("dotU8Rows10 k=%d m=%d beta=%v front=%v: c[%d] = %v", k, m, beta, front, i, v)

@@ -86,11 +86,13 @@ type kernelSet struct {
 	// multiple of 8; the last k%8 pixels go in before the sum of the lanes,
 	// not after it as in dotU8T), it sets c[i*cstride+j] = alpha*s[i][j] +
 	// beta*c[i*cstride+j] for i < m, j < 10 (two roundings, no fused
-	// multiply-add), and does not read c when beta is 0. It asks for the
-	// rows two ahead to be prefetched, as dotU8T does. k >= 8, m >= 1,
-	// len(index) >= m, and every row, w[:9*wstride+k] and
-	// c[:(m-1)*cstride+10] are in bounds.
-	dotU8Rows10 func(x []uint8, index []int32, stride int, w []float32, wstride int, c []float32, cstride int, m, k int, alpha, beta float32)
+	// multiply-add), then adds bias[j] if bias is not nil (a third
+	// rounding: what addBias would give after it), and does not read c
+	// when beta is 0. It asks for the rows two ahead to be prefetched, as
+	// dotU8T does. k >= 8, m >= 1, len(index) >= m, and every row,
+	// w[:9*wstride+k], c[:(m-1)*cstride+10] and bias[:10] (unless nil) are
+	// in bounds.
+	dotU8Rows10 func(x []uint8, index []int32, stride int, w []float32, wstride int, c []float32, cstride int, m, k int, alpha, beta float32, bias []float32)
 
 	// gradU8x10Merge is gradU8x10x8 for nch consecutive chunks of 8
 	// columns merged into C, or nil for a level that lacks it (MatMulTU8
