@@ -298,7 +298,8 @@ const mergeWork = 256 * 128
 // over 256 of them missed the first-level TLB (72 entries on a Zen 4) at
 // every row, 50 times a step; a block's rows, its share of the sums (acc)
 // and of G stay under it. (Gradient product, 256 rows of 784 pixels, rows
-// in L2: on 256 distinct pages ~10 % slower than on 49.)
+// in L2: on 256 distinct pages ~10 % slower than on 49; with the blocks
+// 6-9 % faster. In training it showed on a busy host only: BENCHMARKS.md.)
 const gradRowBlock = 32
 
 // gradAccChunks bounds the chunks gradU8Blocks sums at a time, so that
@@ -343,7 +344,7 @@ func gradU8(ks *kernelSet, lo, hi int, alpha float32, gp []float32, x *U8Matrix,
 		for t := range fullT {
 			pt := gp[t*10*m : (t+1)*10*m]
 			ch0 := lo // the chunks [lo, ch0) go by blocks of rows
-			if ks.gradU8x10Blk != nil && m > gradRowBlock {
+			if ks.gradU8x10Blk != nil && m > gradRowBlock && full-lo >= 2 {
 				ch0 = lo + (full-lo)&^1
 				cd := c.Data[10*t*c.Stride : (10*t+9)*c.Stride+8*ch0]
 				gradU8Blocks(ks, lo, ch0, alpha, pt, x, offs, beta, cd, c.Stride)
