@@ -56,14 +56,28 @@ func dotU8Rows10AVX2(x []uint8, index []int32, stride int, w []float32, wstride 
 // gradU8x10MergeAVX2 is kernelSet.gradU8x10Merge in AVX2+FMA: for each
 // chunk q < nch, the tile of gradU8x10x8AVX2(x[8q:], offs, gp) merged into
 // c: c[r*cstride+8q+j] = alpha*t[r][j] + beta*c[r*cstride+8q+j] for r < 10,
-// j < 8, two roundings, c not read when beta is 0. Chunks go by pairs, each
-// against classes 0-4 and then 5-9 (one broadcast of gp for two FMAs; ~13 %
-// faster than ten classes of one chunk), with the rows summed in the same
-// order, so the tiles are bitwise those of gradU8x10x8AVX2. The caller guarantees nch >= 1, offs[i]+8*nch <= len(x),
-// len(gp) >= 10*len(offs), len(c) >= 9*cstride+8*nch (nothing is checked).
+// j < 8, two roundings, c not read when beta is 0. Pairs of chunks go to
+// gradU8x10BlkAVX2 as one block (its sums not kept: mode 2), an odd last
+// chunk to gradU8x10OneAVX2; both sum the rows in the order
+// gradU8x10x8AVX2 does, so the tiles are bitwise its tiles. The caller
+// guarantees nch >= 1, offs[i]+8*nch <= len(x), len(gp) >= 10*len(offs),
+// len(c) >= 9*cstride+8*nch (nothing is checked).
+func gradU8x10MergeAVX2(x []uint8, offs []int, gp []float32, c []float32, cstride, nch int, alpha, beta float32) {
+	if p := nch &^ 1; p > 0 {
+		gradU8x10BlkAVX2(x, offs, gp, c, cstride, p, alpha, beta, nil, 2)
+	}
+	if nch&1 != 0 {
+		q := nch - 1
+		gradU8x10OneAVX2(x[8*q:], offs, gp, c[8*q:], cstride, alpha, beta)
+	}
+}
+
+// gradU8x10OneAVX2 is one chunk of gradU8x10MergeAVX2 (nch = 1), against
+// all ten classes (gemm_amd64.s). The caller guarantees offs[i]+8 <= len(x),
+// len(gp) >= 10*len(offs), len(c) >= 9*cstride+8.
 //
 //go:noescape
-func gradU8x10MergeAVX2(x []uint8, offs []int, gp []float32, c []float32, cstride, nch int, alpha, beta float32)
+func gradU8x10OneAVX2(x []uint8, offs []int, gp []float32, c []float32, cstride int, alpha, beta float32)
 
 // gradU8x10BlkAVX2 is kernelSet.gradU8x10Blk in AVX2+FMA: the two-chunk
 // passes of gradU8x10MergeAVX2 on one block of rows, the sums carried from

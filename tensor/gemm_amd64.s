@@ -17,13 +17,13 @@
 //     classes (n = 10, k%8 = 0): the 2x5 tile of dotU8x2x5AVX2 twice per
 //     pair of rows, the prefetch of the next pair and the alpha/beta epilogue,
 //     so that Go makes one call per range instead of two per pair.
-//   - gradU8x10MergeAVX2: the weight gradient of a run of 8-column chunks
-//     for ten classes, merged into C (alpha/beta) by the kernel: 16 columns
-//     (two accumulators per class) against five classes at a time, so each
-//     VBROADCASTSS of the gradient feeds two FMAs.
-//   - gradU8x10BlkAVX2: the two-chunk passes of gradU8x10MergeAVX2 on one
-//     block of rows, the sums kept in a buffer between blocks, so that a
-//     pass touches the pages of a few rows only (first-level TLB).
+//   - gradU8x10BlkAVX2: the weight gradient of a run of 8-column chunks for
+//     ten classes, merged into C (alpha/beta) by the kernel: 16 columns (two
+//     accumulators per class) against five classes at a time, so each
+//     VBROADCASTSS of the gradient feeds two FMAs; the rows in blocks, the
+//     sums kept in a buffer between blocks, so that a pass touches the pages
+//     of a few rows only (first-level TLB). gradU8x10OneAVX2 takes an odd
+//     last chunk against all ten classes; gradU8x10MergeAVX2 (Go) calls both.
 // No kernel reads or writes outside the slices its contract names. All loads
 // and stores are unaligned (VMOVUPS): Zen3 and Haswell-class cores only pay for
 // loads that cross a cache line, so callers should start float32 rows and
@@ -601,27 +601,22 @@ next:
 	VFMADD231PS  Y12, pa, Y4;      \
 	VFMADD231PS  Y12, pb, Y9
 
-// func gradU8x10MergeAVX2(x []uint8, offs []int, gp []float32, c []float32, cstride, nch int, alpha, beta float32)
+// func gradU8x10OneAVX2(x []uint8, offs []int, gp []float32, c []float32, cstride int, alpha, beta float32)
 // Requires: AVX2, FMA
-// For q < nch, r < 10, j < 8: c[r*cstride+8q+j] = alpha*T[r][8q+j] +
-// beta*c[r*cstride+8q+j] (c not read when beta is +-0), with
-// T[r][p] = sum_{i<m} gp[i*10+r] * float32(x[offs[i]+p]), m = len(offs).
-// The loop of gradU8 over chunks and its merge (mergeRow8) in one call.
-// Chunks go by pairs (16 columns) in two passes of five classes, so that a
-// broadcast of gp serves two FMAs (gradU8x10x8AVX2 has one broadcast per
-// FMA); an odd last chunk runs alone against all ten classes, as
-// gradU8x10x8AVX2. Every T[r][p] is summed over i = 0, 1, ..., m-1 with one
-// FMA per row, as in gradU8x10x8AVX2, so it is bitwise its tile.
-// Register map: SI = &x[8q], R8 = &offs[m], R13 = m, R12 = chunks left,
-// DI = &c[8q], R11 = cstride in bytes, R14 = beta test (0 for beta = +-0),
-// BX = &c[r*cstride+8q] of the next class row to merge;
-// in a two-chunk pass: AX = byte offset of class h in a row of gp (0 or 20),
-// CX = i-m, DX = &gp[10i+h], R9, R10 = offs[i], offs[i+1]; Y10, Y11 and
-// Y13, Y14 = pixels 8q..8q+15 of rows i and i+1; Y12, Y15 = broadcasts;
-// Y0..Y4 = T[h..h+4][8q:8q+8], Y5..Y9 = T[h..h+4][8q+8:8q+16];
-// in the one-chunk loop: as gradU8x10x8AVX2 (Yr = T[r][8q:8q+8]);
-// in the merge: Y10, Y11 = alpha, beta broadcast, Y12 = c.
-TEXT ·gradU8x10MergeAVX2(SB), NOSPLIT, $0-120
+// One chunk of 8 columns against all ten classes, merged into C: for
+// r < 10, j < 8: c[r*cstride+j] = alpha*T[r][j] + beta*c[r*cstride+j] (c not
+// read when beta is +-0), with T[r][j] = sum_{i<m} gp[i*10+r] *
+// float32(x[offs[i]+j]), m = len(offs), summed as gradU8x10x8AVX2 sums its
+// tile (bitwise the same), then rounded as mergeRow8 rounds. The odd last
+// chunk of gradU8x10MergeAVX2 (gemm_amd64.go), whose pairs of chunks go to
+// gradU8x10BlkAVX2.
+// Register map: SI = &x[0], R8 = &offs[m], R13 = m, DI = &c[0], R11 =
+// cstride in bytes, R14 = beta test (0 for beta = +-0), BX = &c[r*cstride]
+// of the next class row to merge; CX = i-m, DX = &gp[10i], R9, R10 =
+// offs[i], offs[i+1]; Y10, Y11 = pixels of rows i and i+1; Y12..Y15 =
+// broadcasts; Yr = T[r][0:8]; in the merge: Y10, Y11 = alpha, beta
+// broadcast, Y12 = c.
+TEXT ·gradU8x10OneAVX2(SB), NOSPLIT, $0-112
 	MOVQ x_base+0(FP), SI
 	MOVQ offs_base+24(FP), R8
 	MOVQ offs_len+32(FP), R13
@@ -629,108 +624,9 @@ TEXT ·gradU8x10MergeAVX2(SB), NOSPLIT, $0-120
 	MOVQ c_base+72(FP), DI
 	MOVQ cstride+96(FP), R11
 	SHLQ $2, R11                // cstride in bytes
-	MOVQ nch+104(FP), R12
-	MOVL beta+116(FP), R14
+	MOVL beta+108(FP), R14
 	SHLL $1, R14                // drop the sign bit: zero for beta = +-0
-	CMPQ R12, $2
-	JLT  chunk                  // a single chunk
 
-pair: // columns 8q .. 8q+15
-	MOVQ DI, BX                 // class row 0
-	XORQ AX, AX                 // h = 0: classes 0-4
-
-half: // classes h .. h+4 of columns 8q .. 8q+15
-	MOVQ   gp_base+48(FP), DX
-	ADDQ   AX, DX               // &gp[h]
-	MOVQ   R13, CX
-	NEGQ   CX                   // CX = i-m with i = 0
-	VXORPS Y0, Y0, Y0
-	VXORPS Y1, Y1, Y1
-	VXORPS Y2, Y2, Y2
-	VXORPS Y3, Y3, Y3
-	VXORPS Y4, Y4, Y4
-	VXORPS Y5, Y5, Y5
-	VXORPS Y6, Y6, Y6
-	VXORPS Y7, Y7, Y7
-	VXORPS Y8, Y8, Y8
-	VXORPS Y9, Y9, Y9
-	TESTQ  $1, CX
-	JZ     even16               // m even
-	MOVQ   (R8)(CX*8), R9       // offs[0]
-	VPMOVZXBD (SI)(R9*1), Y10   // x[offs[0]+8q:][0:8] as int32
-	VPMOVZXBD 8(SI)(R9*1), Y11  // x[offs[0]+8q+8:][0:8]
-	VCVTDQ2PS Y10, Y10
-	VCVTDQ2PS Y11, Y11
-	GRAD16_ROW(0, Y10, Y11)     // row 0 alone
-	ADDQ   $40, DX              // gp += 10
-	INCQ   CX
-
-even16: // the rest is an even number of rows
-	TESTQ CX, CX
-	JZ    merge16
-
-loop16: // for CX < 0: rows i and i+1
-	MOVQ      (R8)(CX*8), R9    // offs[i]
-	MOVQ      8(R8)(CX*8), R10  // offs[i+1]
-	VPMOVZXBD (SI)(R9*1), Y10
-	VPMOVZXBD 8(SI)(R9*1), Y11
-	VPMOVZXBD (SI)(R10*1), Y13
-	VPMOVZXBD 8(SI)(R10*1), Y14
-	VCVTDQ2PS Y10, Y10
-	VCVTDQ2PS Y11, Y11
-	VCVTDQ2PS Y13, Y13
-	VCVTDQ2PS Y14, Y14
-	GRAD16_ROW(0, Y10, Y11)     // row i
-	GRAD16_ROW(40, Y13, Y14)    // row i+1
-	ADDQ $80, DX                // gp += 20
-	ADDQ $2, CX
-	JNZ  loop16
-
-merge16: // c rows h..h+4, columns 8q..8q+15: alpha*T + beta*c
-	VBROADCASTSS alpha+112(FP), Y10
-	VMULPS Y10, Y0, Y0          // alpha*T[h][8q:8q+8]
-	VMULPS Y10, Y1, Y1
-	VMULPS Y10, Y2, Y2
-	VMULPS Y10, Y3, Y3
-	VMULPS Y10, Y4, Y4
-	VMULPS Y10, Y5, Y5          // alpha*T[h][8q+8:8q+16]
-	VMULPS Y10, Y6, Y6
-	VMULPS Y10, Y7, Y7
-	VMULPS Y10, Y8, Y8
-	VMULPS Y10, Y9, Y9
-	TESTL  R14, R14
-	JZ     store16              // beta = +-0: c is not read
-	VBROADCASTSS beta+116(FP), Y11
-	MERGE_ROW2(Y0, Y5)          // class h
-	MERGE_ROW2(Y1, Y6)
-	MERGE_ROW2(Y2, Y7)
-	MERGE_ROW2(Y3, Y8)
-	MERGE_ROW2(Y4, Y9)          // class h+4
-	JMP    halfdone
-
-store16:
-	STORE_ROW2(Y0, Y5)          // class h
-	STORE_ROW2(Y1, Y6)
-	STORE_ROW2(Y2, Y7)
-	STORE_ROW2(Y3, Y8)
-	STORE_ROW2(Y4, Y9)          // class h+4
-
-halfdone: // BX is now at class row h+5
-	TESTQ AX, AX
-	JNZ   pairdone              // both halves done
-	MOVQ  $20, AX               // h = 5: classes 5-9
-	JMP   half
-
-pairdone:
-	ADDQ $16, SI                // x += 16: the next columns of every row
-	ADDQ $64, DI                // &c[8(q+2)]
-	SUBQ $2, R12
-	CMPQ R12, $2
-	JGE  pair
-	TESTQ R12, R12
-	JZ   done
-
-chunk: // the last chunk, alone: columns 8q .. 8q+7, all ten classes
 	MOVQ   gp_base+48(FP), DX
 	MOVQ   R13, CX
 	NEGQ   CX                   // CX = i-m with i = 0
@@ -747,7 +643,7 @@ chunk: // the last chunk, alone: columns 8q .. 8q+7, all ten classes
 	TESTQ  $1, CX
 	JZ     rows2                // m even
 	MOVQ   (R8)(CX*8), R9       // offs[0]
-	VPMOVZXBD (SI)(R9*1), Y10   // x[offs[0]+8q:][0:8] as int32
+	VPMOVZXBD (SI)(R9*1), Y10   // x[offs[0]:][0:8] as int32
 	VCVTDQ2PS Y10, Y10
 	GRAD_ROW(0, Y10)            // row 0 alone
 	ADDQ   $40, DX              // gp += 10
@@ -770,8 +666,8 @@ loop2: // for CX < 0: rows i and i+1
 	ADDQ $2, CX
 	JNZ  loop2
 
-merge: // c rows r = 0..9, columns 8q..8q+7: alpha*T + beta*c
-	VBROADCASTSS alpha+112(FP), Y10
+merge: // c rows r = 0..9, columns 0..7: alpha*T + beta*c
+	VBROADCASTSS alpha+104(FP), Y10
 	VMULPS Y10, Y0, Y0          // alpha*T[0]
 	VMULPS Y10, Y1, Y1
 	VMULPS Y10, Y2, Y2
@@ -782,10 +678,10 @@ merge: // c rows r = 0..9, columns 8q..8q+7: alpha*T + beta*c
 	VMULPS Y10, Y7, Y7
 	VMULPS Y10, Y8, Y8
 	VMULPS Y10, Y9, Y9          // alpha*T[9]
-	MOVQ   DI, BX               // &c[0*cstride+8q]
+	MOVQ   DI, BX               // &c[0]
 	TESTL  R14, R14
 	JZ     store0               // beta = +-0: c is not read
-	VBROADCASTSS beta+116(FP), Y11
+	VBROADCASTSS beta+108(FP), Y11
 	MERGE_ROW(Y0)               // class 0
 	MERGE_ROW(Y1)
 	MERGE_ROW(Y2)
@@ -814,23 +710,45 @@ done:
 	VZEROUPPER
 	RET
 
+// T_ADDR sets R9 = &t[80*(2p+h)], the saved sums of pair p = (nch-R12)/2
+// and half h = AX/20 in gradU8x10BlkAVX2 (n: its nch argument, t: the base
+// of its t), using R10.
+#define T_ADDR(n, t) \
+	MOVQ  n, R9;   \
+	SUBQ  R12, R9; \
+	IMULQ $320, R9; \
+	MOVQ  AX, R10; \
+	SHLQ  $4, R10; \
+	ADDQ  R10, R9; \
+	ADDQ  t, R9
+
 // func gradU8x10BlkAVX2(x []uint8, offs []int, gp []float32, c []float32, cstride, nch int, alpha, beta float32, t []float32, mode int)
 // Requires: AVX2, FMA
-// One block of rows of gradU8x10MergeAVX2's two-chunk passes (nch even,
-// >= 2): for each pair p = q/2 of chunks and half h (classes 5h..5h+4), the
-// accumulators start from t[80*(2p+h):][:80] if mode&1 (a previous block's
-// sums) or from zero, take rows i = 0, 1, ..., m-1 of this block (m =
-// len(offs), gp the block's rows of the gradient), and then go to
-// t[80*(2p+h):] again, or, if mode&2 (the last block), are merged into c as
-// in gradU8x10MergeAVX2 (alpha*T + beta*c, c not read for beta = +-0). Each
-// element is summed with one FMA per row in row order, the accumulators
-// only stored and loaded between blocks, so that running the blocks of a
-// set of rows in order gives bitwise what gradU8x10MergeAVX2 gives on all
-// of them at once, while each block's rows span few pages (the rows of a
-// minibatch come from random pages: 256 of them in one pass miss the
-// first-level TLB at every row).
-// Register map as in gradU8x10MergeAVX2's two-chunk passes; R9, R10 also
-// address t between the passes.
+// The weight gradient of nch 8-column chunks (nch even, >= 2) for ten
+// classes, over one block of rows: with T[r][p] = sum over the rows i = 0,
+// 1, ..., m-1 of the block (m = len(offs), gp its rows of the gradient) of
+// gp[i*10+r] * float32(x[offs[i]+p]), added to the sums of the earlier
+// blocks. Chunks go by pairs p = q/2 (16 columns, two accumulators per
+// class) in two halves h of five classes (5h..5h+4), so that each
+// VBROADCASTSS of gp feeds two FMAs. A half's ten accumulators start from
+// t[80*(2p+h):][:80] if mode&1 (the earlier blocks' sums) or from zero, and
+// end in t[80*(2p+h):] again, or, if mode&2 (the last block), merged into
+// C: c[r*cstride+8q+j] = alpha*T + beta*c (two roundings, c not read when
+// beta is +-0). Each element takes one FMA per row in row order, the
+// accumulators only stored and loaded between blocks, so the blocks of a
+// set of rows run in order give bitwise one block of all of them (and the
+// tiles of gradU8x10x8AVX2, merged as mergeRow8 merges them), while each
+// block's rows span few pages (the rows of a minibatch come from random
+// pages: 256 of them in one pass miss the first-level TLB at every row).
+// With mode = 2 (one block) t is neither read nor written.
+// Register map: SI = &x[8q], R8 = &offs[m], R13 = m, R12 = chunks left,
+// DI = &c[8q], R11 = cstride in bytes, R14 = beta test (0 for beta = +-0),
+// BX = &c[r*cstride+8q] of the next class row to merge; AX = byte offset of
+// class h in a row of gp (0 or 20), CX = i-m, DX = &gp[10i+h], R9, R10 =
+// offs[i], offs[i+1] (between the halves: the address in t); Y10, Y11 and
+// Y13, Y14 = pixels 8q..8q+15 of rows i and i+1; Y12, Y15 = broadcasts;
+// Y0..Y4 = T[h..h+4][8q:8q+8], Y5..Y9 = T[h..h+4][8q+8:8q+16]; in the
+// merge: Y10, Y11 = alpha, beta broadcast, Y12 = c.
 TEXT ·gradU8x10BlkAVX2(SB), NOSPLIT, $0-152
 	MOVQ x_base+0(FP), SI
 	MOVQ offs_base+24(FP), R8
@@ -851,13 +769,7 @@ bhalf: // classes h .. h+4 of columns 8q .. 8q+15
 	MOVQ  mode+144(FP), R10
 	TESTQ $1, R10
 	JZ    bzero
-	MOVQ  nch+104(FP), R9       // R9 = &t[80*(2p+h)] of pair p = (nch-R12)/2, h = AX/20
-	SUBQ  R12, R9
-	IMULQ $320, R9
-	MOVQ  AX, R10
-	SHLQ  $4, R10
-	ADDQ  R10, R9
-	ADDQ  t_base+120(FP), R9
+	T_ADDR(nch+104(FP), t_base+120(FP))
 	VMOVUPS (R9), Y0
 	VMOVUPS 32(R9), Y1
 	VMOVUPS 64(R9), Y2
@@ -923,13 +835,7 @@ bend: // save the sums for the next block, or merge them into c
 	MOVQ  mode+144(FP), R10
 	TESTQ $2, R10
 	JNZ   bfinal
-	MOVQ  nch+104(FP), R9       // R9 = &t[80*(2p+h)] of pair p = (nch-R12)/2, h = AX/20
-	SUBQ  R12, R9
-	IMULQ $320, R9
-	MOVQ  AX, R10
-	SHLQ  $4, R10
-	ADDQ  R10, R9
-	ADDQ  t_base+120(FP), R9
+	T_ADDR(nch+104(FP), t_base+120(FP))
 	VMOVUPS Y0, (R9)
 	VMOVUPS Y1, 32(R9)
 	VMOVUPS Y2, 64(R9)

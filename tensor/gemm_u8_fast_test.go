@@ -219,6 +219,45 @@ func testTU8Merge(t *testing.T, rng *rand.Rand, ks *kernelSet, m, n, k int, inde
 // The kernels themselves, on the levels that have them: strides, an index
 // with repeated rows, and poison around every output.
 
+// gradOperands are the operands of the merging gradient kernels for m rows
+// and nch chunks: rows at any alignment (the first two the same, ending at
+// the data's last byte), G at an odd offset, C (10 rows of cstride) inside
+// a poisoned buffer at offset coff, full of NaN garbage when beta is 0.
+type gradOperands struct {
+	data          []uint8
+	offs          []int
+	gp, c, cbuf   []float32
+	coff, cstride int
+}
+
+func newGradOperands(rng *rand.Rand, m, nch int, beta float32) gradOperands {
+	rowLen := 8*nch + rng.IntN(9)
+	off := rng.IntN(8)
+	data := randU8(rng, off+(m+2)*rowLen)
+	offs := make([]int, m)
+	for i := range offs {
+		offs[i] = off + rng.IntN(len(data)-off-8*nch+1) // any alignment
+	}
+	offs[0] = len(data) - 8*nch // reads up to the last byte
+	if m > 1 {
+		offs[1] = offs[0]
+	}
+	gp := randSlice(rng, 10*m+off, -1, 1)[off:]
+	cstride := 8*nch + rng.IntN(5)
+	coff := rng.IntN(8)
+	cbuf := poisoned(coff + 9*cstride + 8*nch + 5)
+	c := cbuf[coff : coff+9*cstride+8*nch]
+	for r := range 10 {
+		for j := range 8 * nch {
+			c[r*cstride+j] = 2*rng.Float32() - 1
+			if beta == 0 {
+				c[r*cstride+j] = garbage
+			}
+		}
+	}
+	return gradOperands{data, offs, gp, c, cbuf, coff, cstride}
+}
+
 // TestKernelGradU8x10Blk runs kernelSet.gradU8x10Blk block by block (blocks
 // of random sizes, the sums in a buffer of NaN garbage to begin with, and
 // poisoned past its end) and checks the result bitwise against one
@@ -233,30 +272,8 @@ func TestKernelGradU8x10Blk(t *testing.T) {
 		for _, m := range []int{1, 2, 3, 7, 32, 33, 64, 65, 256} {
 			for _, nch := range []int{2, 4, 6, 14, 98} {
 				for _, beta := range fastU8Betas {
-					rowLen := 8*nch + rng.IntN(9)
-					off := rng.IntN(8)
-					data := randU8(rng, off+(m+2)*rowLen)
-					offs := make([]int, m)
-					for i := range offs {
-						offs[i] = off + rng.IntN(len(data)-off-8*nch+1) // any alignment
-					}
-					offs[0] = len(data) - 8*nch // reads up to the last byte
-					if m > 1 {
-						offs[1] = offs[0]
-					}
-					gp := randSlice(rng, 10*m+off, -1, 1)[off:]
-					cstride := 8*nch + rng.IntN(5)
-					coff := rng.IntN(8)
-					cbuf := poisoned(coff + 9*cstride + 8*nch + 5)
-					c := cbuf[coff : coff+9*cstride+8*nch]
-					for r := range 10 {
-						for j := range 8 * nch {
-							c[r*cstride+j] = 2*rng.Float32() - 1
-							if beta == 0 {
-								c[r*cstride+j] = garbage
-							}
-						}
-					}
+					g := newGradOperands(rng, m, nch, beta)
+					data, offs, gp, c, cbuf, coff, cstride := g.data, g.offs, g.gp, g.c, g.cbuf, g.coff, g.cstride
 					want := append([]float32(nil), c...)
 					const alpha = -0.1 / 255
 					ks.gradU8x10Merge(data, offs, gp, want, cstride, nch, alpha, beta)
@@ -409,30 +426,8 @@ func TestKernelGradU8x10Merge(t *testing.T) {
 		for _, m := range []int{1, 2, 3, 7, 8, 9, 33, 256} {
 			for _, nch := range []int{1, 2, 3, 5, 13} {
 				for _, beta := range fastU8Betas {
-					rowLen := 8*nch + rng.IntN(9)
-					off := rng.IntN(8)
-					data := randU8(rng, off+(m+2)*rowLen)
-					offs := make([]int, m)
-					for i := range offs {
-						offs[i] = off + rng.IntN(len(data)-off-8*nch+1) // any alignment
-					}
-					offs[0] = len(data) - 8*nch // reads up to the last byte
-					if m > 1 {
-						offs[1] = offs[0]
-					}
-					gp := randSlice(rng, 10*m+off, -1, 1)[off:]
-					cstride := 8*nch + rng.IntN(5)
-					coff := rng.IntN(8)
-					cbuf := poisoned(coff + 9*cstride + 8*nch + 5)
-					c := cbuf[coff : coff+9*cstride+8*nch]
-					for r := range 10 {
-						for j := range 8 * nch {
-							c[r*cstride+j] = 2*rng.Float32() - 1
-							if beta == 0 {
-								c[r*cstride+j] = garbage
-							}
-						}
-					}
+					g := newGradOperands(rng, m, nch, beta)
+					data, offs, gp, c, cbuf, coff, cstride := g.data, g.offs, g.gp, g.c, g.cbuf, g.coff, g.cstride
 					c0 := append([]float32(nil), c...)
 					const alpha = -0.1 / 255
 					ks.gradU8x10Merge(data, offs, gp, c, cstride, nch, alpha, beta)
