@@ -308,13 +308,18 @@ const gradAccChunks = 64
 
 // gradU8Blocks computes the chunks [lo, hi) (an even number) of ten classes
 // of MatMulTU8 (gradient rows pt, c the tile's rows of C from column 0)
-// with kernelSet.gradU8x10Blk, by blocks of gradRowBlock rows and groups
-// of at most gradAccChunks chunks; the sums are bitwise those of
+// with kernelSet.gradU8x10Blk, by blocks of gradRowBlock rows (one block,
+// and no buffer for the sums, when m <= gradRowBlock) and groups of at most
+// gradAccChunks chunks; the sums are bitwise those of
 // kernelSet.gradU8x10Merge on all the rows.
 func gradU8Blocks(ks *kernelSet, lo, hi int, alpha float32, pt []float32, x *U8Matrix, offs []int, beta float32, c []float32, cstride int) {
 	m := len(offs)
-	acc := getBuf(80 * min(hi-lo, gradAccChunks))
-	defer gemmPool.Put(acc)
+	var sums []float32 // the sums between blocks: none with one block
+	if m > gradRowBlock {
+		acc := getBuf(80 * min(hi-lo, gradAccChunks))
+		defer gemmPool.Put(acc)
+		sums = *acc
+	}
 	for g := lo; g < hi; g += gradAccChunks {
 		e := min(g+gradAccChunks, hi)
 		for r := 0; r < m; r += gradRowBlock {
@@ -326,7 +331,7 @@ func gradU8Blocks(ks *kernelSet, lo, hi int, alpha float32, pt []float32, x *U8M
 			if re == m {
 				mode |= 2 // the last block: merge into c
 			}
-			ks.gradU8x10Blk(x.Data[8*g:], offs[r:re], pt[10*r:10*re], c[8*g:], cstride, e-g, alpha, beta, *acc, mode)
+			ks.gradU8x10Blk(x.Data[8*g:], offs[r:re], pt[10*r:10*re], c[8*g:], cstride, e-g, alpha, beta, sums, mode)
 		}
 	}
 }
@@ -343,8 +348,8 @@ func gradU8(ks *kernelSet, lo, hi int, alpha float32, gp []float32, x *U8Matrix,
 		nch := max(1, (mergeWork/m)&^1) // even: the kernel takes chunks by pairs
 		for t := range fullT {
 			pt := gp[t*10*m : (t+1)*10*m]
-			ch0 := lo // the chunks [lo, ch0) go by blocks of rows
-			if ks.gradU8x10Blk != nil && m > gradRowBlock && full-lo >= 2 {
+			ch0 := lo // the chunks [lo, ch0) go by blocks of rows, the rest (one) to gradU8x10Merge
+			if ks.gradU8x10Blk != nil && full-lo >= 2 {
 				ch0 = lo + (full-lo)&^1
 				cd := c.Data[10*t*c.Stride : (10*t+9)*c.Stride+8*ch0]
 				gradU8Blocks(ks, lo, ch0, alpha, pt, x, offs, beta, cd, c.Stride)

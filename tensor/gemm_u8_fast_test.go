@@ -219,6 +219,18 @@ func testTU8Merge(t *testing.T, rng *rand.Rand, ks *kernelSet, m, n, k int, inde
 // The kernels themselves, on the levels that have them: strides, an index
 // with repeated rows, and poison around every output.
 
+// checkOutsideC fails if an element of cbuf outside C (n elements from coff,
+// rows of width used elements every cstride) is not poison.
+func checkOutsideC(t *testing.T, name string, cbuf []float32, coff, n, cstride, width int) {
+	t.Helper()
+	for i, v := range cbuf {
+		r := i - coff
+		if (r < 0 || r >= n || r%cstride >= width) && !isPoison(v) {
+			t.Fatalf("%s: element %d of the buffer outside C was written (%v)", name, i, v)
+		}
+	}
+}
+
 // gradOperands are the operands of the merging gradient kernels for m rows
 // and nch chunks: rows at any alignment (the first two the same, ending at
 // the data's last byte), G at an odd offset, C (10 rows of cstride) inside
@@ -304,12 +316,7 @@ func TestKernelGradU8x10Blk(t *testing.T) {
 					}
 					name += fmt.Sprintf(" blocks %v", blocks)
 					sameBits(t, name+" vs gradU8x10Merge", c, want)
-					for i, v := range cbuf {
-						r := i - coff
-						if (r < 0 || r >= len(c) || r%cstride >= 8*nch) && !isPoison(v) {
-							t.Fatalf("%s: element %d of the buffer outside C was written (%v)", name, i, v)
-						}
-					}
+					checkOutsideC(t, name, cbuf, coff, len(c), cstride, 8*nch)
 					for i, v := range accbuf[80*nch:] {
 						if !isPoison(v) {
 							t.Fatalf("%s: element %d past the sums was written (%v)", name, 80*nch+i, v)
@@ -405,12 +412,7 @@ func TestKernelDotU8Rows10(t *testing.T) {
 							}
 						}
 					}
-					for i, v := range cbuf {
-						r := i - coff
-						if (r < 0 || r >= len(c) || r%cstride >= 10) && !isPoison(v) {
-							t.Fatalf("%s: element %d of the buffer outside C was written (%v)", name, i, v)
-						}
-					}
+					checkOutsideC(t, name, cbuf, coff, len(c), cstride, 10)
 				}
 			}
 		}
@@ -463,12 +465,7 @@ func TestKernelGradU8x10Merge(t *testing.T) {
 							}
 						}
 					}
-					for i, v := range cbuf {
-						r := i - coff
-						if (r < 0 || r >= len(c) || r%cstride >= 8*nch) && !isPoison(v) {
-							t.Fatalf("%s: element %d of the buffer outside C was written (%v)", name, i, v)
-						}
-					}
+					checkOutsideC(t, name, cbuf, coff, len(c), cstride, 8*nch)
 				}
 			}
 		}
