@@ -28,17 +28,61 @@ import (
 //	28      4     cols
 //	32      K     source key: the absolute source directory, then per file
 //	              its name, size and modification time
-//	32+K    ...   training images, training labels, test images, test labels
+//	...           zeros up to the next multiple of 64
+//	A       ...   training images, zeros up to a multiple of 64
+//	B       ...   test images, zeros up to a multiple of 64
+//	C       ...   training labels, then test labels
 //	end-4   4     CRC-32C (Castagnoli) of every byte before it
+//
+// The images start at file offsets that are multiples of cacheAlign, so
+// that a mapping of the file (page aligned) or a buffer aligned to
+// cacheAlign holds them 64-byte aligned: the training kernels read rows of
+// 784 bytes (a multiple of 16), and rows that straddle cache lines unevenly
+// made an epoch ~20 % slower. Version 1 had no padding; a file of another
+// version is rebuilt.
 //
 // A file is used only if its header, key, total size and checksum all
 // match, and all its labels are below NumClasses.
 const (
 	cacheMagic     = "SMFMNIST"
-	cacheVersion   = 1
+	cacheVersion   = 2
 	cacheHeaderLen = 32
+	cacheAlign     = 64
 	maxKeyLen      = 1 << 16
 )
+
+// cacheLayout is where the sections of a cache file lie: file offsets, and
+// the size of the whole file.
+type cacheLayout struct {
+	trainImages, testImages, trainLabels, testLabels, size uint64
+}
+
+// layoutOf places the sections of a cache file with a key of k bytes and
+// trainN and testN images of px pixels. It returns false if the file would
+// be larger than limit (limit <= math.MaxInt64; every argument is below
+// 2^32, so no sum or product overflows before it is compared with limit).
+func layoutOf(k, trainN, testN, px, limit uint64) (cacheLayout, bool) {
+	var l cacheLayout
+	off := uint64(cacheHeaderLen) + k
+	ok := true
+	// place reserves n bytes at off aligned to align and returns where.
+	place := func(n, align uint64) uint64 {
+		off = (off + align - 1) &^ (align - 1)
+		if off > limit || n > limit-off {
+			ok = false
+			return 0
+		}
+		at := off
+		off += n
+		return at
+	}
+	l.trainImages = place(trainN*px, cacheAlign)
+	l.testImages = place(testN*px, cacheAlign)
+	l.trainLabels = place(trainN, cacheAlign)
+	l.testLabels = place(testN, 1)
+	l.size = place(4, 1) + 4
+	return l, ok
+}
 
 var castagnoli = crc32.MakeTable(crc32.Castagnoli)
 
@@ -132,53 +176,78 @@ func (c *cacheRef) read() (*Dataset, string) {
 	if trainN == 0 || testN == 0 || rows == 0 || cols == 0 {
 		return nil, "corrupt header"
 	}
-	// Each factor is below 2^32, so these products cannot overflow uint64
-	// before they are compared with the file's real size.
+	// Each factor is below 2^32, so this product cannot overflow uint64.
 	px := rows * cols
 	if px > math.MaxUint32 {
 		return nil, "corrupt header: image size"
 	}
-	trainBytes, testBytes := trainN*(px+1), testN*(px+1)
-	want := uint64(cacheHeaderLen+k) + trainBytes + testBytes + 4
-	if trainBytes > uint64(size) || testBytes > uint64(size) || want != uint64(size) {
-		return nil, fmt.Sprintf("size %d does not match the header (want %d)", size, want)
+	l, ok := layoutOf(uint64(k), trainN, testN, px, uint64(size))
+	if !ok || l.size != uint64(size) {
+		if !ok {
+			return nil, fmt.Sprintf("size %d does not match the header", size)
+		}
+		return nil, fmt.Sprintf("size %d does not match the header (want %d)", size, l.size)
 	}
 	if uint64(size) > math.MaxInt {
 		return nil, "too large for this platform"
 	}
+	if cacheAfterHeader != nil {
+		cacheAfterHeader()
+	}
+	pieces := max(1, min(4, runtime.GOMAXPROCS(0), int(size)/cachePieceMin))
 	// Read in blocks and checksum each block while it is still in the CPU
 	// cache: this is faster than one read followed by one checksum pass.
 	// Pieces of the file go on several goroutines (their checksums are
 	// combined): the page faults of the new buffer, the copy and the
 	// checksum all scale with the CPUs.
 	const block = 1 << 20
-	// Place the buffer so that the images start on a 64-byte boundary: the
-	// training kernels read rows of 784 bytes (a multiple of 16), and rows
-	// that straddle cache lines unevenly made an epoch ~20 % slower.
-	imgOff := uintptr(cacheHeaderLen) + uintptr(k)
-	raw := make([]byte, size+63)
-	shift := (64 - (uintptr(unsafe.Pointer(unsafe.SliceData(raw)))+imgOff)%64) % 64
+	// The buffer starts on a cacheAlign boundary, as the images' file
+	// offsets do.
+	raw := make([]byte, size+cacheAlign-1)
+	shift := (cacheAlign - uintptr(unsafe.Pointer(unsafe.SliceData(raw)))%cacheAlign) % cacheAlign
 	buf := raw[shift : shift+uintptr(size) : shift+uintptr(size)]
-	body := buf[:size-4]
-	pieces := max(1, min(4, runtime.GOMAXPROCS(0), len(buf)/cachePieceMin))
-	sum, err := readChecked(f, buf, len(body), block, pieces)
+	sum, err := readChecked(f, buf, len(buf)-4, block, pieces)
 	if err != nil {
 		return nil, fmt.Sprintf("cannot read: %v", err)
 	}
 	if sum != binary.LittleEndian.Uint32(buf[size-4:]) {
 		return nil, "checksum mismatch"
 	}
-	p := cacheHeaderLen + int(k)
-	take := func(n int) []uint8 {
-		s := body[p : p+n : p+n]
-		p += n
-		return s
+	if miss := sameSize(f, size); miss != "" {
+		return nil, miss
 	}
-	r, cl := int(rows), int(cols)
-	train := &Set{N: int(trainN), Rows: r, Cols: cl, ImagesPath: c.srcs[0], LabelsPath: c.srcs[1]}
-	train.Images, train.Labels = take(train.N*r*cl), take(train.N)
-	test := &Set{N: int(testN), Rows: r, Cols: cl, ImagesPath: c.srcs[2], LabelsPath: c.srcs[3]}
-	test.Images, test.Labels = take(test.N*r*cl), take(test.N)
+	return c.dataset(buf, &l, int(rows), int(cols))
+}
+
+// sameSize returns why f, whose size was size when its header was checked,
+// cannot be used if it no longer has that size: "" if it has.
+func sameSize(f *os.File, size int64) string {
+	st, err := f.Stat()
+	if err != nil {
+		return fmt.Sprintf("cannot stat: %v", err)
+	}
+	if st.Size() != size {
+		return fmt.Sprintf("size changed from %d to %d while being read", size, st.Size())
+	}
+	return ""
+}
+
+// dataset slices the sets out of a checked cache file b laid out as l.
+func (c *cacheRef) dataset(b []byte, l *cacheLayout, rows, cols int) (*Dataset, string) {
+	set := func(images, labels uint64, n int) *Set {
+		px := uint64(n) * uint64(rows*cols)
+		return &Set{
+			Images: b[images : images+px : images+px],
+			Labels: b[labels : labels+uint64(n) : labels+uint64(n)],
+			N:      n, Rows: rows, Cols: cols,
+		}
+	}
+	trainN := int(l.testLabels - l.trainLabels)
+	testN := int(l.size - 4 - l.testLabels)
+	train := set(l.trainImages, l.trainLabels, trainN)
+	train.ImagesPath, train.LabelsPath = c.srcs[0], c.srcs[1]
+	test := set(l.testImages, l.testLabels, testN)
+	test.ImagesPath, test.LabelsPath = c.srcs[2], c.srcs[3]
 	if _, ok := badLabel(train.Labels); !ok {
 		return nil, "label out of range"
 	}
@@ -188,8 +257,13 @@ func (c *cacheRef) read() (*Dataset, string) {
 	return &Dataset{Train: train, Test: test, Dir: c.dir}, ""
 }
 
-// cachePieceMin is the least a goroutine of readChecked reads.
-const cachePieceMin = 8 << 20
+// cachePieceMin is the least a goroutine of readChecked reads (a variable
+// for tests).
+var cachePieceMin = 8 << 20
+
+// cacheAfterHeader, if set, runs once the header has been checked (a hook
+// for tests).
+var cacheAfterHeader func()
 
 // readChecked fills buf from the start of f in blocks of block bytes and
 // returns the CRC-32C of buf[:n] (n <= len(buf)), reading up to pieces
@@ -246,6 +320,8 @@ func (c *cacheRef) write(ds *Dataset) error {
 	// Written without fsync: the reader checks the size and the checksum,
 	// and a cache lost in a crash is only decoded again.
 	err := writeUnsynced(c.path, func(w io.Writer) error {
+		px := uint64(ds.Train.Rows * ds.Train.Cols)
+		l, _ := layoutOf(uint64(len(c.key)), uint64(ds.Train.N), uint64(ds.Test.N), px, math.MaxInt64)
 		crc := crc32.New(castagnoli)
 		mw := io.MultiWriter(w, crc)
 		h := make([]byte, cacheHeaderLen, cacheHeaderLen+len(c.key))
@@ -254,10 +330,20 @@ func (c *cacheRef) write(ds *Dataset) error {
 			binary.LittleEndian.PutUint32(h[8+4*i:], uint32(v))
 		}
 		h = append(h, c.key...)
-		for _, b := range [][]byte{h, ds.Train.Images, ds.Train.Labels, ds.Test.Images, ds.Test.Labels} {
-			if _, err := mw.Write(b); err != nil {
+		var off uint64
+		var zeros [cacheAlign]byte
+		for _, s := range []struct {
+			at uint64
+			b  []byte
+		}{{0, h}, {l.trainImages, ds.Train.Images}, {l.testImages, ds.Test.Images}, {l.trainLabels, ds.Train.Labels}, {l.testLabels, ds.Test.Labels}} {
+			// Zeros up to the section's offset (less than cacheAlign).
+			if _, err := mw.Write(zeros[:s.at-off]); err != nil {
 				return err
 			}
+			if _, err := mw.Write(s.b); err != nil {
+				return err
+			}
+			off = s.at + uint64(len(s.b))
 		}
 		_, err := w.Write(binary.LittleEndian.AppendUint32(nil, crc.Sum32()))
 		return err

@@ -508,6 +508,7 @@ func TestCacheHit(t *testing.T) {
 	if !info2.FromCache || info2.CachePath != info.CachePath || info2.Duration <= 0 {
 		t.Fatalf("second load: %+v, want a cache hit", info2)
 	}
+	checkCacheHit(t, ds)
 	if ds.Dir != dir || ds.Train.ImagesPath != want.Train.ImagesPath || ds.Test.LabelsPath != want.Test.LabelsPath {
 		t.Errorf("cached paths: %q %q %q", ds.Dir, ds.Train.ImagesPath, ds.Test.LabelsPath)
 	}
