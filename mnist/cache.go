@@ -11,6 +11,7 @@ import (
 	"os"
 	"path/filepath"
 	"runtime"
+	"runtime/debug"
 	"strings"
 	"sync"
 	"unsafe"
@@ -195,6 +196,16 @@ func (c *cacheRef) read() (*Dataset, string) {
 		cacheAfterHeader()
 	}
 	pieces := max(1, min(4, runtime.GOMAXPROCS(0), int(size)/cachePieceMin))
+	if cacheMap {
+		if m, err := mapFile(f, int(size)); err == nil {
+			ds, miss := c.readMapped(f, m, &l, int(rows), int(cols), pieces)
+			if ds == nil {
+				// Nothing refers to the mapping when it is refused.
+				unmapFile(m)
+			}
+			return ds, miss
+		}
+	}
 	// Read in blocks and checksum each block while it is still in the CPU
 	// cache: this is faster than one read followed by one checksum pass.
 	// Pieces of the file go on several goroutines (their checksums are
@@ -217,6 +228,41 @@ func (c *cacheRef) read() (*Dataset, string) {
 		return nil, miss
 	}
 	return c.dataset(buf, &l, int(rows), int(cols))
+}
+
+// readMapped checks a mapping m of the whole cache file f and returns the
+// Dataset whose images and labels are slices of it. A mapping faults where
+// it lies beyond the end of the file, which happens only if the file
+// shrinks once it has been mapped: the faults are recovered, and the file
+// refused.
+func (c *cacheRef) readMapped(f *os.File, m []byte, l *cacheLayout, rows, cols, pieces int) (ds *Dataset, miss string) {
+	err := recoverFault(func() {
+		sum, err := checksum(m[:len(m)-4], pieces)
+		if err != nil {
+			miss = faultMiss(err)
+			return
+		}
+		if sum != binary.LittleEndian.Uint32(m[len(m)-4:]) {
+			miss = "checksum mismatch"
+			return
+		}
+		if miss = sameSize(f, int64(len(m))); miss != "" {
+			return
+		}
+		ds, miss = c.dataset(m, l, rows, cols)
+		if ds != nil {
+			ds.mapped = true
+		}
+	})
+	if err != nil {
+		return nil, faultMiss(err)
+	}
+	return ds, miss
+}
+
+// faultMiss says why a mapped file whose reading faulted is refused.
+func faultMiss(err error) string {
+	return fmt.Sprintf("cannot read: %v (the file shrank while being read)", err)
 }
 
 // sameSize returns why f, whose size was size when its header was checked,
@@ -257,13 +303,72 @@ func (c *cacheRef) dataset(b []byte, l *cacheLayout, rows, cols int) (*Dataset, 
 	return &Dataset{Train: train, Test: test, Dir: c.dir}, ""
 }
 
-// cachePieceMin is the least a goroutine of readChecked reads (a variable
-// for tests).
+// recoverFault runs fn, turning a memory fault in it (a read of a mapping
+// beyond the end of its file) into an error instead of a crash. Other
+// panics go on.
+func recoverFault(fn func()) (err error) {
+	defer debug.SetPanicOnFault(debug.SetPanicOnFault(true))
+	defer func() {
+		r := recover()
+		if r == nil {
+			return
+		}
+		if e, ok := r.(interface{ Addr() uintptr }); ok {
+			err = fmt.Errorf("memory fault at %#x", e.Addr())
+			return
+		}
+		// Where the signal carries no address (qemu-user's SIGBUS), the
+		// runtime reports the fault as a nil dereference; fn dereferences
+		// no pointer that could be nil.
+		if e, ok := r.(runtime.Error); ok && strings.HasPrefix(e.Error(), "runtime error: invalid memory address") {
+			err = fmt.Errorf("memory fault (%v)", e)
+			return
+		}
+		panic(r)
+	}()
+	fn()
+	return nil
+}
+
+// checksum returns the CRC-32C of b, computed in up to pieces pieces on
+// their own goroutines. A memory fault in any piece is returned as an
+// error.
+func checksum(b []byte, pieces int) (uint32, error) {
+	pieces = max(1, min(pieces, len(b)))
+	sums := make([]uint32, pieces)
+	errs := make([]error, pieces)
+	bound := func(i int) int { return int(int64(len(b)) * int64(i) / int64(pieces)) }
+	piece := func(i int) {
+		errs[i] = recoverFault(func() { sums[i] = crc32.Update(0, castagnoli, b[bound(i):bound(i+1)]) })
+	}
+	var wg sync.WaitGroup
+	for i := 1; i < pieces; i++ {
+		wg.Go(func() { piece(i) })
+	}
+	piece(0)
+	wg.Wait()
+	if err := errors.Join(errs...); err != nil {
+		return 0, err
+	}
+	sum := sums[0]
+	for i := 1; i < pieces; i++ {
+		sum = crc32cCombine(sum, sums[i], int64(bound(i+1)-bound(i)))
+	}
+	return sum, nil
+}
+
+// cachePieceMin is the least a goroutine of readChecked or checksum reads
+// (a variable for tests).
 var cachePieceMin = 8 << 20
 
-// cacheAfterHeader, if set, runs once the header has been checked (a hook
-// for tests).
-var cacheAfterHeader func()
+// Hooks for tests.
+var (
+	// cacheMap enables reading the cache through a mapping where mapFile
+	// can make one; false forces the portable path.
+	cacheMap = true
+	// cacheAfterHeader, if set, runs once the header has been checked.
+	cacheAfterHeader func()
+)
 
 // readChecked fills buf from the start of f in blocks of block bytes and
 // returns the CRC-32C of buf[:n] (n <= len(buf)), reading up to pieces

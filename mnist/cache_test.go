@@ -9,14 +9,44 @@ import (
 	"path/filepath"
 	"runtime"
 	"slices"
+	"strings"
 	"testing"
 	"unsafe"
 )
 
-// checkCacheHit checks a Dataset that Load read from the cache: its images
-// 64-byte aligned.
+// bothCachePaths runs test twice: reading the cache through a mapping
+// where this platform has one ("map"), and with the portable read into a
+// Go buffer forced ("read").
+func bothCachePaths(t *testing.T, test func(t *testing.T)) {
+	for _, mapped := range []bool{true, false} {
+		name := "read"
+		if mapped {
+			name = "map"
+		}
+		t.Run(name, func(t *testing.T) {
+			setCacheMap(t, mapped)
+			test(t)
+		})
+	}
+}
+
+// setCacheMap sets cacheMap for the rest of the test.
+func setCacheMap(t *testing.T, on bool) {
+	old := cacheMap
+	cacheMap = on
+	t.Cleanup(func() { cacheMap = old })
+}
+
+// mapsCache tells whether a cache hit should come from a mapping.
+func mapsCache() bool { return cacheMap && runtime.GOOS == "linux" }
+
+// checkCacheHit checks a Dataset that Load read from the cache: read the
+// way cacheMap asks, its images 64-byte aligned.
 func checkCacheHit(t *testing.T, ds *Dataset) {
 	t.Helper()
+	if ds.mapped != mapsCache() {
+		t.Errorf("mapped = %v, want %v (cacheMap %v on %s)", ds.mapped, mapsCache(), cacheMap, runtime.GOOS)
+	}
 	for _, s := range []*Set{ds.Train, ds.Test} {
 		if p := uintptr(unsafe.Pointer(unsafe.SliceData(s.Images))); p%64 != 0 {
 			t.Errorf("%s: images at %#x, not 64-byte aligned", s.ImagesPath, p)
@@ -82,95 +112,140 @@ func cacheFile(t *testing.T, s synth) (c *cacheRef, good []byte, want *Dataset) 
 
 // TestCacheEveryByte flips a bit in every byte of a cache file in turn,
 // header, key, padding, images, labels and checksum, and checks that each
-// such file is refused, with the checksum computed in one piece and in
-// several.
+// such file is refused, on both paths, with the checksum computed in one
+// piece and in several.
 func TestCacheEveryByte(t *testing.T) {
-	c, good, want := cacheFile(t, synth{trainN: 40, testN: 12, rows: 7, cols: 6})
-	for _, pieceMin := range []int{cachePieceMin, 256} {
-		old, oldProcs := cachePieceMin, runtime.GOMAXPROCS(4)
-		cachePieceMin = pieceMin
-		ds, miss := c.read()
-		if ds == nil {
-			t.Fatalf("piece size %d: the good file is refused: %s", pieceMin, miss)
-		}
-		checkDataset(t, ds, want)
-		checkCacheHit(t, ds)
-		for i := range good {
-			b := slices.Clone(good)
-			b[i] ^= 1 << (i % 8)
-			if err := os.WriteFile(c.path, b, 0o644); err != nil {
-				t.Fatal(err)
+	bothCachePaths(t, func(t *testing.T) {
+		c, good, want := cacheFile(t, synth{trainN: 40, testN: 12, rows: 7, cols: 6})
+		for _, pieceMin := range []int{cachePieceMin, 256} {
+			old, oldProcs := cachePieceMin, runtime.GOMAXPROCS(4)
+			cachePieceMin = pieceMin
+			ds, miss := c.read()
+			if ds == nil {
+				t.Fatalf("piece size %d: the good file is refused: %s", pieceMin, miss)
 			}
-			if ds, _ := c.read(); ds != nil {
-				t.Fatalf("piece size %d: a bit flipped in byte %d of %d is not noticed", pieceMin, i, len(good))
+			checkDataset(t, ds, want)
+			checkCacheHit(t, ds)
+			for i := range good {
+				b := slices.Clone(good)
+				b[i] ^= 1 << (i % 8)
+				if err := os.WriteFile(c.path, b, 0o644); err != nil {
+					t.Fatal(err)
+				}
+				if ds, _ := c.read(); ds != nil {
+					t.Fatalf("piece size %d: a bit flipped in byte %d of %d is not noticed", pieceMin, i, len(good))
+				}
 			}
-		}
-		if err := os.WriteFile(c.path, good, 0o644); err != nil {
-			t.Fatal(err)
-		}
-		cachePieceMin = old
-		runtime.GOMAXPROCS(oldProcs)
-	}
-}
-
-// TestCacheChangedWhileRead changes the size of the cache file after its
-// header has been checked against it: the file is refused and rebuilt.
-func TestCacheChangedWhileRead(t *testing.T) {
-	c, good, want := cacheFile(t, synth{trainN: 400, testN: 100, rows: 28, cols: 28})
-	for _, tc := range []struct {
-		name   string
-		change func(path string) error
-	}{
-		{"truncated to a page", func(p string) error { return os.Truncate(p, 4096) }},
-		{"truncated to nothing", func(p string) error { return os.Truncate(p, 0) }},
-		{"one byte shorter", func(p string) error { return os.Truncate(p, int64(len(good)-1)) }},
-		{"one byte longer", func(p string) error { return os.Truncate(p, int64(len(good)+1)) }},
-	} {
-		t.Run(tc.name, func(t *testing.T) {
 			if err := os.WriteFile(c.path, good, 0o644); err != nil {
 				t.Fatal(err)
 			}
-			cacheAfterHeader = func() {
-				if err := tc.change(c.path); err != nil {
-					t.Error(err)
+			cachePieceMin = old
+			runtime.GOMAXPROCS(oldProcs)
+		}
+	})
+}
+
+// TestCacheChangedWhileRead changes the size of the cache file after its
+// header has been checked against it: on the mapped path a read past the
+// new end faults, which must be recovered, and on both paths the file is
+// refused and rebuilt.
+func TestCacheChangedWhileRead(t *testing.T) {
+	bothCachePaths(t, func(t *testing.T) {
+		c, good, want := cacheFile(t, synth{trainN: 400, testN: 100, rows: 28, cols: 28})
+		for _, tc := range []struct {
+			name   string
+			change func(path string) error
+			miss   string // on the mapped path; the read path fails its read
+		}{
+			{"truncated to a page", func(p string) error { return os.Truncate(p, 4096) }, "shrank"},
+			{"truncated to nothing", func(p string) error { return os.Truncate(p, 0) }, "shrank"},
+			{"one byte shorter", func(p string) error { return os.Truncate(p, int64(len(good)-1)) }, ""},
+			{"one byte longer", func(p string) error { return os.Truncate(p, int64(len(good)+1)) }, "size changed"},
+		} {
+			t.Run(tc.name, func(t *testing.T) {
+				if err := os.WriteFile(c.path, good, 0o644); err != nil {
+					t.Fatal(err)
 				}
-			}
-			ds, info, err := Load(want.Dir, Options{CacheDir: filepath.Dir(c.path)})
-			cacheAfterHeader = nil
-			if err != nil {
-				t.Fatal(err)
-			}
-			checkDataset(t, ds, want)
-			if info.FromCache || info.CacheMiss == "" || info.CacheErr != nil {
-				t.Fatalf("%+v, want a rebuild", info)
-			}
-			if rebuilt, err := os.ReadFile(c.path); err != nil || !bytes.Equal(rebuilt, good) {
-				t.Fatalf("the cache was not rebuilt (%v)", err)
-			}
-		})
-	}
+				cacheAfterHeader = func() {
+					if err := tc.change(c.path); err != nil {
+						t.Error(err)
+					}
+				}
+				ds, info, err := Load(want.Dir, Options{CacheDir: filepath.Dir(c.path)})
+				cacheAfterHeader = nil
+				if err != nil {
+					t.Fatal(err)
+				}
+				checkDataset(t, ds, want)
+				if info.FromCache || info.CacheMiss == "" || info.CacheErr != nil {
+					t.Fatalf("%+v, want a rebuild", info)
+				}
+				if mapsCache() && !strings.Contains(info.CacheMiss, tc.miss) {
+					t.Errorf("miss %q, want %q", info.CacheMiss, tc.miss)
+				}
+				if rebuilt, err := os.ReadFile(c.path); err != nil || !bytes.Equal(rebuilt, good) {
+					t.Fatalf("the cache was not rebuilt (%v)", err)
+				}
+			})
+		}
+	})
 }
 
 // TestCacheVersion1 writes a cache file of the first format (no padding
 // before the images) and checks that it is refused and rebuilt.
 func TestCacheVersion1(t *testing.T) {
-	c, good, want := cacheFile(t, synth{trainN: 40, testN: 12, rows: 7, cols: 6})
-	h := make([]byte, cacheHeaderLen)
-	copy(h, cacheMagic)
-	for i, v := range []int{1, len(c.key), want.Train.N, want.Test.N, want.Train.Rows, want.Train.Cols} {
-		binary.LittleEndian.PutUint32(h[8+4*i:], uint32(v))
-	}
-	v1 := slices.Concat(h, []byte(c.key), want.Train.Images, want.Train.Labels, want.Test.Images, want.Test.Labels)
-	v1 = binary.LittleEndian.AppendUint32(v1, crc32.Checksum(v1, castagnoli))
-	if err := os.WriteFile(c.path, v1, 0o644); err != nil {
-		t.Fatal(err)
-	}
-	ds, info := load(t, want.Dir, Options{CacheDir: filepath.Dir(c.path)})
-	checkDataset(t, ds, want)
-	if info.FromCache || info.CacheMiss != "format version 1, want 2" {
-		t.Fatalf("%+v, want a miss for the old version", info)
-	}
-	if rebuilt, err := os.ReadFile(c.path); err != nil || !bytes.Equal(rebuilt, good) {
-		t.Fatalf("the cache was not rebuilt (%v)", err)
-	}
+	bothCachePaths(t, func(t *testing.T) {
+		c, good, want := cacheFile(t, synth{trainN: 40, testN: 12, rows: 7, cols: 6})
+		h := make([]byte, cacheHeaderLen)
+		copy(h, cacheMagic)
+		for i, v := range []int{1, len(c.key), want.Train.N, want.Test.N, want.Train.Rows, want.Train.Cols} {
+			binary.LittleEndian.PutUint32(h[8+4*i:], uint32(v))
+		}
+		v1 := slices.Concat(h, []byte(c.key), want.Train.Images, want.Train.Labels, want.Test.Images, want.Test.Labels)
+		v1 = binary.LittleEndian.AppendUint32(v1, crc32.Checksum(v1, castagnoli))
+		if err := os.WriteFile(c.path, v1, 0o644); err != nil {
+			t.Fatal(err)
+		}
+		ds, info := load(t, want.Dir, Options{CacheDir: filepath.Dir(c.path)})
+		checkDataset(t, ds, want)
+		if info.FromCache || info.CacheMiss != "format version 1, want 2" {
+			t.Fatalf("%+v, want a miss for the old version", info)
+		}
+		if rebuilt, err := os.ReadFile(c.path); err != nil || !bytes.Equal(rebuilt, good) {
+			t.Fatalf("the cache was not rebuilt (%v)", err)
+		}
+	})
+}
+
+// TestCacheWritable writes into the images and labels of a Dataset read
+// from the cache: allowed on both paths, seen by that Dataset only, never
+// by the file or a later Load.
+func TestCacheWritable(t *testing.T) {
+	bothCachePaths(t, func(t *testing.T) {
+		c, good, want := cacheFile(t, synth{trainN: 400, testN: 100, rows: 28, cols: 28})
+		a, _ := c.read()
+		b, _ := c.read()
+		if a == nil || b == nil {
+			t.Fatal("the cache is refused")
+		}
+		checkCacheHit(t, a)
+		for _, s := range []*Set{a.Train, a.Test} {
+			for i := range s.Images {
+				s.Images[i] = ^s.Images[i]
+			}
+			s.Labels[0] = 255
+		}
+		if a.Train.Images[0] != ^want.Train.Images[0] || a.Test.Labels[0] != 255 {
+			t.Fatal("the writes are not seen")
+		}
+		checkDataset(t, b, want)
+		if now, err := os.ReadFile(c.path); err != nil || !bytes.Equal(now, good) {
+			t.Fatalf("the cache file changed (%v)", err)
+		}
+		ds, miss := c.read()
+		if ds == nil {
+			t.Fatalf("refused after the writes: %s", miss)
+		}
+		checkDataset(t, ds, want)
+	})
 }

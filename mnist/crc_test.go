@@ -93,3 +93,22 @@ func TestReadChecked(t *testing.T) {
 		}
 	}
 }
+
+// TestChecksum checks the CRC-32C computed in 1 to 5 pieces against
+// hash/crc32, for lengths that split evenly and lengths that do not.
+func TestChecksum(t *testing.T) {
+	r := rand.New(rand.NewPCG(9, 10))
+	buf := make([]byte, 100_003)
+	for i := range buf {
+		buf[i] = byte(r.Uint32())
+	}
+	for _, n := range []int{0, 1, 2, 3, 4, 5, 64, 4097, len(buf)} {
+		want := crc32.Checksum(buf[:n], castagnoli)
+		for pieces := 1; pieces <= 5; pieces++ {
+			got, err := checksum(buf[:n], pieces)
+			if err != nil || got != want {
+				t.Fatalf("len %d in %d pieces: %#x, %v; want %#x", n, pieces, got, err, want)
+			}
+		}
+	}
+}

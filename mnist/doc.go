@@ -35,7 +35,9 @@
 // Decoding the gzipped files takes about half a second. Load therefore keeps
 // a decoded copy in a cache file in DefaultCacheDir (os.UserCacheDir() +
 // "/softmax-fast", so $XDG_CACHE_HOME moves it) or Options.CacheDir, and
-// reads it instead on later calls, in tens of milliseconds. The cache file
+// reads it instead on later calls: on Linux it maps the file (see Dataset
+// for how long the mapping lives) and checks it in place, elsewhere it
+// reads it into a buffer. The cache file
 // is written atomically (a temporary file in the same directory, renamed;
 // not fsynced, since syncing 55 MB took longer than decoding and a cache
 // damaged by a crash is detected and rebuilt), keyed on the source files'
@@ -60,5 +62,6 @@
 // processes may share a cache directory. Load and LoadSet decode their files
 // in goroutines of their own, which end before they return. The package
 // prints nothing and has no global state apart from ClassNames, which
-// callers must not modify.
+// callers must not modify, and the mappings of cache files, which last as
+// long as the process.
 package mnist

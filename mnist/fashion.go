@@ -79,9 +79,22 @@ func (s *Set) Image(i int) []uint8 {
 
 // Dataset is Fashion-MNIST: a training and a test set whose images have
 // the same size.
+//
+// On Linux, a Dataset that Load read from the cache holds its images and
+// labels in a private mapping of the cache file instead of the Go heap:
+// reading them reads the kernel's page cache, and writing them copies the
+// written pages for this process (the file is never changed). The mapping
+// is never unmapped, since any slice of it may still be in use: it lasts
+// until the process ends, and each Load from the cache maps the file anew
+// (its pages are the page cache's, shared by every mapping). The cache
+// file is only ever replaced by a rename, which leaves a mapped file as it
+// was; a program that truncates it in place while a Dataset is in use
+// makes that Dataset's reads fault.
 type Dataset struct {
 	Train, Test *Set
 	Dir         string // the directory the files were found in
+
+	mapped bool // the sets are slices of a mapping of the cache file
 }
 
 // Options controls Load.

@@ -493,7 +493,9 @@ func load(t *testing.T, dir string, opt Options) (*Dataset, LoadInfo) {
 	return ds, info
 }
 
-func TestCacheHit(t *testing.T) {
+func TestCacheHit(t *testing.T) { bothCachePaths(t, testCacheHit) }
+
+func testCacheHit(t *testing.T) {
 	dir, cacheDir, want := cacheFixture(t)
 	ds, info := load(t, dir, Options{CacheDir: cacheDir})
 	checkDataset(t, ds, want)
@@ -525,7 +527,9 @@ func TestCacheHit(t *testing.T) {
 	}
 }
 
-func TestCacheStale(t *testing.T) {
+func TestCacheStale(t *testing.T) { bothCachePaths(t, testCacheStale) }
+
+func testCacheStale(t *testing.T) {
 	dir, cacheDir, want := cacheFixture(t)
 	load(t, dir, Options{CacheDir: cacheDir})
 	// New labels of the same size, with a new modification time.
@@ -560,7 +564,9 @@ func TestCacheStale(t *testing.T) {
 	}
 }
 
-func TestCacheCorrupt(t *testing.T) {
+func TestCacheCorrupt(t *testing.T) { bothCachePaths(t, testCacheCorrupt) }
+
+func testCacheCorrupt(t *testing.T) {
 	dir, cacheDir, want := cacheFixture(t)
 	_, info := load(t, dir, Options{CacheDir: cacheDir})
 	path := info.CachePath
@@ -611,7 +617,9 @@ func TestCacheCorrupt(t *testing.T) {
 
 // A cache whose checksum is right but whose labels are out of range (which
 // Load never writes) is still refused.
-func TestCacheBadLabel(t *testing.T) {
+func TestCacheBadLabel(t *testing.T) { bothCachePaths(t, testCacheBadLabel) }
+
+func testCacheBadLabel(t *testing.T) {
 	dir, cacheDir, want := cacheFixture(t)
 	paths, err := findFiles(dir)
 	if err != nil {
@@ -694,7 +702,9 @@ func TestCacheDefaultDir(t *testing.T) {
 
 // Loads running at once share the cache safely: each sees the old file or
 // a whole new one.
-func TestCacheConcurrent(t *testing.T) {
+func TestCacheConcurrent(t *testing.T) { bothCachePaths(t, testCacheConcurrent) }
+
+func testCacheConcurrent(t *testing.T) {
 	dir, cacheDir, want := cacheFixture(t)
 	var wg sync.WaitGroup
 	errs := make([]error, 6)
