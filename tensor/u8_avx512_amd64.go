@@ -13,7 +13,8 @@ package tensor
 // The caller guarantees k >= 1, m >= 1 (at most 256 rows per call),
 // len(index) >= m, every row x[index[i]*stride:][:k] (i < m),
 // w[:9*wstride+k], c[:(m-1)*cstride+10] and, if not nil, bias[:10] in
-// bounds (nothing is checked). Requires AVX512F and AVX512DQ.
+// bounds (nothing is checked). Uses AVX512F only; callers check the
+// level's AVX512F+BW+DQ+VL.
 //
 //go:noescape
 func fwdU8Rows10AVX512(x []uint8, index []int32, stride int, w []float32, wstride int, c []float32, cstride int, m, k int, alpha, beta float32, bias []float32)
@@ -28,12 +29,13 @@ func fwdU8Rows10AVX512(x []uint8, index []int32, stride int, w []float32, wstrid
 // beta*c[r*cstride+p] (two roundings, c not read when beta is +-0);
 // otherwise T is stored in acc, in the kernel's own layout, for the next
 // block. So blocks of rows run in order give bitwise the C of one block,
-// and any split of the chunks between calls gives bitwise the same C. The
-// caller guarantees nch >= 1, len(offs) >= 1, offs[i]+8*nch <= len(x),
+// and any split of the chunks between calls gives bitwise the same C; the
+// sums are also bitwise those of gradU8x10MergeAVX2 (the same FMAs in the
+// same order). The caller guarantees nch >= 1, len(offs) >= 1, offs[i]+8*nch <= len(x),
 // len(gp) >= 10*len(offs), len(acc) >= 80*nch unless mode == 2 (then acc
 // is neither read nor written and may be nil), and, if mode&2,
-// len(c) >= 9*cstride+8*nch (nothing is checked). Requires AVX512F,
-// AVX512BW and AVX512DQ.
+// len(c) >= 9*cstride+8*nch (nothing is checked). Uses AVX512F and
+// AVX512BW; callers check the level's AVX512F+BW+DQ+VL.
 //
 //go:noescape
 func gradU8x10BlkAVX512(x []uint8, offs []int, gp []float32, c []float32, cstride, nch int, alpha, beta float32, acc []float32, mode int)

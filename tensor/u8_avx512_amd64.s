@@ -85,7 +85,7 @@ GLOBL ·fwdPerm<>(SB), RODATA|NOPTR, $256
 	VADDPS    c, t, dst
 
 // func fwdU8Rows10AVX512(x []uint8, index []int32, stride int, w []float32, wstride int, c []float32, cstride int, m, k int, alpha, beta float32, bias []float32)
-// Requires: AVX512F, AVX512DQ (AVX512BW, AVX512VL not used)
+// Requires: AVX512F
 // For i < m and j < 10: c[i*cstride+j] = alpha*s + beta*c[i*cstride+j],
 // s = sum_{p<k} float32(x[index[i]*stride+p]) * w[j*wstride+p], then
 // + bias[j] if bias is not nil (three roundings, in that order); c is not
@@ -442,7 +442,7 @@ next:
 	ADDQ    R11, BX
 
 // func gradU8x10BlkAVX512(x []uint8, offs []int, gp []float32, c []float32, cstride, nch int, alpha, beta float32, acc []float32, mode int)
-// Requires: AVX512F, AVX512BW (KMOVD, KSHIFTRD), AVX512DQ
+// Requires: AVX512F, AVX512BW (KMOVD, KSHIFTRD)
 // The weight gradient of nch >= 1 chunks of 8 columns for ten classes over
 // one block of m = len(offs) >= 1 rows: T[r][p] = sum over the rows
 // i = 0, 1, ..., m-1 of gp[i*10+r] * float32(x[offs[i]+p]), one FMA per row

@@ -246,8 +246,9 @@ func TestGradU8x10BlkAVX512(t *testing.T) {
 
 				// Blocks of rows with the sums in acc.
 				copy(g.cbuf, cbuf0)
-				accbuf := poisoned(80*nch + 17)
-				acc := accbuf[:80*nch]
+				aoff := rng.IntN(4) // any alignment, poison before and after
+				accbuf := poisoned(aoff + 80*nch + 17)
+				acc := accbuf[aoff : aoff+80*nch]
 				for i := range acc {
 					acc[i] = garbage // never read by the first block
 				}
@@ -269,9 +270,9 @@ func TestGradU8x10BlkAVX512(t *testing.T) {
 					r += b
 				}
 				sameBits(t, fmt.Sprintf("%s blocks %v", name, blocks), g.cbuf, want)
-				for i, v := range accbuf[80*nch:] {
-					if !isPoison(v) {
-						t.Fatalf("%s blocks %v: element %d past the sums was written (%v)", name, blocks, 80*nch+i, v)
+				for i, v := range accbuf {
+					if (i < aoff || i >= aoff+80*nch) && !isPoison(v) {
+						t.Fatalf("%s blocks %v: element %d of the buffer outside the sums was written (%v)", name, blocks, i-aoff, v)
 					}
 				}
 
@@ -287,5 +288,108 @@ func TestGradU8x10BlkAVX512(t *testing.T) {
 				}
 			}
 		}
+	}
+}
+
+// u8KernelFuncs are the implementations the benchmarks compare, by ISA.
+type u8KernelFuncs struct {
+	isa  string
+	fwd  func(x []uint8, index []int32, stride int, w []float32, wstride int, c []float32, cstride int, m, k int, alpha, beta float32, bias []float32)
+	grad func(x []uint8, offs []int, gp []float32, c []float32, cstride, nch int, alpha, beta float32, acc []float32, mode int)
+}
+
+func u8BenchKernels() []u8KernelFuncs {
+	var ks []u8KernelFuncs
+	if cpu.X86.HasAVX2 && cpu.X86.HasFMA {
+		ks = append(ks, u8KernelFuncs{"avx2", dotU8Rows10AVX2, gradU8x10BlkAVX2})
+	}
+	if hasAVX512() {
+		ks = append(ks, u8KernelFuncs{"avx512", fwdU8Rows10AVX512, gradU8x10BlkAVX512})
+	}
+	return ks
+}
+
+// gradBlocksBench is gradU8Blocks for one tile of ten classes with the
+// kernel grad: groups of at most gradAccChunks chunks (nch even, as the
+// AVX2 kernel needs), blocks of gradRowBlock rows, the sums in acc.
+func gradBlocksBench(grad func(x []uint8, offs []int, gp []float32, c []float32, cstride, nch int, alpha, beta float32, acc []float32, mode int),
+	x []uint8, offs []int, gp, c []float32, cstride, nch int, alpha, beta float32, acc []float32) {
+	m := len(offs)
+	for g := 0; g < nch; g += gradAccChunks {
+		e := min(g+gradAccChunks, nch)
+		for r := 0; r < m; r += gradRowBlock {
+			re := min(r+gradRowBlock, m)
+			mode := 0
+			if r > 0 {
+				mode |= 1
+			}
+			if re == m {
+				mode |= 2
+			}
+			grad(x[8*g:], offs[r:re], gp[10*r:10*re], c[8*g:], cstride, e-g, alpha, beta, acc, mode)
+		}
+	}
+}
+
+// BenchmarkU8Kernels measures the two uint8 kernels of a training step on
+// the real minibatch shape, AVX2 against AVX-512 in the same run (names
+// .../isa=..., for benchstat -col /isa): 256 rows of a 60000 x 784 data set
+// (fashionLike, 47 MB), 10 classes, W class-major 10 x 784.
+//   - op=fwd: logits of a fresh minibatch each iteration (the next 256
+//     rows of a random permutation of the data set, as an epoch takes
+//     them: out of L2), beta 0 and a bias, as training calls it.
+//   - op=grad: the weight gradient merged into W (beta 1) for one
+//     minibatch whose rows stay in L2 (training runs it right after the
+//     forward product on the same rows): blocks=1 is one call on all 256
+//     rows (mode 2); blocks=32 runs the driver's order (gradU8Blocks):
+//     chunk groups of 64 and 34, blocks of 32 rows, sums in acc.
+func BenchmarkU8Kernels(b *testing.B) {
+	const m, k, stride = 256, 784, 784
+	data := fashionLike()
+	rng := benchRNG()
+	perm := rng.Perm(60000)
+	index := make([]int32, len(perm))
+	for i, p := range perm {
+		index[i] = int32(p)
+	}
+	nb := len(index) / m
+	w := make([]float32, 10*k)
+	for i := range w {
+		w[i] = rng.Float32() - 0.5
+	}
+	bias := randSlice(rng, 10, -1, 1)
+	logits := make([]float32, m*10)
+	gp := randSlice(rng, 10*m, -1, 1)
+	offs := make([]int, m)
+	for i := range offs {
+		offs[i] = int(index[i]) * stride
+	}
+	acc := make([]float32, 80*gradAccChunks)
+	const flop = 2 * m * k * 10
+	for _, kf := range u8BenchKernels() {
+		b.Run("op=fwd/rows=256/isa="+kf.isa, func(b *testing.B) {
+			i := 0
+			for b.Loop() {
+				kf.fwd(data, index[i*m:(i+1)*m], stride, w, k, logits, 10, m, k, 1.0/255, 0, bias)
+				i = (i + 1) % nb
+			}
+			reportGFLOPS(b, flop)
+		})
+	}
+	for _, kf := range u8BenchKernels() {
+		b.Run("op=grad/rows=256/blocks=1/isa="+kf.isa, func(b *testing.B) {
+			for b.Loop() {
+				kf.grad(data, offs, gp, w, k, k/8, -0.1/255, 1, nil, 2)
+			}
+			reportGFLOPS(b, flop)
+		})
+	}
+	for _, kf := range u8BenchKernels() {
+		b.Run("op=grad/rows=256/blocks=32/isa="+kf.isa, func(b *testing.B) {
+			for b.Loop() {
+				gradBlocksBench(kf.grad, data, offs, gp, w, k, k/8, -0.1/255, 1, acc)
+			}
+			reportGFLOPS(b, flop)
+		})
 	}
 }
