@@ -14,9 +14,3 @@ func gemmTile14x32R(k int, ap, bp, tile []float32)
 //go:noescape
 func gemmTile14x32B(k int, ap, bp, tile []float32)
 
-const (
-	gemmMRAVX512 = 12
-	gemmNRAVX512 = 32
-)
-
-var gemmTileAVX512 = gemmTile12x32R

@@ -46,6 +46,21 @@ func axpyAVX512(a float32, x, y []float32)
 //go:noescape
 func scaleAVX512(a float32, x []float32)
 
+// The register tile of gemmTileAVX512: 12x32 = 24 accumulators of 16 lanes.
+const (
+	gemmMRAVX512 = 12
+	gemmNRAVX512 = 32
+)
+
+// gemmTileAVX512 is the 12x32 AVX-512 micro-kernel of kernelSet.gemmTile:
+// tile[i*32+j] = sum_{p<k} ap[p*12+i] * bp[p*32+j] for i < 12, j < 32,
+// overwriting tile[:384]. It reads exactly ap[:12k] and bp[:32k]; the caller
+// guarantees those lengths and len(tile) >= 384 (nothing is checked).
+// k <= 0 gives zeros.
+//
+//go:noescape
+func gemmTileAVX512(k int, ap, bp, tile []float32)
+
 // fmaLoopAVX512 runs n iterations of 16 independent VFMADD231PS on ZMM
 // registers (no memory access, 16*32 = 512 FLOP an iteration); nothing for
 // n <= 0.
