@@ -233,8 +233,8 @@ essZero:
 // either source is NaN, so NaN is tracked apart: K2, K3 start all ones and
 // each ordered compare (VCMPPS $7, masked by and written to K2 or K3) clears
 // the lanes where a NaN was seen; one test at the end. Then x is scanned
-// again, a vector at a time, for its first NaN (unordered compare, VPMOVMSKB-
-// like KMOVW, BSF).
+// again, a vector at a time, for its first NaN (unordered compare into K4,
+// KMOVW to AX, BSF).
 // Register map: SI = &x[i], CX = n, then n%16; BX = blocks left; AX =
 // scratch; Z0-Z3 = lane maxima (seeded with x[0]), Z4-Z7 = loaded vectors;
 // K1 = the tail's lanes, K2, K3 = no-NaN lanes, K4 = NaN lanes in the scan.

@@ -646,7 +646,6 @@ func BenchmarkGemmTile(b *testing.B) {
 		{"avx2", gemmMRAVX2, gemmNRAVX2, gemmTileAVX2},
 		{"avx512", gemmMRAVX512, gemmNRAVX512, gemmTileAVX512},
 	}
-	impls = append(impls, gemmTileExperiments...)
 	for _, k := range []int{256, 784} {
 		for _, im := range impls {
 			ap, bp := alignedF32(im.mr*k), alignedF32(im.nr*k)
