@@ -82,7 +82,7 @@
 	VADDPS       EXPONE, p, p; \
 	VSCALEFPS    n, p, x
 
-// TAILMASK sets K1 to the low CX bits (CX in 1..15), using AX.
+// TAILMASK sets K1 to the low CX bits (CX in 1..16), using AX.
 #define TAILMASK \
 	MOVL  $1, AX; \
 	SHLL  CX, AX; \
@@ -237,15 +237,20 @@ essZero:
 // KMOVW to AX, BSF).
 // Register map: SI = &x[i], CX = n, then n%16; BX = blocks left; AX =
 // scratch; Z0-Z3 = lane maxima (seeded with x[0]), Z4-Z7 = loaded vectors;
-// K1 = the tail's lanes, K2, K3 = no-NaN lanes, K4 = NaN lanes in the scan.
-// Tail: the last n%16 elements loaded under K1 (zeros elsewhere, which are
-// ordered) and merged into Z1 under K1.
+// K1 = the tail's lanes, K2, K3 = no-NaN lanes (in maxShort: K2 = NaN
+// lanes), K4 = NaN lanes in the scan.
+// Tail: n <= 16 (maxShort): the n elements loaded under K1 over a vector of
+// x[0], so the other lanes repeat x[0]; otherwise the last n%16 elements
+// loaded under K1 (zeros elsewhere, which are ordered) and merged into Z1
+// under K1.
 TEXT ·maxAVX512(SB), NOSPLIT, $0-28
 	MOVQ  x_base+0(FP), SI
 	MOVQ  x_len+8(FP), CX
 	TESTQ CX, CX
 	JZ    maxEmpty
 	VBROADCASTSS (SI), Z0     // x[0] in every lane
+	CMPQ         CX, $16
+	JBE          maxShort
 	VMOVAPS      Z0, Z1
 	VMOVAPS      Z0, Z2
 	VMOVAPS      Z0, Z3
@@ -299,6 +304,8 @@ maxReduce:
 	VMAXPS   Z1, Z0, Z0
 	VMAXPS   Z3, Z2, Z2
 	VMAXPS   Z2, Z0, Z0
+
+maxReduce16: // Z0 holds 16 candidates, none NaN
 	VEXTRACTF64X4 $1, Z0, Y1
 	VMAXPS   Y1, Y0, Y0
 	VEXTRACTF128 $1, Y0, X1
@@ -310,6 +317,13 @@ maxReduce:
 	VMOVSS   X0, ret+24(FP)
 	VZEROUPPER
 	RET
+
+maxShort: // 1 <= n <= 16: one vector, x[0] in the lanes past n
+	TAILMASK
+	VMOVUPS  (SI), K1, Z0      // merge: lanes n..15 keep x[0]
+	VCMPPS   $3, Z0, Z0, K2    // unordered: NaN lanes
+	KORTESTW K2, K2
+	JZ       maxReduce16       // ZF = 1: no NaN
 
 maxNaN: // some element is NaN: find the first, a vector at a time
 	MOVQ x_base+0(FP), SI

@@ -8,6 +8,7 @@ import (
 	"math/rand/v2"
 	"os"
 	"runtime"
+	"slices"
 	"sync"
 	"testing"
 	"time"
@@ -22,6 +23,10 @@ import (
 // for bit (exp, axpy), against its AVX2 version, on every length around the
 // vector width, unaligned starts, fresh random data and poisoned outputs.
 // The guard-page tests are in vec_avx512_guard_linux_amd64_test.go.
+//
+// Opt-in: SOFTMAX_FAST_EXP_EXHAUSTIVE=1 checks exp on all 2**32 inputs
+// (TestAVX512ExpExhaustive), SOFTMAX_FAST_INTERLEAVED=1 times every kernel
+// against its AVX2 version in alternating bursts (TestAVX512Interleaved).
 
 // hasAVX512 reports whether the AVX-512 kernels can run here.
 func hasAVX512() bool {
@@ -682,4 +687,82 @@ func BenchmarkPeakFMA(b *testing.B) {
 			reportGFLOPS(b, float64(iters*l.flop))
 		})
 	}
+}
+
+// TestAVX512Interleaved times each AVX-512 kernel against its AVX2 version in
+// short alternating bursts (50 calls each) for about 20 s and logs the
+// median and best rates and their ratio: on a machine shared with other
+// jobs, bursts a few microseconds apart see the same load, where the
+// sub-benchmarks of `go test -bench` run seconds apart. It runs only when
+// SOFTMAX_FAST_INTERLEAVED=1.
+func TestAVX512Interleaved(t *testing.T) {
+	if os.Getenv("SOFTMAX_FAST_INTERLEAVED") != "1" {
+		t.Skip("set SOFTMAX_FAST_INTERLEAVED=1 to time AVX-512 against AVX2")
+	}
+	needAVX512(t)
+	rng := benchRNG()
+	type pair struct {
+		name       string
+		unit       float64 // elements or FLOP per call
+		avx2, avx5 func()
+	}
+	var ps []pair
+	var sink float32
+	for _, n := range []int{10, 100, 2560, 16384} {
+		src := make([]float32, n)
+		for i := range src {
+			src[i] = float32(rng.NormFloat64() * 10)
+		}
+		y := randSlice(rng, n, -1, 1)
+		dst := make([]float32, n)
+		u := float64(n)
+		ps = append(ps,
+			pair{fmt.Sprintf("exp n=%d", n), u, func() { expAVX2(dst, src) }, func() { expAVX512(dst, src) }},
+			pair{fmt.Sprintf("expShiftSum n=%d", n), u, func() { sink += expShiftSumAVX2(dst, src, 3) }, func() { sink += expShiftSumAVX512(dst, src, 3) }},
+			pair{fmt.Sprintf("max n=%d", n), u, func() { sink += maxAVX2(src) }, func() { sink += maxAVX512(src) }},
+			pair{fmt.Sprintf("dot n=%d", n), u, func() { sink += dotAVX2(src, y) }, func() { sink += dotAVX512(src, y) }},
+			pair{fmt.Sprintf("axpy n=%d", n), u, func() { axpyAVX2(1e-3, src, y) }, func() { axpyAVX512(1e-3, src, y) }},
+			pair{fmt.Sprintf("scale n=%d", n), u, func() { scaleAVX2(1, y) }, func() { scaleAVX512(1, y) }},
+		)
+	}
+	for _, k := range []int{256, 784} {
+		a2, b2, t2 := alignedF32(gemmMRAVX2*k), alignedF32(gemmNRAVX2*k), alignedF32(gemmMRAVX2*gemmNRAVX2)
+		a5, b5, t5 := alignedF32(gemmMRAVX512*k), alignedF32(gemmNRAVX512*k), alignedF32(gemmMRAVX512*gemmNRAVX512)
+		// GFLOP/s: both sides are scaled to the AVX-512 tile's FLOP.
+		f2 := float64(gemmMRAVX512*gemmNRAVX512) / float64(gemmMRAVX2*gemmNRAVX2)
+		ps = append(ps, pair{fmt.Sprintf("gemmTile k=%d (GFLOP)", k), 2 * float64(gemmMRAVX512*gemmNRAVX512*k),
+			func() {
+				for range int(f2) {
+					gemmTileAVX2(k, a2, b2, t2)
+				}
+			},
+			func() { gemmTileAVX512(k, a5, b5, t5) }})
+	}
+	ps = append(ps, pair{"peak (GFLOP)", 100 * 16 * 32,
+		func() { fmaLoopAVX2(100 * 16 * 32 / (12 * 16)) }, func() { fmaLoopAVX512(100) }})
+	const reps = 50
+	r2 := make([][]float64, len(ps))
+	r5 := make([][]float64, len(ps))
+	burst := func(f func()) float64 {
+		t0 := time.Now()
+		for range reps {
+			f()
+		}
+		return time.Since(t0).Seconds()
+	}
+	for deadline := time.Now().Add(20 * time.Second); time.Now().Before(deadline); {
+		for i, p := range ps {
+			r2[i] = append(r2[i], p.unit*reps/burst(p.avx2)/1e9)
+			r5[i] = append(r5[i], p.unit*reps/burst(p.avx5)/1e9)
+		}
+	}
+	for i, p := range ps {
+		slices.Sort(r2[i])
+		slices.Sort(r5[i])
+		m2, m5 := r2[i][len(r2[i])/2], r5[i][len(r5[i])/2]
+		b2, b5 := r2[i][len(r2[i])-1], r5[i][len(r5[i])-1]
+		t.Logf("%-24s G/s median avx2 %7.2f avx512 %7.2f ratio %.2f | best %7.2f %7.2f ratio %.2f (%d bursts)",
+			p.name, m2, m5, m5/m2, b2, b5, b5/b2, len(r2[i]))
+	}
+	_ = sink
 }
