@@ -11,8 +11,9 @@ package tensor
 // cpu.X86.HasAVX512F, HasAVX512BW, HasAVX512DQ and HasAVX512VL.
 
 // expAVX512 sets dst[i] = e**src[i] for i < len(src); len(dst) >= len(src) and
-// dst may be src. Bitwise the result of expAVX2 for every non-NaN input
-// (within 2 ulp of float32(math.Exp(float64(x))), special values exact).
+// dst may be src. Bitwise the result of expAVX2 for every input, NaNs
+// included (within 2 ulp of float32(math.Exp(float64(x))), special values
+// exact, subnormal results correctly rounded).
 //
 //go:noescape
 func expAVX512(dst, src []float32)

@@ -15,8 +15,9 @@
 // round(1+p)*s1 exactly, and the product with s2 rounds the exact value
 // round(1+p)*2**n once. VSCALEFPS (round(1+p), n) rounds that same value
 // once (overflow to +Inf, correctly rounded subnormals, underflow to 0), so
-// the result is bitwise expAVX2's for every non-NaN input, from 2 instructions
-// instead of 9 (and no integer conversion).
+// the result is bitwise expAVX2's, from 2 instructions instead of 9 (and no
+// integer conversion); NaN inputs give the same NaN too (TestAVX512Exp-
+// Exhaustive compares all 2**32 inputs bit for bit).
 //
 // Tails: full vectors of 16, then one vector of the last n%16 elements
 // through opmask K1 (masked loads zero the lanes past the end, masked stores
