@@ -18,3 +18,10 @@ var hasAVX512 = cpu.X86.HasAVX512F && cpu.X86.HasAVX512BW && cpu.X86.HasAVX512DQ
 //
 //go:noescape
 func softmaxXent10AVX512(z []float32, labels []uint8, scale float32, s []float32, shift []float64, cs []float64) (correct int)
+
+// expXentAVX512 sets dst[i] = e**src[i] for i < len(src) with the exp of
+// softmaxXent10AVX512 (len(dst) >= len(src)), for the tests that compare it
+// with expAVX2. Requires hasAVX512.
+//
+//go:noescape
+func expXentAVX512(dst, src []float32)

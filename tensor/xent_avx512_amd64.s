@@ -42,7 +42,7 @@
 #define X5P1 Z27
 #define X5P3 Z28
 #define X5P5 Z29
-#define X5I127 Z30
+#define X5ONE Z30
 
 // LOADEXP512 broadcasts the exp constants into Z22-Z30.
 #define LOADEXP512 \
@@ -54,20 +54,27 @@
 	VBROADCASTSS xent512C<>+24(SB), X5P1; \
 	VBROADCASTSS xent512C<>+32(SB), X5P3; \
 	VBROADCASTSS xent512C<>+40(SB), X5P5; \
-	VPBROADCASTD xent512C<>+44(SB), X5I127
+	VBROADCASTSS xent512C<>+44(SB), X5ONE
 
 // EXP16 sets x = e**x for the 16 lanes of x, clobbering n, p, t and v; it
-// needs LOADEXP512. It is EXP8 of vec_amd64.s on zmm, operation for
-// operation (VRNDSCALEPS $0 is VROUNDPS $0: to nearest even), so each lane
-// gets bitwise the result of expAVX2:
+// needs LOADEXP512. Its results are bitwise those of EXP8 (vec_amd64.s,
+// expAVX2) for every float32 input (TestExpXentAVX512 checks all 2**32
+// with SOFTMAX_FAST_EXHAUSTIVE set): up to the polynomial it is EXP8
+// operation for operation (VRNDSCALEPS $0 is VROUNDPS $0: to nearest
+// even); only the scaling differs:
 //   x = min(max(x, -104), 88.75)    NaN stays (x is the second source)
-//   n = rint(x*log2e)
+//   n = rint(x*log2e)               in [-150, 128]
 //   r = x - n*ln2Hi - n*ln2Lo       in x (two FNMAs)
 //   v = r*r
 //   p = ((P0*r + P1)*v + (P2*r + P3))*v + (P4*r + P5)    Estrin's scheme
 //   p = p*v + r                     e**r - 1
-//   h = n>>1, d = n-h; s1 = 2**h, s2 = 2**d (both normal)
-//   x = (p*s1 + s1) * s2
+//   x = scalef(p + 1, n)            = round((p + 1)*2**n): one rounding of
+//                                   the exact product, overflow to +Inf,
+//                                   subnormal results rounded once
+// EXP8 computes (p*s1 + s1)*s2 with s1 = 2**h, s2 = 2**(n-h), h = n>>1:
+// since |h| <= 75, p*s1 + s1 = (p + 1)*s1 is (p + 1) rounded and scaled
+// exactly, and the product by s2 rounds (p + 1)*2**n once: the same value
+// as VSCALEFPS, in 2 operations instead of 9.
 #define EXP16(x, n, p, t, v) \
 	VMAXPS       x, X5LO, x; \
 	VMINPS       x, X5HI, x; \
@@ -85,21 +92,55 @@
 	VFMADD213PS  X5P5, x, t; \
 	VFMADD213PS  t, v, p; \
 	VFMADD213PS  x, v, p; \
-	VCVTTPS2DQ   n, n; \
-	VPSRAD       $1, n, t; \
-	VPSUBD       t, n, n; \
-	VPADDD       X5I127, t, t; \
-	VPADDD       X5I127, n, n; \
-	VPSLLD       $23, t, t; \
-	VPSLLD       $23, n, n; \
-	VFMADD213PS  t, t, p; \
-	VMULPS       n, p, x
+	VADDPS       X5ONE, p, p; \
+	VSCALEFPS    n, p, x
+
+// EXP16X2 is EXP16 on x and y (temporaries n..v and n2..v2), the two
+// sequences interleaved so that the scheduler sees both chains at once.
+#define EXP16X2(x, n, p, t, v, y, n2, p2, t2, v2) \
+	VMAXPS       x, X5LO, x; \
+	VMAXPS       y, X5LO, y; \
+	VMINPS       x, X5HI, x; \
+	VMINPS       y, X5HI, y; \
+	VMULPS       X5LOG2E, x, n; \
+	VMULPS       X5LOG2E, y, n2; \
+	VRNDSCALEPS  $0, n, n; \
+	VRNDSCALEPS  $0, n2, n2; \
+	VFNMADD231PS X5LN2HI, n, x; \
+	VFNMADD231PS X5LN2HI, n2, y; \
+	VFNMADD231PS X5LN2LO, n, x; \
+	VFNMADD231PS X5LN2LO, n2, y; \
+	VMULPS       x, x, v; \
+	VMULPS       y, y, v2; \
+	VBROADCASTSS xent512C<>+20(SB), p; \
+	VBROADCASTSS xent512C<>+20(SB), p2; \
+	VFMADD213PS  X5P1, x, p; \
+	VFMADD213PS  X5P1, y, p2; \
+	VBROADCASTSS xent512C<>+28(SB), t; \
+	VBROADCASTSS xent512C<>+28(SB), t2; \
+	VFMADD213PS  X5P3, x, t; \
+	VFMADD213PS  X5P3, y, t2; \
+	VFMADD213PS  t, v, p; \
+	VFMADD213PS  t2, v2, p2; \
+	VBROADCASTSS xent512C<>+36(SB), t; \
+	VBROADCASTSS xent512C<>+36(SB), t2; \
+	VFMADD213PS  X5P5, x, t; \
+	VFMADD213PS  X5P5, y, t2; \
+	VFMADD213PS  t, v, p; \
+	VFMADD213PS  t2, v2, p2; \
+	VFMADD213PS  x, v, p; \
+	VFMADD213PS  y, v2, p2; \
+	VADDPS       X5ONE, p, p; \
+	VADDPS       X5ONE, p2, p2; \
+	VSCALEFPS    n, p, x; \
+	VSCALEFPS    n2, p2, y
 
 // TRANSPOSE_IN turns the row-major group in Z0-Z9 (Z_q = floats 16q..16q+15
 // of the 160) into class-major form in Z0-Z9 (Z_j lane r = row r, class j),
 // through Z10-Z18 and Z31. See the file comment for the stages; "chunk t of
 // half a" is floats 80a+4t..80a+4t+3.
-#define TRANSPOSE_IN \
+// TRANSPOSE_IN1 is stage 1 of TRANSPOSE_IN (see TRANSPOSE_IN).
+#define TRANSPOSE_IN1 \
 	/* 1: V^a_k = [chunks k, k+1, k+10, k+11 of half a] -> Z10-Z14 (a=0), Z15-Z18, Z31 (a=1) */ \
 	VSHUFF32X4 $0xE4, Z2, Z0, Z10; \
 	VSHUFF32X4 $0x4E, Z3, Z0, Z11; \
@@ -110,7 +151,10 @@
 	VSHUFF32X4 $0x4E, Z8, Z5, Z16; \
 	VSHUFF32X4 $0xE4, Z8, Z6, Z17; \
 	VSHUFF32X4 $0x4E, Z9, Z6, Z18; \
-	VSHUFF32X4 $0xE4, Z9, Z7, Z31; \
+	VSHUFF32X4 $0xE4, Z9, Z7, Z31;
+
+// TRANSPOSE_IN234 is stages 2-4 of TRANSPOSE_IN, from Z10-Z18, Z31.
+#define TRANSPOSE_IN234 \
 	/* 2: Y_k quarter 2a+c = chunk 10c+k of half a -> Z_k */ \
 	VSHUFF32X4 $0x88, Z15, Z10, Z0; \
 	VSHUFF32X4 $0xDD, Z15, Z10, Z1; \
@@ -201,12 +245,11 @@
 	VPBROADCASTD xentJ<>+jo(SB), K1, Z17
 
 // GRADSTEP sets class j's e (in cj) to e*c - (scale if the label is j, else
-// +0) with one rounding: c in Z14, scale in Z16, labels in Z19; k and tmp
-// are scratch.
+// +0) with one rounding: c in Z14, labels in Z19; k and tmp are scratch.
 #define GRADSTEP(cj, jo, k, tmp) \
-	VPCMPEQD.BCST xentJ<>+jo(SB), Z19, k; \
-	VMOVAPS.Z     Z16, k, tmp; \
-	VFMSUB213PS   tmp, Z14, cj
+	VPCMPEQD.BCST  xentJ<>+jo(SB), Z19, k; \
+	VBROADCASTSS.Z scale+48(FP), k, tmp; \
+	VFMSUB213PS    tmp, Z14, cj
 
 // MASKSTEP computes the mask of group register q (its floats below the
 // count in Z10 minus 16q; Z11 = 0..15, Z12 = 16 x16) into K1, keeps it at
@@ -215,6 +258,35 @@
 	VPCMPD $6, Z11, Z10, K1; \
 	KMOVW  K1, mo(SP); \
 	VPSUBD Z12, Z10, Z10
+
+// CS4 adds 4 rows of the row-major group to the column sums (Z20 =
+// cs[0:8], X21 = cs[8:10], float64) in row order: d0-d4 hold the 40 floats
+// of the 4 rows as float64 (row i starts at lane 2i of its register), so
+// row i's columns 0-7 are lanes 2i.. of d_i and d_{i+1} (VALIGNQ) and its
+// columns 8, 9 the next two lanes (VEXTRACTF64X2); xd1 is d1's low 128
+// bits. t, xt are scratch.
+#define CS4(d0, d1, xd1, d2, d3, d4, t, xt) \
+	VADDPD        d0, Z20, Z20; \
+	VADDPD        xd1, X21, X21; /* row 0: columns 8, 9 */ \
+	VALIGNQ       $2, d1, d2, t; \
+	VADDPD        t, Z20, Z20; \
+	VEXTRACTF64X2 $1, d2, xt; \
+	VADDPD        xt, X21, X21; \
+	VALIGNQ       $4, d2, d3, t; \
+	VADDPD        t, Z20, Z20; \
+	VEXTRACTF64X2 $2, d3, xt; \
+	VADDPD        xt, X21, X21; \
+	VALIGNQ       $6, d3, d4, t; \
+	VADDPD        t, Z20, Z20; \
+	VEXTRACTF64X2 $3, d4, xt; \
+	VADDPD        xt, X21, X21
+
+// CVTLO and CVTHI convert the low and high 8 floats of a group register
+// (zq; yq its low half) to float64 in d (yd its low half).
+#define CVTLO(yq, d) VCVTPS2PD yq, d
+#define CVTHI(zq, yd, d) \
+	VEXTRACTF32X8 $1, zq, yd; \
+	VCVTPS2PD     yd, d
 
 // func softmaxXent10AVX512(z []float32, labels []uint8, scale float32, s []float32, shift []float64, cs []float64) (correct int)
 // Requires: AVX512F, AVX512BW, AVX512DQ, AVX512VL, POPCNT
@@ -262,22 +334,36 @@ TEXT ·softmaxXent10AVX512(SB), NOSPLIT, $24-136
 	TESTQ  CX, CX
 	JZ     xentTail
 
-xentGroup: // a full group of 16 rows at SI
-	VMOVUPS   0(SI), Z0
-	VMOVUPS   64(SI), Z1
-	VMOVUPS   128(SI), Z2
-	VMOVUPS   192(SI), Z3
-	VMOVUPS   256(SI), Z4
-	VMOVUPS   320(SI), Z5
-	VMOVUPS   384(SI), Z6
-	VMOVUPS   448(SI), Z7
-	VMOVUPS   512(SI), Z8
-	VMOVUPS   576(SI), Z9
-	VPMOVZXBD (DI), Z19              // the 16 labels
+xentGroup: // a full group of 16 rows at SI: stage 1 of TRANSPOSE_IN from
+	// memory, V^a_k = [floats 80a+4k..+7 | 80a+40+4k..+7] (a blend, not a shuffle)
+	VMOVUPS       0(SI), Y10
+	VINSERTF32X8  $1, 160(SI), Z10, Z10
+	VMOVUPS       32(SI), Y11
+	VINSERTF32X8  $1, 192(SI), Z11, Z11
+	VMOVUPS       64(SI), Y12
+	VINSERTF32X8  $1, 224(SI), Z12, Z12
+	VMOVUPS       96(SI), Y13
+	VINSERTF32X8  $1, 256(SI), Z13, Z13
+	VMOVUPS       128(SI), Y14
+	VINSERTF32X8  $1, 288(SI), Z14, Z14
+	VMOVUPS       320(SI), Y15
+	VINSERTF32X8  $1, 480(SI), Z15, Z15
+	VMOVUPS       352(SI), Y16
+	VINSERTF32X8  $1, 512(SI), Z16, Z16
+	VMOVUPS       384(SI), Y17
+	VINSERTF32X8  $1, 544(SI), Z17, Z17
+	VMOVUPS       416(SI), Y18
+	VINSERTF32X8  $1, 576(SI), Z18, Z18
+	VMOVUPS       448(SI), Y31
+	VINSERTF32X8  $1, 608(SI), Z31, Z31
+	VPMOVZXBD     (DI), Z19          // the 16 labels
+	JMP           xentStage2
 
-xentCompute:
-	TRANSPOSE_IN
-	VBROADCASTSS scale+48(FP), Z16
+xentCompute: // the partial group, loaded in Z0-Z9
+	TRANSPOSE_IN1
+
+xentStage2:
+	TRANSPOSE_IN234
 
 	// m: the order of softmaxXent10AVX2 (XENTREDUCE), VMAXPS sources alike
 	VMAXPS Z4, Z0, Z10               // max(z0, z4)
@@ -334,27 +420,22 @@ xentCompute:
 	VMOVUPD       Z10, K5, (R9)      // shift of rows 0-7
 	VMOVUPD       Z11, K7, 64(R9)    // rows 8-15
 
-	// e_j = e**(z_j - m)
+	// e_j = e**(z_j - m), two at a time
 	VSUBPS Z14, Z0, Z0
-	EXP16(Z0, Z10, Z11, Z12, Z13)
 	VSUBPS Z14, Z1, Z1
-	EXP16(Z1, Z10, Z11, Z12, Z13)
+	EXP16X2(Z0, Z10, Z11, Z12, Z13, Z1, Z15, Z16, Z17, Z18)
 	VSUBPS Z14, Z2, Z2
-	EXP16(Z2, Z10, Z11, Z12, Z13)
 	VSUBPS Z14, Z3, Z3
-	EXP16(Z3, Z10, Z11, Z12, Z13)
+	EXP16X2(Z2, Z10, Z11, Z12, Z13, Z3, Z15, Z16, Z17, Z18)
 	VSUBPS Z14, Z4, Z4
-	EXP16(Z4, Z10, Z11, Z12, Z13)
 	VSUBPS Z14, Z5, Z5
-	EXP16(Z5, Z10, Z11, Z12, Z13)
+	EXP16X2(Z4, Z10, Z11, Z12, Z13, Z5, Z15, Z16, Z17, Z18)
 	VSUBPS Z14, Z6, Z6
-	EXP16(Z6, Z10, Z11, Z12, Z13)
 	VSUBPS Z14, Z7, Z7
-	EXP16(Z7, Z10, Z11, Z12, Z13)
+	EXP16X2(Z6, Z10, Z11, Z12, Z13, Z7, Z15, Z16, Z17, Z18)
 	VSUBPS Z14, Z8, Z8
-	EXP16(Z8, Z10, Z11, Z12, Z13)
 	VSUBPS Z14, Z9, Z9
-	EXP16(Z9, Z10, Z11, Z12, Z13)
+	EXP16X2(Z8, Z10, Z11, Z12, Z13, Z9, Z15, Z16, Z17, Z18)
 
 	// s in the order of softmaxXent10AVX2, c = scale/s
 	VADDPS  Z4, Z0, Z10              // e0 + e4
@@ -367,6 +448,7 @@ xentCompute:
 	VADDPS  Z9, Z12, Z12             // odd: ... + e9
 	VADDPS  Z10, Z12, Z15            // s = odd + even
 	VMOVUPS Z15, K5, (R8)
+	VBROADCASTSS scale+48(FP), Z16
 	VDIVPS  Z15, Z16, Z14            // c = scale/s
 
 	// the gradient, class-major
@@ -380,9 +462,43 @@ xentCompute:
 	GRADSTEP(Z7, 28, K4, Z13)
 	GRADSTEP(Z8, 32, K1, Z10)
 	GRADSTEP(Z9, 36, K2, Z11)
-	TRANSPOSE_OUT
 	TESTQ R13, R13
-	JNZ   xentTailStore
+	JZ    xentFull
+	VMOVAPS.Z Z0, K5, Z0             // the partial group: missing rows' gradient
+	VMOVAPS.Z Z1, K5, Z1             // to +0, so they add nothing to cs
+	VMOVAPS.Z Z2, K5, Z2
+	VMOVAPS.Z Z3, K5, Z3
+	VMOVAPS.Z Z4, K5, Z4
+	VMOVAPS.Z Z5, K5, Z5
+	VMOVAPS.Z Z6, K5, Z6
+	VMOVAPS.Z Z7, K5, Z7
+	VMOVAPS.Z Z8, K5, Z8
+	VMOVAPS.Z Z9, K5, Z9
+	TRANSPOSE_OUT
+	KMOVW   0(SP), K1                // its gradient, under the masks of its loads
+	VMOVUPS Z0, K1, 0(SI)
+	KMOVW   2(SP), K1
+	VMOVUPS Z1, K1, 64(SI)
+	KMOVW   4(SP), K1
+	VMOVUPS Z2, K1, 128(SI)
+	KMOVW   6(SP), K1
+	VMOVUPS Z3, K1, 192(SI)
+	KMOVW   8(SP), K1
+	VMOVUPS Z4, K1, 256(SI)
+	KMOVW   10(SP), K1
+	VMOVUPS Z5, K1, 320(SI)
+	KMOVW   12(SP), K1
+	VMOVUPS Z6, K1, 384(SI)
+	KMOVW   14(SP), K1
+	VMOVUPS Z7, K1, 448(SI)
+	KMOVW   16(SP), K1
+	VMOVUPS Z8, K1, 512(SI)
+	KMOVW   18(SP), K1
+	VMOVUPS Z9, K1, 576(SI)
+	JMP     xentColsum
+
+xentFull:
+	TRANSPOSE_OUT
 	VMOVUPS Z0, 0(SI)
 	VMOVUPS Z1, 64(SI)
 	VMOVUPS Z2, 128(SI)
@@ -393,21 +509,67 @@ xentCompute:
 	VMOVUPS Z7, 448(SI)
 	VMOVUPS Z8, 512(SI)
 	VMOVUPS Z9, 576(SI)
-	MOVQ    $16, R11
+	JMP     xentColsumMem
 
-xentColsum: // cs[j] += float64(z[10i+j]) for the R11 rows of the group, in order
+xentColsum: // the partial group: cs[j] += float64(g[j]) for its 16 rows
+	// in order (the missing rows are +0), from Z0-Z9
 	TESTQ R10, R10
 	JZ    xentNext
-	MOVQ  SI, BX
+	CVTLO(Y0, Z10)
+	CVTHI(Z0, Y11, Z11)
+	CVTLO(Y1, Z12)
+	CVTHI(Z1, Y13, Z13)
+	CVTLO(Y2, Z14)
+	CS4(Z10, Z11, X11, Z12, Z13, Z14, Z31, X31)   // rows 0-3
+	CVTHI(Z2, Y15, Z15)
+	CVTLO(Y3, Z16)
+	CVTHI(Z3, Y17, Z17)
+	CVTLO(Y4, Z18)
+	CVTHI(Z4, Y10, Z10)
+	CS4(Z15, Z16, X16, Z17, Z18, Z10, Z31, X31)   // rows 4-7
+	CVTLO(Y5, Z11)
+	CVTHI(Z5, Y12, Z12)
+	CVTLO(Y6, Z13)
+	CVTHI(Z6, Y14, Z14)
+	CVTLO(Y7, Z15)
+	CS4(Z11, Z12, X12, Z13, Z14, Z15, Z31, X31)   // rows 8-11
+	CVTHI(Z7, Y16, Z16)
+	CVTLO(Y8, Z17)
+	CVTHI(Z8, Y18, Z18)
+	CVTLO(Y9, Z10)
+	CVTHI(Z9, Y11, Z11)
+	CS4(Z16, Z17, X17, Z18, Z10, Z11, Z31, X31)   // rows 12-15
 
-xentColsumRow:
-	VCVTPS2PD (BX), Z31              // float64(z[0:8])
-	VADDPD    Z31, Z20, Z20
-	VCVTPS2PD 32(BX), X31            // float64(z[8:10])
-	VADDPD    X31, X21, X21
-	ADDQ      $40, BX
-	DECQ      R11
-	JNZ       xentColsumRow
+	JMP   xentNext
+
+xentColsumMem: // a full group: the same from z, just stored (each 8-float
+	// load is inside one 64-byte store, so it is forwarded)
+	TESTQ R10, R10
+	JZ    xentNext
+	VCVTPS2PD 0(SI), Z10
+	VCVTPS2PD 32(SI), Z11
+	VCVTPS2PD 64(SI), Z12
+	VCVTPS2PD 96(SI), Z13
+	VCVTPS2PD 128(SI), Z14
+	CS4(Z10, Z11, X11, Z12, Z13, Z14, Z31, X31)   // rows 0-3
+	VCVTPS2PD 160(SI), Z15
+	VCVTPS2PD 192(SI), Z16
+	VCVTPS2PD 224(SI), Z17
+	VCVTPS2PD 256(SI), Z18
+	VCVTPS2PD 288(SI), Z10
+	CS4(Z15, Z16, X16, Z17, Z18, Z10, Z31, X31)   // rows 4-7
+	VCVTPS2PD 320(SI), Z11
+	VCVTPS2PD 352(SI), Z12
+	VCVTPS2PD 384(SI), Z13
+	VCVTPS2PD 416(SI), Z14
+	VCVTPS2PD 448(SI), Z15
+	CS4(Z11, Z12, X12, Z13, Z14, Z15, Z31, X31)   // rows 8-11
+	VCVTPS2PD 480(SI), Z16
+	VCVTPS2PD 512(SI), Z17
+	VCVTPS2PD 544(SI), Z18
+	VCVTPS2PD 576(SI), Z10
+	VCVTPS2PD 608(SI), Z11
+	CS4(Z16, Z17, X17, Z18, Z10, Z11, Z31, X31)   // rows 12-15
 
 xentNext:
 	TESTQ R13, R13
@@ -459,30 +621,6 @@ xentTail: // R12 = n%16 rows left
 	VMOVUPS.Z 576(SI), K1, Z9
 	JMP       xentCompute
 
-xentTailStore: // the partial group's gradient, under the masks of its loads
-	KMOVW   0(SP), K1
-	VMOVUPS Z0, K1, 0(SI)
-	KMOVW   2(SP), K1
-	VMOVUPS Z1, K1, 64(SI)
-	KMOVW   4(SP), K1
-	VMOVUPS Z2, K1, 128(SI)
-	KMOVW   6(SP), K1
-	VMOVUPS Z3, K1, 192(SI)
-	KMOVW   8(SP), K1
-	VMOVUPS Z4, K1, 256(SI)
-	KMOVW   10(SP), K1
-	VMOVUPS Z5, K1, 320(SI)
-	KMOVW   12(SP), K1
-	VMOVUPS Z6, K1, 384(SI)
-	KMOVW   14(SP), K1
-	VMOVUPS Z7, K1, 448(SI)
-	KMOVW   16(SP), K1
-	VMOVUPS Z8, K1, 512(SI)
-	KMOVW   18(SP), K1
-	VMOVUPS Z9, K1, 576(SI)
-	MOVQ    R12, R11
-	JMP     xentColsum
-
 xentFinish:
 	TESTQ   R10, R10
 	JZ      xentDone
@@ -495,8 +633,51 @@ xentDone:
 	VZEROUPPER
 	RET
 
-// exp constants (the values of exp32 and expC in vec_amd64.s) and the
-// exponent bias.
+
+// func expXentAVX512(dst, src []float32)
+// Requires: AVX512F, AVX512BW
+// dst[i] = EXP16(src[i]) for i < len(src), len(dst) >= len(src): the exp of
+// softmaxXent10AVX512 on a slice, for the tests that compare it with
+// expAVX2.
+// Register map: SI = &src[i], DI = &dst[i], CX = elements left, AX = the
+// last block's count, Z0 = x, Z10-Z13 = EXP16's temporaries, Z22-Z30 =
+// exp constants, K1 = the last block's mask.
+// Tail: the last len%16 elements with a zeroing masked load and a masked
+// store.
+TEXT ·expXentAVX512(SB), NOSPLIT, $0-48
+	MOVQ dst_base+0(FP), DI
+	MOVQ src_base+24(FP), SI
+	MOVQ src_len+32(FP), CX
+	LOADEXP512
+	CMPQ CX, $16
+	JB   expXentTail
+
+expXentLoop: // for CX >= 16: 16 elements
+	VMOVUPS (SI), Z0
+	EXP16(Z0, Z10, Z11, Z12, Z13)
+	VMOVUPS Z0, (DI)
+	ADDQ    $64, SI
+	ADDQ    $64, DI
+	SUBQ    $16, CX
+	CMPQ    CX, $16
+	JAE     expXentLoop
+
+expXentTail: // 0 <= CX < 16
+	TESTQ     CX, CX
+	JZ        expXentDone
+	MOVL      $1, AX
+	SHLL      CX, AX
+	DECL      AX
+	KMOVW     AX, K1
+	VMOVUPS.Z (SI), K1, Z0
+	EXP16(Z0, Z10, Z11, Z12, Z13)
+	VMOVUPS   Z0, K1, (DI)
+
+expXentDone:
+	VZEROUPPER
+	RET
+
+// exp constants (the values of exp32 and expC in vec_amd64.s) and 1.
 DATA xent512C<>+0(SB)/4, $0xc2d00000  // lo = -104
 DATA xent512C<>+4(SB)/4, $0x42b18000  // hi = 88.75
 DATA xent512C<>+8(SB)/4, $0x3fb8aa3b  // log2(e) = 1.44269504
@@ -508,7 +689,7 @@ DATA xent512C<>+28(SB)/4, $0x3c088908 // P2 = 8.3334519073e-3
 DATA xent512C<>+32(SB)/4, $0x3d2aa9c1 // P3 = 4.1665795894e-2
 DATA xent512C<>+36(SB)/4, $0x3e2aaaaa // P4 = 1.6666665459e-1
 DATA xent512C<>+40(SB)/4, $0x3f000000 // P5 = 5.0000001201e-1 (rounds to 0.5)
-DATA xent512C<>+44(SB)/4, $127        // the float32 exponent bias
+DATA xent512C<>+44(SB)/4, $0x3f800000 // 1
 GLOBL xent512C<>(SB), RODATA|NOPTR, $48
 
 // xentJ: int32 j at byte 4j for j = 0..10, and 16 at byte 64.
