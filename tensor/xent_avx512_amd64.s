@@ -9,14 +9,16 @@
 // exp, sum and gradient of the 16 rows take vertical operations only; the
 // gradient is transposed back and stored row-major. Every lane goes through
 // the same operations as softmaxXent10AVX2 does for its row (the same
-// operand order for VMAXPS, the same order of additions for s, the exp of
-// EXP8, the same FMA for the gradient), so the results are bitwise those of
-// the AVX2 kernel, and each row's results depend only on that row.
+// operand order for VMAXPS, the same order of additions for s, an exp with
+// EXP8's results, the same FMA for the gradient), so the results are
+// bitwise those of the AVX2 kernel, and each row's results depend only on
+// that row.
 //
 // The transpose (TRANSPOSE_IN, 40 shuffles) works on 128-bit chunks of 4
 // floats. Row r = 8a + 4c + i (a, c in 0..1, i in 0..3) goes to lane r,
 // that is quarter 2a+c, lane i of its quarter:
-//   1. VSHUFF32X4 pairs chunks k and k+10 of each half a (rows 8a..8a+7);
+//   1. VSHUFF32X4 pairs chunks k and k+10 of each half a (rows 8a..8a+7)
+//      (for a full group: 256-bit loads and VINSERTF32X8, a blend);
 //   2. VSHUFF32X4 then gathers, for each chunk k = 0..9 of a block of 4
 //      rows, the 4 blocks into the 4 quarters of Y_k (quarter Q = rows
 //      4Q..4Q+3, floats 4k..4k+3 of that block's 40);
@@ -24,12 +26,22 @@
 //      transposes inside each quarter (E/O: rows 0 and 2, rows 1 and 3).
 // TRANSPOSE_OUT undoes it with VSHUFPS and VSHUFF32X4 (40 shuffles).
 //
+// The column sums (float64, over the rows in order) are one chain of adds
+// per column; each group's 16 rows are converted to float64 in registers
+// (from the stored rows for a full group: each 32-byte load lies inside one
+// 64-byte store, so it is forwarded; from the registers for the partial
+// group) and added as soon as the group is done, so that the chain overlaps
+// the next group's work. Loading each row back at its own offset instead
+// stalled: those loads straddle two stores, which cannot be forwarded.
+//
 // Tail: the n%16 last rows are one more group, loaded with zeroing masked
 // loads (the missing rows are zeros) and stored with masked stores (the
 // per-register masks are kept on the stack between the two); their labels
 // are loaded with a byte mask over a vector of 10s, so the missing rows
-// never count as correct and have no one-hot class. Nothing outside the
-// slices is read or written (masked-off lanes do not fault).
+// never count as correct and have no one-hot class, and their gradient is
+// set to +0 before the column sums (adding +0 changes no sum: a sum is
+// never -0). Nothing outside the slices is read or written (masked-off
+// lanes do not fault).
 
 #include "textflag.h"
 
@@ -293,22 +305,24 @@
 // The fused softmax cross-entropy of n = len(labels) rows of 10 logits,
 // z[10i:10i+10], in place (kernelSet.softmaxXent10 gives the contract),
 // 16 rows per group in class-major form (file comment). Per group:
-//   load (masked for the last, partial group), TRANSPOSE_IN;
+//   load (masked for the last, partial group) and TRANSPOSE_IN;
 //   m = max in the order of XENTREDUCE: max(max(max(z0,z4), max(z2,z6)), z8)
 //       and the same for 1, 3, 5, 7, 9, then max(odd, even);
 //   argmax = the first class equal to m (10 when none: a NaN m), counted
 //       when it is the label;
 //   z[y] by a tree of blends on the bits of y; shift = float64(m) - float64(z[y]);
-//   e_j = EXP16(z_j - m); s = ((e0+e4) + (e2+e6)) + e8 + (((e1+e5) + (e3+e7)) + e9);
+//   e_j = EXP16(z_j - m) (EXP16X2: two at a time);
+//   s = (((e1+e5) + (e3+e7)) + e9) + (((e0+e4) + (e2+e6)) + e8);
 //   c = scale/s; g_j = e_j*c - (scale if j == y) (one FMA);
 //   TRANSPOSE_OUT, store; if len(cs) > 0, cs[j] += float64(g[j]) for the
-//   group's rows in order (read back from z).
+//   group's rows in order (CS4, file comment).
 // Register map: SI = &z[10i], DI = &labels[i], R8 = &s[i], R9 = &shift[i],
-// CX = full groups left, DX = correct, R10 = len(cs), R11 = rows of the
-// group for cs, R12 = n%16, R13 = 1 for the partial group, AX, BX = scratch;
-// Z0-Z9 = the group (row-major, then class j in Z_j), Z10-Z13 = EXP16's
-// temporaries and scratch, Z14 = m, then c; Z15 = s, Z16 = scale x16,
-// Z17 = argmax, Z18 = z[y], Z19 = labels (int32), Z20 = cs[0:8],
+// CX = full groups left, DX = correct, R10 = len(cs), R12 = n%16, R13 = 1
+// for the partial group, AX = scratch; Z0-Z9 = the group (row-major, then
+// class j in Z_j), Z10-Z13 = EXP16X2's first temporaries and scratch,
+// Z14 = m, then c; Z15 = s (and, before it, Z15-Z18 = EXP16X2's second
+// temporaries), Z16 = scale x16 for the division, Z17 = argmax,
+// Z18 = z[y], Z19 = labels (int32), Z20 = cs[0:8],
 // X21 = cs[8:10] (float64), Z22-Z30 = exp constants, Z31 = scratch;
 // K5 = the group's rows (s, low shift), K7 = its rows 8-15 (high shift),
 // K1-K4 = scratch.
