@@ -18,8 +18,8 @@ func rowKernels() []rowKernel {
 
 // predictRowAVX2 and predictRowAVX512 are Predict of one image of 784
 // pixels and 10 classes on a dotU8Row kernel (direct calls, so that z stays
-// on the stack): the checks, the kernel, argmax, and the probability in
-// float32 (exp32) or with expShiftSumAVX2 (ess).
+// on the stack): the checks, the kernel, argmax (rowPick), and the
+// probability in float32 (exp32) or with expShiftSumAVX2 (ess).
 func predictRowAVX2(image []uint8, w, bias []float32, ess bool) (int, float32) {
 	if len(image) != 784 || len(w) != 7840 || len(bias) != 10 {
 		panic("shape")
@@ -27,7 +27,7 @@ func predictRowAVX2(image []uint8, w, bias []float32, ess bool) (int, float32) {
 	var zbuf, e [10]float32
 	z := zbuf[:]
 	dotU8RowAVX2(image, w, 784, 1.0/255, bias, z)
-	arg, m := rowArgmax(z)
+	arg, m := rowPick(&zbuf)
 	if !ess {
 		return arg, rowProb32(z, m)
 	}
@@ -44,7 +44,7 @@ func predictRowAVX512(image []uint8, w, bias []float32, ess bool) (int, float32)
 	var zbuf, e [10]float32
 	z := zbuf[:]
 	dotU8RowAVX512(image, w, 784, 1.0/255, bias, z)
-	arg, m := rowArgmax(z)
+	arg, m := rowPick(&zbuf)
 	if !ess {
 		return arg, rowProb32(z, m)
 	}
