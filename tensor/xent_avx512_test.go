@@ -272,6 +272,18 @@ func TestSoftmaxXent10AVX512NaN(t *testing.T) {
 	needAVX512(t)
 	rng := newRNG(t)
 	nan, inf := float32(math.NaN()), float32(math.Inf(1))
+	// A row of -Inf only: m = -Inf, every z - m is NaN.
+	for _, n := range []int{1, 16, 18} {
+		z, labels := xentRows(rng, n, 3)
+		at := n - 1
+		for j := range 10 {
+			z[10*at+j] = -inf
+		}
+		_, s, _, _, _ := checkXentSame(t, "-Inf row", z, labels, 0.5, 2, true)
+		if s[at] == s[at] {
+			t.Fatalf("n=%d: a row of -Inf gives s %v, want NaN", n, s[at])
+		}
+	}
 	for _, n := range []int{1, 5, 16, 19} {
 		for at := range n {
 			for j := range 10 {
