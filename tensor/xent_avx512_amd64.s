@@ -26,22 +26,20 @@
 //      transposes inside each quarter (E/O: rows 0 and 2, rows 1 and 3).
 // TRANSPOSE_OUT undoes it with VSHUFPS and VSHUFF32X4 (40 shuffles).
 //
-// The column sums (float64, over the rows in order) are one chain of adds
-// per column; each group's 16 rows are converted to float64 in registers
-// (from the stored rows for a full group: each 32-byte load lies inside one
-// 64-byte store, so it is forwarded; from the registers for the partial
-// group) and added as soon as the group is done, so that the chain overlaps
-// the next group's work. Loading each row back at its own offset instead
-// stalled: those loads straddle two stores, which cannot be forwarded.
+// The column sums (float64, over the rows in order) are a pass over z at
+// the end, with 256-bit adds as in softmaxXent10AVX2 (rows reloaded as 16, 16
+// and 8 bytes, each inside one earlier store, so they are forwarded). The
+// same sums in zmm inside the group loop, the chain overlapping the next
+// group, measured slower: a 512-bit add has the latency of an FMA, and a
+// row's 32 bytes reloaded at its own offset straddle two 64-byte stores,
+// which cannot be forwarded.
 //
 // Tail: the n%16 last rows are one more group, loaded with zeroing masked
 // loads (the missing rows are zeros) and stored with masked stores (the
 // per-register masks are kept on the stack between the two); their labels
 // are loaded with a byte mask over a vector of 10s, so the missing rows
-// never count as correct and have no one-hot class, and their gradient is
-// set to +0 before the column sums (adding +0 changes no sum: a sum is
-// never -0). Nothing outside the slices is read or written (masked-off
-// lanes do not fault).
+// never count as correct and have no one-hot class. Nothing outside the
+// slices is read or written (masked-off lanes do not fault).
 
 #include "textflag.h"
 
@@ -271,35 +269,6 @@
 	KMOVW  K1, mo(SP); \
 	VPSUBD Z12, Z10, Z10
 
-// CS4 adds 4 rows of the row-major group to the column sums (Z20 =
-// cs[0:8], X21 = cs[8:10], float64) in row order: d0-d4 hold the 40 floats
-// of the 4 rows as float64 (row i starts at lane 2i of its register), so
-// row i's columns 0-7 are lanes 2i.. of d_i and d_{i+1} (VALIGNQ) and its
-// columns 8, 9 the next two lanes (VEXTRACTF64X2); xd1 is d1's low 128
-// bits. t, xt are scratch.
-#define CS4(d0, d1, xd1, d2, d3, d4, t, xt) \
-	VADDPD        d0, Z20, Z20; \
-	VADDPD        xd1, X21, X21; /* row 0: columns 8, 9 */ \
-	VALIGNQ       $2, d1, d2, t; \
-	VADDPD        t, Z20, Z20; \
-	VEXTRACTF64X2 $1, d2, xt; \
-	VADDPD        xt, X21, X21; \
-	VALIGNQ       $4, d2, d3, t; \
-	VADDPD        t, Z20, Z20; \
-	VEXTRACTF64X2 $2, d3, xt; \
-	VADDPD        xt, X21, X21; \
-	VALIGNQ       $6, d3, d4, t; \
-	VADDPD        t, Z20, Z20; \
-	VEXTRACTF64X2 $3, d4, xt; \
-	VADDPD        xt, X21, X21
-
-// CVTLO and CVTHI convert the low and high 8 floats of a group register
-// (zq; yq its low half) to float64 in d (yd its low half).
-#define CVTLO(yq, d) VCVTPS2PD yq, d
-#define CVTHI(zq, yd, d) \
-	VEXTRACTF32X8 $1, zq, yd; \
-	VCVTPS2PD     yd, d
-
 // func softmaxXent10AVX512(z []float32, labels []uint8, scale float32, s []float32, shift []float64, cs []float64) (correct int)
 // Requires: AVX512F, AVX512BW, AVX512DQ, AVX512VL, POPCNT
 // The fused softmax cross-entropy of n = len(labels) rows of 10 logits,
@@ -314,16 +283,17 @@
 //   e_j = EXP16(z_j - m) (EXP16X2: two at a time);
 //   s = (((e1+e5) + (e3+e7)) + e9) + (((e0+e4) + (e2+e6)) + e8);
 //   c = scale/s; g_j = e_j*c - (scale if j == y) (one FMA);
-//   TRANSPOSE_OUT, store; if len(cs) > 0, cs[j] += float64(g[j]) for the
-//   group's rows in order (CS4, file comment).
+//   TRANSPOSE_OUT, store.
+// Last, if len(cs) > 0, cs[j] = sum over the rows, in order, of
+// float64(z[10i+j]) (file comment).
 // Register map: SI = &z[10i], DI = &labels[i], R8 = &s[i], R9 = &shift[i],
-// CX = full groups left, DX = correct, R10 = len(cs), R12 = n%16, R13 = 1
-// for the partial group, AX = scratch; Z0-Z9 = the group (row-major, then
+// CX = full groups left, DX = correct, R12 = n%16, R13 = 1 for the
+// partial group, AX, BX = scratch; Z0-Z9 = the group (row-major, then
 // class j in Z_j), Z10-Z13 = EXP16X2's first temporaries and scratch,
 // Z14 = m, then c; Z15 = s (and, before it, Z15-Z18 = EXP16X2's second
 // temporaries), Z16 = scale x16 for the division, Z17 = argmax,
-// Z18 = z[y], Z19 = labels (int32), Z20 = cs[0:8],
-// X21 = cs[8:10] (float64), Z22-Z30 = exp constants, Z31 = scratch;
+// Z18 = z[y], Z19 = labels (int32), Z22-Z30 = exp constants,
+// Z31 = scratch (the column sums: Y0, Y1, X2 = cs[0:4], cs[4:8], cs[8:10]);
 // K5 = the group's rows (s, low shift), K7 = its rows 8-15 (high shift),
 // K1-K4 = scratch.
 // Stack: 0-19 = the partial group's ten 16-bit register masks.
@@ -333,15 +303,12 @@ TEXT ·softmaxXent10AVX512(SB), NOSPLIT, $24-136
 	MOVQ   labels_len+32(FP), CX
 	MOVQ   s_base+56(FP), R8
 	MOVQ   shift_base+80(FP), R9
-	MOVQ   cs_len+112(FP), R10
 	XORQ   DX, DX
 	XORQ   R13, R13
 	MOVQ   CX, R12
 	ANDQ   $15, R12                  // rows in the partial group
 	SHRQ   $4, CX                    // full groups
 	LOADEXP512
-	VXORPD Z20, Z20, Z20
-	VXORPD Z21, Z21, Z21
 	MOVL   $0xffff, AX
 	KMOVW  AX, K5                    // all 16 rows
 	KSHIFTRW $8, K5, K7
@@ -476,43 +443,9 @@ xentStage2:
 	GRADSTEP(Z7, 28, K4, Z13)
 	GRADSTEP(Z8, 32, K1, Z10)
 	GRADSTEP(Z9, 36, K2, Z11)
+	TRANSPOSE_OUT
 	TESTQ R13, R13
-	JZ    xentFull
-	VMOVAPS.Z Z0, K5, Z0             // the partial group: missing rows' gradient
-	VMOVAPS.Z Z1, K5, Z1             // to +0, so they add nothing to cs
-	VMOVAPS.Z Z2, K5, Z2
-	VMOVAPS.Z Z3, K5, Z3
-	VMOVAPS.Z Z4, K5, Z4
-	VMOVAPS.Z Z5, K5, Z5
-	VMOVAPS.Z Z6, K5, Z6
-	VMOVAPS.Z Z7, K5, Z7
-	VMOVAPS.Z Z8, K5, Z8
-	VMOVAPS.Z Z9, K5, Z9
-	TRANSPOSE_OUT
-	KMOVW   0(SP), K1                // its gradient, under the masks of its loads
-	VMOVUPS Z0, K1, 0(SI)
-	KMOVW   2(SP), K1
-	VMOVUPS Z1, K1, 64(SI)
-	KMOVW   4(SP), K1
-	VMOVUPS Z2, K1, 128(SI)
-	KMOVW   6(SP), K1
-	VMOVUPS Z3, K1, 192(SI)
-	KMOVW   8(SP), K1
-	VMOVUPS Z4, K1, 256(SI)
-	KMOVW   10(SP), K1
-	VMOVUPS Z5, K1, 320(SI)
-	KMOVW   12(SP), K1
-	VMOVUPS Z6, K1, 384(SI)
-	KMOVW   14(SP), K1
-	VMOVUPS Z7, K1, 448(SI)
-	KMOVW   16(SP), K1
-	VMOVUPS Z8, K1, 512(SI)
-	KMOVW   18(SP), K1
-	VMOVUPS Z9, K1, 576(SI)
-	JMP     xentColsum
-
-xentFull:
-	TRANSPOSE_OUT
+	JNZ   xentTailStore
 	VMOVUPS Z0, 0(SI)
 	VMOVUPS Z1, 64(SI)
 	VMOVUPS Z2, 128(SI)
@@ -523,71 +456,8 @@ xentFull:
 	VMOVUPS Z7, 448(SI)
 	VMOVUPS Z8, 512(SI)
 	VMOVUPS Z9, 576(SI)
-	JMP     xentColsumMem
-
-xentColsum: // the partial group: cs[j] += float64(g[j]) for its 16 rows
-	// in order (the missing rows are +0), from Z0-Z9
-	TESTQ R10, R10
-	JZ    xentNext
-	CVTLO(Y0, Z10)
-	CVTHI(Z0, Y11, Z11)
-	CVTLO(Y1, Z12)
-	CVTHI(Z1, Y13, Z13)
-	CVTLO(Y2, Z14)
-	CS4(Z10, Z11, X11, Z12, Z13, Z14, Z31, X31)   // rows 0-3
-	CVTHI(Z2, Y15, Z15)
-	CVTLO(Y3, Z16)
-	CVTHI(Z3, Y17, Z17)
-	CVTLO(Y4, Z18)
-	CVTHI(Z4, Y10, Z10)
-	CS4(Z15, Z16, X16, Z17, Z18, Z10, Z31, X31)   // rows 4-7
-	CVTLO(Y5, Z11)
-	CVTHI(Z5, Y12, Z12)
-	CVTLO(Y6, Z13)
-	CVTHI(Z6, Y14, Z14)
-	CVTLO(Y7, Z15)
-	CS4(Z11, Z12, X12, Z13, Z14, Z15, Z31, X31)   // rows 8-11
-	CVTHI(Z7, Y16, Z16)
-	CVTLO(Y8, Z17)
-	CVTHI(Z8, Y18, Z18)
-	CVTLO(Y9, Z10)
-	CVTHI(Z9, Y11, Z11)
-	CS4(Z16, Z17, X17, Z18, Z10, Z11, Z31, X31)   // rows 12-15
-
-	JMP   xentNext
-
-xentColsumMem: // a full group: the same from z, just stored (each 8-float
-	// load is inside one 64-byte store, so it is forwarded)
-	TESTQ R10, R10
-	JZ    xentNext
-	VCVTPS2PD 0(SI), Z10
-	VCVTPS2PD 32(SI), Z11
-	VCVTPS2PD 64(SI), Z12
-	VCVTPS2PD 96(SI), Z13
-	VCVTPS2PD 128(SI), Z14
-	CS4(Z10, Z11, X11, Z12, Z13, Z14, Z31, X31)   // rows 0-3
-	VCVTPS2PD 160(SI), Z15
-	VCVTPS2PD 192(SI), Z16
-	VCVTPS2PD 224(SI), Z17
-	VCVTPS2PD 256(SI), Z18
-	VCVTPS2PD 288(SI), Z10
-	CS4(Z15, Z16, X16, Z17, Z18, Z10, Z31, X31)   // rows 4-7
-	VCVTPS2PD 320(SI), Z11
-	VCVTPS2PD 352(SI), Z12
-	VCVTPS2PD 384(SI), Z13
-	VCVTPS2PD 416(SI), Z14
-	VCVTPS2PD 448(SI), Z15
-	CS4(Z11, Z12, X12, Z13, Z14, Z15, Z31, X31)   // rows 8-11
-	VCVTPS2PD 480(SI), Z16
-	VCVTPS2PD 512(SI), Z17
-	VCVTPS2PD 544(SI), Z18
-	VCVTPS2PD 576(SI), Z10
-	VCVTPS2PD 608(SI), Z11
-	CS4(Z16, Z17, X17, Z18, Z10, Z11, Z31, X31)   // rows 12-15
 
 xentNext:
-	TESTQ R13, R13
-	JNZ   xentFinish                 // that was the partial group
 	ADDQ  $640, SI
 	ADDQ  $16, DI
 	ADDQ  $64, R8
@@ -635,12 +505,56 @@ xentTail: // R12 = n%16 rows left
 	VMOVUPS.Z 576(SI), K1, Z9
 	JMP       xentCompute
 
-xentFinish:
-	TESTQ   R10, R10
-	JZ      xentDone
-	MOVQ    cs_base+104(FP), BX
-	VMOVUPD Z20, (BX)
-	VMOVUPD X21, 64(BX)
+xentTailStore: // the partial group's gradient, under the masks of its loads
+	KMOVW   0(SP), K1
+	VMOVUPS Z0, K1, 0(SI)
+	KMOVW   2(SP), K1
+	VMOVUPS Z1, K1, 64(SI)
+	KMOVW   4(SP), K1
+	VMOVUPS Z2, K1, 128(SI)
+	KMOVW   6(SP), K1
+	VMOVUPS Z3, K1, 192(SI)
+	KMOVW   8(SP), K1
+	VMOVUPS Z4, K1, 256(SI)
+	KMOVW   10(SP), K1
+	VMOVUPS Z5, K1, 320(SI)
+	KMOVW   12(SP), K1
+	VMOVUPS Z6, K1, 384(SI)
+	KMOVW   14(SP), K1
+	VMOVUPS Z7, K1, 448(SI)
+	KMOVW   16(SP), K1
+	VMOVUPS Z8, K1, 512(SI)
+	KMOVW   18(SP), K1
+	VMOVUPS Z9, K1, 576(SI)
+
+xentFinish: // cs[j] = the sum of z[10i+j] over the rows in order, in float64
+	MOVQ      cs_len+112(FP), AX
+	TESTQ     AX, AX
+	JZ        xentDone
+	MOVQ      cs_base+104(FP), BX
+	MOVQ      z_base+0(FP), SI
+	MOVQ      labels_len+32(FP), CX
+	VXORPD    Y0, Y0, Y0             // cs[0:4]
+	VXORPD    Y1, Y1, Y1             // cs[4:8]
+	VXORPD    X2, X2, X2             // cs[8:10]
+	TESTQ     CX, CX
+	JZ        xentColsumStore
+
+xentColsumLoop: // for CX > 0: one row
+	VCVTPS2PD (SI), Y3               // float64(z[0:4])
+	VCVTPS2PD 16(SI), Y4             // float64(z[4:8])
+	VCVTPS2PD 32(SI), X5             // float64(z[8:10])
+	VADDPD    Y3, Y0, Y0
+	VADDPD    Y4, Y1, Y1
+	VADDPD    X5, X2, X2
+	ADDQ      $40, SI
+	DECQ      CX
+	JNZ       xentColsumLoop
+
+xentColsumStore:
+	VMOVUPD   Y0, (BX)
+	VMOVUPD   Y1, 32(BX)
+	VMOVUPD   X2, 64(BX)
 
 xentDone:
 	MOVQ DX, correct+128(FP)
