@@ -171,15 +171,14 @@ func lossGradBlock(grad, logits *tensor.Matrix, labels []uint8, kind lossKind, p
 // if cs is not nil, the column sums of those gradient rows into cs.
 //
 // The common case, the plain cross-entropy of 10 classes in compact rows,
-// goes to tensor.SoftmaxXent10 when the level has it (AVX2): one call does
-// all three passes (and the column sums) in float32, 4 rows at a time;
-// lossRows then adds up the row losses in float64.
+// goes to tensor.SoftmaxXent10, the level's fused kernel: one call does all
+// three passes (and the column sums); lossRows then adds up the row losses
+// in float64.
 func lossRows(grad, logits *tensor.Matrix, labels []uint8, kind lossKind, cs []float64, n, lo, hi int) (loss, ce float64, correct int) {
 	k := logits.Cols
 	if k == 10 && kind.eps == 0 && !(kind.q > 0) && logits.Stride == 10 && grad.Stride == 10 && hi-lo <= lossChunk {
-		if loss, correct, ok := lossRowsXent10(grad, logits, labels, cs, n, lo, hi); ok {
-			return loss, loss, correct
-		}
+		loss, correct := lossRowsXent10(grad, logits, labels, cs, n, lo, hi)
+		return loss, loss, correct
 	}
 	if cs != nil {
 		clear(cs)
@@ -269,12 +268,11 @@ func lossRows(grad, logits *tensor.Matrix, labels []uint8, kind lossKind, cs []f
 }
 
 // lossRowsXent10 is lossRows for the plain cross-entropy of 10 classes, both
-// strides 10, hi-lo <= lossChunk, with tensor.SoftmaxXent10; ok is false
-// (and lossRows must compute the part) when the level lacks that kernel.
+// strides 10, hi-lo <= lossChunk, with tensor.SoftmaxXent10.
 // The loss of row i is log(s_i) + shift_i; the logs are taken as the log of
 // the product of the s_i, as in lossRows. s and shift stay on the stack
 // (SoftmaxXent10 lets no slice escape).
-func lossRowsXent10(grad, logits *tensor.Matrix, labels []uint8, cs []float64, n, lo, hi int) (loss float64, correct int, ok bool) {
+func lossRowsXent10(grad, logits *tensor.Matrix, labels []uint8, cs []float64, n, lo, hi int) (loss float64, correct int) {
 	var ss [lossChunk]float32
 	var shifts [lossChunk]float64
 	g := grad.Data[lo*10 : hi*10]
@@ -282,9 +280,9 @@ func lossRowsXent10(grad, logits *tensor.Matrix, labels []uint8, cs []float64, n
 		copy(g, logits.Data[lo*10:hi*10]) // the kernel works in place
 	}
 	m := hi - lo
-	correct, ok, err := tensor.SoftmaxXent10(g, labels[lo:hi], float32(1/float64(n)), ss[:m], shifts[:m], cs)
-	if !ok || err != nil { // err: not for checked operands; the Go loop then reports nothing either
-		return 0, 0, false
+	correct, err := tensor.SoftmaxXent10(g, labels[lo:hi], 1/float64(n), ss[:m], shifts[:m], cs)
+	if err != nil {
+		panic("softmax: " + err.Error()) // the operands were checked: a bug, not bad input
 	}
 	// Each s_i is in [1, 10] (its largest term is e**0 = 1), so the product
 	// of at most 32 of them is below 1e32: no renormalisation is needed.
@@ -308,7 +306,7 @@ func lossRowsXent10(grad, logits *tensor.Matrix, labels []uint8, cs []float64, n
 		p[0] *= float64(ss[i])
 		sh[0] += shifts[i]
 	}
-	return math.Log((p[0]*p[1])*(p[2]*p[3])) + ((sh[0] + sh[1]) + (sh[2] + sh[3])), correct, true
+	return math.Log((p[0]*p[1])*(p[2]*p[3])) + ((sh[0] + sh[1]) + (sh[2] + sh[3])), correct
 }
 
 // overlap reports whether a and b share memory.

@@ -108,33 +108,8 @@ func TestGuardPages(t *testing.T) {
 			for n := 0; n <= 200; n++ { // a hint that must never fault
 				ks.prefetch(ar[0].u8(n, front))
 			}
-			for k := 0; k <= 48; k += 8 {
-				x0, x1 := ar[0].u8(k, front), ar[1].u8(k, front)
-				var w [5][]float32
-				for j := range w {
-					w[j] = ar[2+j].f32(k, front, 0.25)
-				}
-				var out [10]float32
-				ks.dotU8x2x5(x0, x1, w[0], w[1], w[2], w[3], w[4], &out)
-			}
-			for m := 1; m <= 20; m++ {
-				const rowLen = 16
-				x := ar[0].u8(m*rowLen, front)
-				offs := make([]int, m)
-				for i := range offs {
-					offs[i] = i*rowLen + rowLen - 8 // the last 8 bytes of each row
-				}
-				offs[0] = 0
-				gp := ar[1].f32(10*m, front, 0.5)
-				var tile [80]float32
-				ks.gradU8x10x8(x, offs, gp, &tile)
-			}
-			if ks.dotU8Rows10 != nil {
-				testGuardDotU8Rows10(t, ks, ar, front)
-			}
-			if ks.gradU8x10Merge != nil {
-				testGuardGradU8x10Merge(t, ks, ar, front)
-			}
+			testGuardFwd(t, ks, ar, front)
+			testGuardGrad(t, ks, ar, front)
 			mr, nr := ks.gemmMR, ks.gemmNR
 			for k := 1; k <= 20; k++ {
 				ap := ar[0].f32(mr*k, front, 1)
@@ -187,34 +162,38 @@ func TestGuardPages(t *testing.T) {
 	})
 }
 
-// testGuardDotU8Rows10 runs kernelSet.dotU8Rows10 with the rows of X, the
-// index, W, C and the bias each flush against a guard page (C at the guard
-// element C[m-1][9], with stride 10), beta 0 and 1 (with a bias for beta 0),
-// and checks every element of C was written.
-func testGuardDotU8Rows10(t *testing.T, ks *kernelSet, ar []*guardArena, front bool) {
-	for _, k := range []int{8, 16, 24, 48, 784, 9, 15, 23, 196} { // and k%8 tails
-		for m := 1; m <= 6; m++ {
+// testGuardFwd runs kernelSet.fwdU8Rows10 with every operand flush against
+// a PROT_NONE page, after its end and before its start: the rows of X (the
+// last row of x ends, or the first starts, at the guard), the index, W, C
+// and the bias; beta 0 (C poisoned: it must not be read) and 1, with and
+// without a bias; every k tail. Every element of C must be written.
+func testGuardFwd(t *testing.T, ks *kernelSet, ar []*guardArena, front bool) {
+	for _, k := range []int{1, 2, 3, 7, 8, 9, 15, 16, 17, 23, 31, 32, 33, 47, 48, 49, 196, 784, 785} {
+		for m := 1; m <= 5; m++ {
 			for _, beta := range []float32{0, 1} {
-				var bias []float32
-				if beta == 0 {
-					bias = ar[4].f32(10, front, 0.5)
-				}
-				x := ar[0].u8(m*k, front)
-				index := guardInts[int32](ar[1], m, front)
-				for i := range index {
-					index[i] = int32(m - 1 - i) // the rows backwards: the first and last rows of x are read
-				}
-				w := ar[2].f32(10*k, front, 0.25)
-				c := ar[3].f32((m-1)*10+10, front, 1)
-				if beta == 0 {
-					for i := range c {
-						c[i] = poison
+				for _, withBias := range []bool{false, true} {
+					name := fmt.Sprintf("fwdU8Rows10 k=%d m=%d beta=%v bias=%v front=%v", k, m, beta, withBias, front)
+					stride := k + m%3
+					x := ar[0].u8((m-1)*stride+k, front)
+					index := guardInts[int32](ar[1], m, front)
+					for i := range index {
+						index[i] = int32(m - 1 - i) // the rows backwards: the first and last rows are read
 					}
-				}
-				ks.dotU8Rows10(x, index, k, w, k, c, 10, m, k, 1, beta, bias)
-				for i, v := range c {
-					if v != v {
-						t.Fatalf("dotU8Rows10 k=%d m=%d beta=%v front=%v: c[%d] = %v", k, m, beta, front, i, v)
+					wstride := k + (k+m)%2
+					w := ar[2].f32(9*wstride+k, front, 0.25)
+					cstride := 10 + m%2
+					fill := float32(1)
+					if beta == 0 {
+						fill = poison
+					}
+					c := ar[3].f32((m-1)*cstride+10, front, fill)
+					var bias []float32
+					if withBias {
+						bias = ar[4].f32(10, front, 0.5)
+					}
+					ks.fwdU8Rows10(x, index, stride, w, wstride, c, cstride, m, k, 1, beta, bias)
+					for i := range m {
+						checkNoNaN(t, name, c[i*cstride:i*cstride+10])
 					}
 				}
 			}
@@ -244,25 +223,25 @@ func guardGradOperands(ar []*guardArena, nch, m int, beta float32, front bool) (
 	return x, offs, gp, c
 }
 
-// testGuardGradU8x10Merge runs kernelSet.gradU8x10Merge, and
-// kernelSet.gradU8x10Blk in two blocks (the sums flush against a guard page
-// too) if the level has it, with every operand flush against a guard page.
-func testGuardGradU8x10Merge(t *testing.T, ks *kernelSet, ar []*guardArena, front bool) {
-	for _, nch := range []int{1, 2, 3, 4, 98} {
+// testGuardGrad runs kernelSet.gradU8x10 with every operand flush against
+// a guard page: as one block, and as two blocks with the sums in a buffer
+// against a guard page too.
+func testGuardGrad(t *testing.T, ks *kernelSet, ar []*guardArena, front bool) {
+	for _, nch := range []int{1, 2, 3, 4, 5, 6, 7, 8, 9, 33, 98} {
 		for _, m := range []int{1, 2, 3, 20} {
 			for _, beta := range []float32{0, 1} {
+				name := fmt.Sprintf("gradU8x10 nch=%d m=%d beta=%v front=%v", nch, m, beta, front)
 				x, offs, gp, c := guardGradOperands(ar, nch, m, beta, front)
-				ks.gradU8x10Merge(x, offs, gp, c, 8*nch, nch, 1, beta)
-				checkNoNaN(t, fmt.Sprintf("gradU8x10Merge nch=%d m=%d beta=%v front=%v", nch, m, beta, front), c)
-				if ks.gradU8x10Blk == nil || nch%2 != 0 || m < 2 {
-					continue
-				}
+				ks.gradU8x10(x, offs, gp, c, 8*nch, nch, 1, beta, nil, 2)
+				checkNoNaN(t, name+" one block", c)
 				x, offs, gp, c = guardGradOperands(ar, nch, m, beta, front)
 				acc := ar[4].f32(80*nch, front, 1)
 				h := m / 2
-				ks.gradU8x10Blk(x, offs[:h], gp[:10*h], c, 8*nch, nch, 1, beta, acc, 0)
-				ks.gradU8x10Blk(x, offs[h:], gp[10*h:], c, 8*nch, nch, 1, beta, acc, 3)
-				checkNoNaN(t, fmt.Sprintf("gradU8x10Blk nch=%d m=%d beta=%v front=%v", nch, m, beta, front), c)
+				if h > 0 {
+					ks.gradU8x10(x, offs[:h], gp[:10*h], c, 8*nch, nch, 1, beta, acc, 0)
+				}
+				ks.gradU8x10(x, offs[h:], gp[10*h:], c, 8*nch, nch, 1, beta, acc, 3)
+				checkNoNaN(t, name+" two blocks", c)
 			}
 		}
 	}

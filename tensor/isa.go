@@ -19,6 +19,10 @@ const (
 	AVX2
 	// NEON is the arm64 kernel set (Advanced SIMD, part of every arm64 CPU).
 	NEON
+	// AVX512 is the amd64 kernel set that needs the AVX-512 F, BW, DQ and
+	// VL subsets (with OS support for the opmask and ZMM state): 512-bit
+	// vectors, 32 vector registers, opmask registers for the tails.
+	AVX512
 )
 
 // String returns the level's name as SetISA and SOFTMAX_FAST_ISA accept it.
@@ -30,34 +34,44 @@ func (l ISA) String() string {
 		return "avx2"
 	case NEON:
 		return "neon"
+	case AVX512:
+		return "avx512"
 	}
 	return fmt.Sprintf("ISA(%d)", int(l))
 }
 
-// ParseISA returns the level named s ("generic", "avx2" or "neon"; case does
-// not matter). It does not check that this CPU can run it: see SetISA.
+// ParseISA returns the level named s ("generic", "avx2", "avx512" or "neon";
+// case does not matter). It does not check that this CPU can run it: see
+// SetISA.
 func ParseISA(s string) (ISA, error) {
 	switch strings.ToLower(strings.TrimSpace(s)) {
 	case "generic", "purego", "go":
 		return Generic, nil
 	case "avx2":
 		return AVX2, nil
+	case "avx512":
+		return AVX512, nil
 	case "neon":
 		return NEON, nil
 	}
-	return 0, fmt.Errorf("tensor: unknown ISA level %q (want generic, avx2 or neon)", s)
+	return 0, fmt.Errorf("tensor: unknown ISA level %q (want generic, avx2, avx512 or neon)", s)
 }
 
 // ErrISAUnavailable is returned (wrapped) when a level is asked for that this
 // build or CPU cannot run.
 var ErrISAUnavailable = errors.New("ISA level not available on this CPU or build")
 
-// kernelSet is one complete set of kernels. Every operation of the package
-// calls through the active set, so all kernels switch together.
+// kernelSet is one complete set of kernels: every level supplies every
+// field, so that each operation has one driver whatever the level, and a
+// new level is one new set. A level without a faster form of a kernel uses
+// its generic one, or builds it in Go from its own smaller kernels.
 //
-// The exact semantics of each kernel are those of its generic version in
-// kernels_generic.go; an assembly version computes the same thing (up to the
-// rounding of fused multiply-adds and the order of additions where noted).
+// The exact semantics of each kernel are those of its generic version (the
+// *_generic.go files); another level computes the same thing up to the
+// rounding of fused multiply-adds and the order of additions, which are the
+// level's own but fixed: they never depend on how a caller cuts the work
+// (rows, blocks of rows, chunks of columns, threads), so that a result is
+// bitwise the same for any thread count within a level.
 type kernelSet struct {
 	isa ISA
 
@@ -67,51 +81,42 @@ type kernelSet struct {
 	// for i < MR, j < NR, overwriting tile. k >= 1.
 	gemmTile func(k int, ap, bp, tile []float32)
 
-	// dotU8x2x5 computes, for r < 2 and j < 5,
-	// out[r*5+j] = sum_{p<k} float32(x_r[p]) * w_j[p], with k = len(x0)
-	// a multiple of 8 (callers add the tail); x0, x1 and the five w rows
-	// are all at least k long.
-	dotU8x2x5 func(x0, x1 []uint8, w0, w1, w2, w3, w4 []float32, out *[10]float32)
+	// fwdU8Rows10 is the forward product of a range of rows for ten
+	// classes. With row i of X at x[index[i]*stride:] and
+	// s[i][j] = sum_{p<k} float32(x[index[i]*stride+p]) * w[j*wstride+p]
+	// (summed in an order that depends on k only), it sets
+	// c[i*cstride+j] = alpha*s[i][j] + beta*c[i*cstride+j] for i < m,
+	// j < 10 (two roundings, no fused multiply-add), then adds bias[j] if
+	// bias is not nil (a third rounding), and does not read c when beta is
+	// +-0. It prefetches the rows that come next. k >= 1, 1 <= m <=
+	// rowsPerCall, len(index) >= m, and every row, w[:9*wstride+k],
+	// c[:(m-1)*cstride+10] and bias[:10] (unless nil) are in bounds.
+	fwdU8Rows10 func(x []uint8, index []int32, stride int, w []float32, wstride int, c []float32, cstride int, m, k int, alpha, beta float32, bias []float32)
 
-	// gradU8x10x8 computes, for c < 10 and j < 8,
-	// tile[c*8+j] = sum_{i<m} gp[i*10+c] * float32(x[offs[i]+j]),
-	// with m = len(offs) >= 1 and len(gp) >= 10*m; every offs[i]+8 <= len(x).
-	gradU8x10x8 func(x []uint8, offs []int, gp []float32, tile *[80]float32)
+	// gradU8x10 is the weight gradient of nch >= 1 chunks of 8 columns
+	// for ten classes over one block of rows: with m = len(offs) >= 1 and
+	// T[r][p] = the sum over the rows i = 0, 1, ..., m-1, in that order
+	// and one multiply-add per row, of gp[i*10+r] * float32(x[offs[i]+p])
+	// (r < 10, p < 8*nch), started from acc if mode&1 (the sums of the
+	// earlier blocks, in the level's own layout) or from +0: if mode&2
+	// (the last block) it sets c[r*cstride+p] = alpha*T + beta*c (two
+	// roundings, c not read when beta is +-0), else it stores T in acc.
+	// So blocks of rows run in order give bitwise the result of one block
+	// of all of them, and any cut of the chunks gives bitwise the same C.
+	// len(acc) >= 80*nch unless mode == 2 (acc then unused), every
+	// offs[i]+8*nch <= len(x), len(gp) >= 10m, len(c) >= 9*cstride+8*nch.
+	gradU8x10 func(x []uint8, offs []int, gp []float32, c []float32, cstride, nch int, alpha, beta float32, acc []float32, mode int)
+	// gradGrain is the number of chunks a thread's share of the gradient
+	// product is a multiple of: the chunks the kernel takes at a time, so
+	// that no thread gets a partial step (and, with C's rows on 64-byte
+	// boundaries, no cache line of C is written by two threads).
+	gradGrain int
 
-	// dotU8Rows10 is the whole forward product of a range of rows for ten
-	// classes, or nil for a level that lacks it (MatMulU8T then calls
-	// dotU8x2x5 per pair of rows). With row i of X at x[index[i]*stride:]
-	// and s[i][j] = sum_{p<k} float32(x[index[i]*stride+p]) * w[j*wstride+p]
-	// summed as dotU8x2x5 of the same level sums it (exactly so when k is a
-	// multiple of 8; the last k%8 pixels go in before the sum of the lanes,
-	// not after it as in dotU8T), it sets c[i*cstride+j] = alpha*s[i][j] +
-	// beta*c[i*cstride+j] for i < m, j < 10 (two roundings, no fused
-	// multiply-add), then adds bias[j] if bias is not nil (a third
-	// rounding: what addBias would give after it), and does not read c
-	// when beta is 0. It asks for the rows two ahead to be prefetched, as
-	// dotU8T does. k >= 8, m >= 1, len(index) >= m, and every row,
-	// w[:9*wstride+k], c[:(m-1)*cstride+10] and bias[:10] (unless nil) are
-	// in bounds.
-	dotU8Rows10 func(x []uint8, index []int32, stride int, w []float32, wstride int, c []float32, cstride int, m, k int, alpha, beta float32, bias []float32)
-
-	// gradU8x10Merge is gradU8x10x8 for nch consecutive chunks of 8
-	// columns merged into C, or nil for a level that lacks it (MatMulTU8
-	// then merges the tiles of gradU8x10x8 in Go). For q < nch, r < 10 and
-	// j < 8, with t the tile gradU8x10x8(x[8q:], offs, gp) computes (summed in
-	// the same order), it sets c[r*cstride+8q+j] = alpha*t[r*8+j] +
-	// beta*c[r*cstride+8q+j] (two roundings, no fused multiply-add), not
-	// reading c when beta is 0. nch >= 1, every offs[i]+8*nch <= len(x),
-	// len(gp) >= 10*len(offs), len(c) >= 9*cstride+8*nch.
-	gradU8x10Merge func(x []uint8, offs []int, gp []float32, c []float32, cstride, nch int, alpha, beta float32)
-
-	// gradU8x10Blk is gradU8x10Merge on one block of the rows, or nil for
-	// a level that lacks it: for nch >= 2 even, the sums of the tiles of
-	// gradU8x10Merge over the rows of offs (len(offs) >= 1, gp their
-	// gradient rows) start from acc[:80*nch] if mode&1, else from zero, and
-	// go back to acc, or, if mode&2, are merged into c as gradU8x10Merge
-	// merges them. Blocks run in row order give bitwise the result of one
-	// gradU8x10Merge call on all the rows (acc's layout is the kernel's).
-	gradU8x10Blk func(x []uint8, offs []int, gp []float32, c []float32, cstride, nch int, alpha, beta float32, acc []float32, mode int)
+	// dotU8Row is the product of one image with every class: for
+	// j < n = len(z), z[j] = float32(alpha*s_j) + bias[j] with
+	// s_j = sum_{p<k} float32(x[p]) * w[j*wstride+p], k = len(x) >= 1,
+	// n >= 1, len(bias) >= n and w[:(n-1)*wstride+k] in bounds.
+	dotU8Row func(x []uint8, w []float32, wstride int, alpha float32, bias []float32, z []float32)
 
 	// exp computes dst[i] = e**src[i] for i < len(src); len(dst) >= len(src).
 	exp func(dst, src []float32)
@@ -130,22 +135,44 @@ type kernelSet struct {
 	// scale computes x[i] *= a.
 	scale func(a float32, x []float32)
 	// prefetch asks for the cache lines of p to be brought into L2 (a hint
-	// that never faults): the uint8 products call it on the rows they use
-	// next, which come from random places of a large data set.
+	// that never faults).
 	prefetch func(p []uint8)
 
 	// softmaxXent10 is the fused softmax cross-entropy of rows of 10
-	// logits, or nil for a level that lacks it (SoftmaxXent10 then reports
-	// ok = false). For i < n = len(labels), with z_i = z[10i:10i+10] and
+	// logits. For i < n = len(labels), with z_i = z[10i:10i+10] and
 	// y = labels[i] < 10, m = max_j z_i[j] and e_j = e**(z_i[j]-m) (the exp
-	// kernel's arithmetic), it sets s[i] = sum_j e_j (float32, in a fixed
-	// order per row), shift[i] = float64(m) - float64(z_i[y]),
-	// z_i[j] = e_j*(scale/s[i]) - (scale if j == y), and counts the rows
-	// whose first largest logit is at y. If len(cs) > 0, cs[j] (j < 10)
-	// gets the sum over the rows, in order, of float64(z_i[j]) after the
-	// update. A NaN or +Inf logit makes its row's s NaN. len(z) >= 10n,
-	// len(s), len(shift) >= n, len(cs) is 0 or >= 10.
-	softmaxXent10 func(z []float32, labels []uint8, scale float32, s []float32, shift []float64, cs []float64) (correct int)
+	// kernel's arithmetic), it sets s[i] = sum_j e_j (in a fixed order per
+	// row, at least float32), shift[i] = float64(m) - float64(z_i[y]),
+	// z_i[j] = e_j*(scale/s[i]) - (scale if j == y) (float32 levels round
+	// scale to float32 first), and counts the rows whose first largest
+	// logit is at y. If len(cs) > 0, cs[j] (j < 10) gets the sum over the
+	// rows, in order, of float64(z_i[j]) after the update. A NaN or +Inf
+	// logit makes its row's s NaN. len(z) >= 10n, len(s), len(shift) >= n,
+	// len(cs) is 0 or >= 10. The package calls it through xent10, which
+	// calls the level's function directly (see xent.go).
+	softmaxXent10 func(z []float32, labels []uint8, scale float64, s []float32, shift []float64, cs []float64) (correct int)
+}
+
+// genericSet is the portable kernel set (the *_generic.go files): the
+// fallback on every GOARCH, with -tags purego and on CPUs without the SIMD
+// features, and the definition of what each kernel computes.
+var genericSet = kernelSet{
+	isa:           Generic,
+	gemmMR:        2,
+	gemmNR:        5,
+	gemmTile:      gemmTileGeneric,
+	fwdU8Rows10:   fwdU8Rows10Generic,
+	gradU8x10:     gradU8x10Generic,
+	gradGrain:     2,
+	dotU8Row:      dotU8RowGeneric,
+	exp:           expGeneric,
+	max:           maxGeneric,
+	expShiftSum:   expShiftSumGeneric,
+	dot:           dotGeneric,
+	axpy:          axpyGeneric,
+	scale:         scaleGeneric,
+	prefetch:      func([]uint8) {}, // Go has no prefetch
+	softmaxXent10: softmaxXent10Generic,
 }
 
 var (
@@ -200,7 +227,8 @@ func Available() []ISA {
 // Best returns the fastest level available.
 func Best() ISA { return levels[len(levels)-1].isa }
 
-// SetISA selects the kernels by name: "generic", "avx2", "neon", or "best".
+// SetISA selects the kernels by name: "generic", "avx2", "avx512", "neon",
+// or "best".
 // It fails, changing nothing, for an unknown name or a level this CPU or
 // build cannot run; it never falls back silently. SetISA is meant for start-up
 // and tests: it must not run concurrently with other functions of the package.

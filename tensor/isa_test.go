@@ -29,6 +29,13 @@ func forEachISA(t *testing.T, f func(t *testing.T, ks *kernelSet)) {
 		t.Run("isa="+k.isa.String(), func(t *testing.T) { f(t, k) })
 	}
 	active = saved
+	for _, l := range archLevels {
+		if lookup(l) == nil {
+			t.Run("isa="+l.String(), func(t *testing.T) {
+				t.Skipf("the %v level is not tested: %s", l, unavailable(l))
+			})
+		}
+	}
 }
 
 // newRNG returns a generator with a fresh seed, logged so a failure can be
@@ -89,7 +96,7 @@ func TestISASelection(t *testing.T) {
 			t.Errorf("after SetISA(%q) CurrentISA() = %v", l, got)
 		}
 	}
-	for _, bad := range []string{"avx512", "sse", "", "neon2"} {
+	for _, bad := range []string{"avx1024", "sse", "", "neon2"} {
 		before := active
 		if err := SetISA(bad); err == nil {
 			t.Errorf("SetISA(%q) succeeded", bad)
@@ -99,7 +106,7 @@ func TestISASelection(t *testing.T) {
 		}
 	}
 	// A known level this CPU cannot run is an error naming the level.
-	for _, l := range []ISA{AVX2, NEON} {
+	for _, l := range []ISA{AVX2, AVX512, NEON} {
 		if lookup(l) != nil {
 			continue
 		}
@@ -137,7 +144,7 @@ func TestEnvISA(t *testing.T) {
 		{"generic", true, "generic"},
 		{"bogus", false, ""},
 	}
-	for _, l := range []ISA{AVX2, NEON} {
+	for _, l := range []ISA{AVX2, AVX512, NEON} {
 		cases = append(cases, struct {
 			env     string
 			wantOK  bool

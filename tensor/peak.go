@@ -10,8 +10,8 @@ import (
 
 // The peak probe: a loop of independent multiply-adds on registers only (no
 // memory traffic), per ISA level, timed on several threads. It tells how far
-// the kernels are from what the core can do. See shared/notes/kernels.md
-// section 0 for the figures of the development machine.
+// the kernels are from what the core can do (docs/kernels.md has the
+// figures of the development machines).
 
 // peakLoop is the compute-bound loop of one ISA level.
 type peakLoop struct {

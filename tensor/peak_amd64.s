@@ -1,9 +1,9 @@
 //go:build !purego
 
-// Peak probe for AVX2+FMA: 12 independent chains of VFMADD231PS ymm, enough
-// to keep 2 FMA pipes of latency 4-5 busy (Zen3: 2 x 8 lanes x 2 FLOP = 32
-// FLOP/cycle). Registers only, no memory. See peak.go and
-// shared/notes/kernels.md section 0.
+// The peak probe's loops (peak.go): independent chains of multiply-adds on
+// registers only, no memory. fmaLoopAVX2: 12 chains of VFMADD231PS ymm,
+// enough to keep 2 FMA pipes of latency 4-5 busy; fmaLoopAVX512: 16 chains
+// of VFMADD231PS zmm, for cores that issue two 512-bit FMAs a cycle.
 
 #include "textflag.h"
 
@@ -48,6 +48,62 @@ TEXT ·fmaLoopAVX2(SB), NOSPLIT, $0-8
 
 loop: // for ; CX > 0; CX--
 	FMA12
+	DECQ CX
+	JNZ  loop
+	VZEROUPPER
+
+done:
+	RET
+
+#define FMA16 \
+	VFMADD231PS Z16, Z17, Z0  \
+	VFMADD231PS Z16, Z17, Z1  \
+	VFMADD231PS Z16, Z17, Z2  \
+	VFMADD231PS Z16, Z17, Z3  \
+	VFMADD231PS Z16, Z17, Z4  \
+	VFMADD231PS Z16, Z17, Z5  \
+	VFMADD231PS Z16, Z17, Z6  \
+	VFMADD231PS Z16, Z17, Z7  \
+	VFMADD231PS Z16, Z17, Z8  \
+	VFMADD231PS Z16, Z17, Z9  \
+	VFMADD231PS Z16, Z17, Z10 \
+	VFMADD231PS Z16, Z17, Z11 \
+	VFMADD231PS Z16, Z17, Z12 \
+	VFMADD231PS Z16, Z17, Z13 \
+	VFMADD231PS Z16, Z17, Z14 \
+	VFMADD231PS Z16, Z17, Z15
+
+// func fmaLoopAVX512(n int)
+// Requires: AVX512F
+// Register map: CX = iterations left, Z0-Z15 = the 16 accumulators,
+// Z16, Z17 = the factors. All start at zero (0*0 + 0 stays 0: no
+// subnormals, and the FMA latency does not depend on the values).
+// Tail: none; n <= 0 runs nothing.
+TEXT ·fmaLoopAVX512(SB), NOSPLIT, $0-8
+	MOVQ   n+0(FP), CX
+	TESTQ  CX, CX
+	JLE    done
+	VXORPS Z0, Z0, Z0
+	VXORPS Z1, Z1, Z1
+	VXORPS Z2, Z2, Z2
+	VXORPS Z3, Z3, Z3
+	VXORPS Z4, Z4, Z4
+	VXORPS Z5, Z5, Z5
+	VXORPS Z6, Z6, Z6
+	VXORPS Z7, Z7, Z7
+	VXORPS Z8, Z8, Z8
+	VXORPS Z9, Z9, Z9
+	VXORPS Z10, Z10, Z10
+	VXORPS Z11, Z11, Z11
+	VXORPS Z12, Z12, Z12
+	VXORPS Z13, Z13, Z13
+	VXORPS Z14, Z14, Z14
+	VXORPS Z15, Z15, Z15
+	VXORPS Z16, Z16, Z16
+	VXORPS Z17, Z17, Z17
+
+loop: // for ; CX > 0; CX--
+	FMA16
 	DECQ CX
 	JNZ  loop
 	VZEROUPPER

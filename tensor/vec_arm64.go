@@ -2,9 +2,10 @@
 
 package tensor
 
-// The NEON vector kernels, in vec_arm64.s. Each computes what its generic
-// counterpart in kernels_generic.go computes (see kernelSet for the exact
-// contracts); they read and write nothing past len(src) or len(x).
+// The NEON vector kernels, in exp_arm64.s and vec_arm64.s. Each computes
+// what its generic counterpart in exp_generic.go or vec_generic.go computes
+// (see kernelSet for the exact contracts); they read and write nothing past
+// len(src) or len(x).
 
 // expNEON computes dst[i] = e**src[i] for i < len(src); len(dst) >= len(src).
 // Same algorithm and constants as exp32, with fused multiply-adds: <= 2 ulp

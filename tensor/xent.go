@@ -8,7 +8,7 @@ import "fmt"
 // for the gradient of a mean loss):
 //
 //	m_i        = max_j z_i[j]
-//	s[i]       = sum_j e**(z_i[j] - m_i)               (float32)
+//	s[i]       = sum_j e**(z_i[j] - m_i)
 //	shift[i]   = float64(m_i) - float64(z_i[labels[i]])
 //	z_i[j]     = scale*e**(z_i[j]-m_i)/s[i] - (scale if j == labels[i])
 //
@@ -21,24 +21,22 @@ import "fmt"
 // +Inf logit makes its row's s NaN; a -Inf one is an exp of 0, unless it is
 // the label's, whose shift is then +Inf.
 //
-// ok is false, and nothing is changed, when the active level has no such
-// kernel (generic and NEON): the caller computes it itself. Results are
-// those of the level's exp and differ from a float64 computation by a few
+// Every level has its own kernel: the generic one (and NEON's) sums s and
+// scales the gradient in float64, AVX2 and AVX-512 in float32 (the scale
+// rounded to float32) with bitwise the same results as each other. Results
+// use the level's exp and differ from a float64 computation by a few
 // float32 roundings; for a given level they depend only on the row.
 // err reports operands of the wrong lengths or a label not below 10.
-func SoftmaxXent10(z []float32, labels []uint8, scale float32, s []float32, shift []float64, colsum []float64) (correct int, ok bool, err error) {
-	if active.softmaxXent10 == nil {
-		return 0, false, nil
-	}
+func SoftmaxXent10(z []float32, labels []uint8, scale float64, s []float32, shift []float64, colsum []float64) (correct int, err error) {
 	n := len(labels)
 	if len(z) != 10*n || len(s) < n || len(shift) < n || (len(colsum) != 0 && len(colsum) != 10) {
-		return 0, false, fmt.Errorf("%w: SoftmaxXent10 of %d logits, %d labels, %d s, %d shifts, %d column sums",
+		return 0, fmt.Errorf("%w: SoftmaxXent10 of %d logits, %d labels, %d s, %d shifts, %d column sums",
 			ErrShape, len(z), n, len(s), len(shift), len(colsum))
 	}
 	for i, y := range labels {
 		if y >= 10 {
-			return 0, false, fmt.Errorf("%w: SoftmaxXent10: label %d of row %d is not below 10", ErrShape, y, i)
+			return 0, fmt.Errorf("%w: SoftmaxXent10: label %d of row %d is not below 10", ErrShape, y, i)
 		}
 	}
-	return xent10(z, labels, scale, s, shift, colsum), true, nil // = active.softmaxXent10, called directly
+	return xent10(active, z, labels, scale, s, shift, colsum), nil
 }

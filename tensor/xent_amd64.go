@@ -2,11 +2,43 @@
 
 package tensor
 
-// xent10 runs the active level's softmaxXent10, which on amd64 can only be
-// softmaxXent10AVX2. SoftmaxXent10 calls it instead of the kernelSet's func
-// value because a direct call to a noescape function lets the caller keep
-// s and shift on its stack (a call through a func value makes every slice
-// escape to the heap: an allocation per call in the training step).
-func xent10(z []float32, labels []uint8, scale float32, s []float32, shift, cs []float64) int {
-	return softmaxXent10AVX2(z, labels, scale, s, shift, cs)
+// softmaxXent10AVX2 is kernelSet.softmaxXent10 in AVX2+FMA, with scale in
+// float32: 4 rows at a time (see xent_amd64.s).
+//
+//go:noescape
+func softmaxXent10AVX2(z []float32, labels []uint8, scale float32, s []float32, shift []float64, cs []float64) (correct int)
+
+// softmaxXent10AVX512 is softmaxXent10AVX2 in AVX-512: 16 rows at a time in
+// class-major form; each row gets bitwise the results softmaxXent10AVX2
+// gives it.
+//
+//go:noescape
+func softmaxXent10AVX512(z []float32, labels []uint8, scale float32, s []float32, shift []float64, cs []float64) (correct int)
+
+// expXentAVX512 sets dst[i] = e**src[i] for i < len(src) with the exp of
+// softmaxXent10AVX512 (EXPM16, exp_amd64.h), so that tests can compare it
+// with expAVX2 on every input. len(dst) >= len(src).
+//
+//go:noescape
+func expXentAVX512(dst, src []float32)
+
+func softmaxXent10AVX2Go(z []float32, labels []uint8, scale float64, s []float32, shift []float64, cs []float64) int {
+	return softmaxXent10AVX2(z, labels, float32(scale), s, shift, cs)
+}
+
+func softmaxXent10AVX512Go(z []float32, labels []uint8, scale float64, s []float32, shift []float64, cs []float64) int {
+	return softmaxXent10AVX512(z, labels, float32(scale), s, shift, cs)
+}
+
+// xent10 runs ks.softmaxXent10 by a direct call of the level's function: a
+// call through a func value makes every slice escape to the heap, and the
+// training step keeps s and shift on its stack.
+func xent10(ks *kernelSet, z []float32, labels []uint8, scale float64, s []float32, shift, cs []float64) int {
+	switch ks {
+	case &avx512Set:
+		return softmaxXent10AVX512(z, labels, float32(scale), s, shift, cs)
+	case &avx2Set:
+		return softmaxXent10AVX2(z, labels, float32(scale), s, shift, cs)
+	}
+	return softmaxXent10Generic(z, labels, scale, s, shift, cs)
 }

@@ -1,5 +1,322 @@
 //go:build !purego
 
+// The fused softmax cross-entropy of rows of 10 logits (softmaxXent10; the
+// contract is kernelSet.softmaxXent10 in isa.go): the AVX2 and the AVX-512
+// kernels. Both use the exp of exp_amd64.h, and the AVX-512 kernel gives
+// each row bitwise the AVX2 kernel's results.
+
+#include "textflag.h"
+#include "exp_amd64.h"
+
+
+// XENTREDUCE reduces 4 rows to one value each, with op VMAXPS (the row
+// maxima) or VADDPS (the row sums): x0-x3 hold the 4-lane partials of rows
+// 0-3 (lane j: op(z[j], z[j+4]), j < 4), tl the 2 tail lanes (z[8], z[9]) of
+// rows 0 and 1, th those of rows 2 and 3; xd gets the 4 results. Clobbers x0
+// and xt. The order is fixed (lane by lane, as written), so each result
+// depends only on its row:
+//   xd = (p0[0] p0[1] p1[0] p1[1]) op (p0[2] p0[3] p1[2] p1[3]) op tl
+//   x0 = (p2[0] p2[1] p3[0] p3[1]) op (p2[2] p2[3] p3[2] p3[3]) op th
+//   xd = (xd[0] xd[2] x0[0] x0[2]) op (xd[1] xd[3] x0[1] x0[3])
+#define XENTREDUCE(op, x0, x1, x2, x3, tl, th, xd, xt) \
+	VSHUFPS $0x44, x1, x0, xd; \
+	VSHUFPS $0xEE, x1, x0, xt; \
+	op      xt, xd, xd; \
+	op      tl, xd, xd; \
+	VSHUFPS $0x44, x3, x2, x0; \
+	VSHUFPS $0xEE, x3, x2, xt; \
+	op      xt, x0, x0; \
+	op      th, x0, x0; \
+	VSHUFPS $0x88, x0, xd, xt; \
+	VSHUFPS $0xDD, x0, xd, xd; \
+	op      xt, xd, xd
+
+// XENTROW is pass 1 of softmaxXent10AVX2 for row r of the group at SI: zo =
+// 40r (its byte offset), lo = r (its label's), mo = 32+4r (its max on the
+// stack), po = 64+16r (its partial sums on the stack), so = 8r (its shift's),
+// tsh = 8-2r (moves its tail bits of R10 to bits 8-9). It counts a correct
+// argmax into DX, stores shift[r] = float64(m) - float64(z[y]), sets
+// z[0:8] = e**(z[0:8]-m) and stores the 4 lane sums e[j]+e[j+4].
+#define XENTROW(zo, lo, mo, po, so, tsh) \
+	VBROADCASTSS mo(SP), Y5;         /* m */ \
+	VMOVUPS      zo(SI), Y0;         /* z[0:8] */ \
+	VCMPPS       $0, Y5, Y0, Y6;     /* z[j] == m (ordered: false for NaN) */ \
+	VMOVMSKPS    Y6, AX;             /* bits 0-7 */ \
+	MOVL         R10, R11; \
+	SHLL         $tsh, R11; \
+	ANDL         $0x300, R11;        /* z[8] == m, z[9] == m at bits 8, 9 */ \
+	ORL          R11, AX; \
+	ORL          $0x400, AX;         /* bit 10: arg = 10 when no z[j] == m (NaN m) */ \
+	BSFL         AX, AX;             /* arg = the first j with z[j] == m */ \
+	MOVBLZX      lo(DI), BX;         /* y = labels[r] */ \
+	XORL         R11, R11; \
+	CMPL         AX, BX; \
+	SETEQ        R11B; \
+	ADDQ         R11, DX;            /* correct += arg == y */ \
+	VCVTSS2SD    X5, X6, X6;         /* float64(m) */ \
+	VCVTSS2SD    zo(SI)(BX*4), X7, X7; /* float64(z[y]), read before z is overwritten */ \
+	VSUBSD       X7, X6, X6; \
+	VMOVSD       X6, so(R9);         /* shift[r] = m - z[y], exact in float64 */ \
+	VSUBPS       Y5, Y0, Y0;         /* z - m <= 0 */ \
+	EXP8(Y0, Y1, Y2, Y3, Y6); \
+	VMOVUPS      Y0, zo(SI);         /* z[0:8] = e */ \
+	VEXTRACTF128 $1, Y0, X1; \
+	VADDPS       X1, X0, X0;         /* e[j] + e[j+4], j < 4 */ \
+	VMOVUPS      X0, po(SP)
+
+// XENTGRAD is pass 2 of softmaxXent10AVX2 for the head z[0:8] of row r of the
+// group at SI (zo = 40r, lo = r, co = 48+4r: its scale/s on the stack):
+// z[j] = e[j]*(scale/s) - (j == y ? scale : 0), one rounding (FMA).
+#define XENTGRAD(zo, lo, co) \
+	VBROADCASTSS co(SP), Y5;                 /* c = scale/s */ \
+	VPBROADCASTB lo(DI), Y6;                 /* y in every byte */ \
+	VPCMPEQD     xentHeadIota<>(SB), Y6, Y6; /* lane j == y */ \
+	VANDPS       0(SP), Y6, Y6;              /* scale in lane y, else 0 */ \
+	VFMSUB231PS  zo(SI), Y5, Y6;             /* c*e - that */ \
+	VMOVUPS      Y6, zo(SI)
+
+// func softmaxXent10AVX2(z []float32, labels []uint8, scale float32, s []float32, shift []float64, cs []float64) (correct int)
+// Requires: AVX2, FMA
+// The fused softmax cross-entropy of n = len(labels) rows of 10 logits,
+// z[10i:10i+10], in place (kernelSet.softmaxXent10 gives the contract).
+// Rows go in groups of 4 (40 floats): their heads z[0:8] one vector each,
+// their tails z[8:10] together in Y4 (row r in lanes 2r, 2r+1), so the 4 rows
+// need 5 EXP8, not 8. Per group:
+//   maxima: each head reduced to 4 lanes, then XENTREDUCE with the tails;
+//   the tails: compare with m (R10 = mask), exp(z - m), kept in Y4;
+//   XENTROW per row: argmax, shift, the head's exp stored in place;
+//   s = XENTREDUCE(sum) of the rows' partial sums and the tails; c = scale/s;
+//   the tails' and heads' gradients e*c - scale*onehot.
+// The n%4 last rows are copied to a zero-padded group on the stack (padding
+// rows have label 1 and zero logits, so they never count as correct), run
+// through the same code, and their results copied back.
+// Last, if len(cs) > 0, cs[j] = sum over rows, in order, of float64(z[10i+j]).
+// Register map: SI = &z[10i], DI = &labels[i], R8 = &s[i], R9 = &shift[i],
+// CX = groups left, DX = correct, R12 = n%4, R13 = 1 while running the padded
+// group, R10 = the tails' z == m mask, AX, BX, R11 = scratch,
+// Y0-Y7 = work, Y8-Y15 = exp constants (LOADEXPC).
+// Stack: 0 = scale x8, 32 = the group's 4 maxima, 48 = its 4 scale/s,
+// 64 = the rows' 4-lane partial sums (16 bytes each), 128 = padded rows
+// (160 bytes), 288 = padded labels (4), 296 = padded s (16),
+// 312 = padded shift (32).
+TEXT ·softmaxXent10AVX2(SB), 0, $344-136
+	MOVQ         z_base+0(FP), SI
+	MOVQ         labels_base+24(FP), DI
+	MOVQ         labels_len+32(FP), CX
+	MOVQ         s_base+56(FP), R8
+	MOVQ         shift_base+80(FP), R9
+	XORQ         DX, DX
+	XORQ         R13, R13
+	MOVQ         CX, R12
+	ANDQ         $3, R12                 // rows in the last, partial group
+	SHRQ         $2, CX                  // full groups
+	VBROADCASTSS scale+48(FP), Y0
+	VMOVUPS      Y0, 0(SP)               // scale x8
+	LOADEXPC
+	TESTQ        CX, CX
+	JZ           xentRest
+
+xentGroup: // one group of 4 rows at SI
+	VMOVUPS      0(SI), Y0               // row 0: z[0:8]
+	VMOVUPS      40(SI), Y1              // row 1
+	VMOVUPS      80(SI), Y2              // row 2
+	VMOVUPS      120(SI), Y3             // row 3
+	VMOVSD       32(SI), X4              // row 0: z[8:10] to lanes 0-1
+	VMOVHPS      72(SI), X4, X4          // row 1: lanes 2-3
+	VMOVSD       112(SI), X5             // row 2
+	VMOVHPS      152(SI), X5, X5         // row 3
+	VINSERTF128  $1, X5, Y4, Y4          // the tails, row r in lanes 2r, 2r+1
+	VEXTRACTF128 $1, Y0, X5
+	VMAXPS       X5, X0, X0              // row 0: max(z[j], z[j+4]), j < 4
+	VEXTRACTF128 $1, Y1, X5
+	VMAXPS       X5, X1, X1              // row 1
+	VEXTRACTF128 $1, Y2, X5
+	VMAXPS       X5, X2, X2              // row 2
+	VEXTRACTF128 $1, Y3, X5
+	VMAXPS       X5, X3, X3              // row 3
+	VEXTRACTF128 $1, Y4, X7              // tails of rows 2, 3
+	XENTREDUCE(VMAXPS, X0, X1, X2, X3, X4, X7, X5, X6)
+	VMOVUPS      X5, 32(SP)              // m of the 4 rows (a NaN may be dropped:
+	                                     // it then makes its e, hence s, NaN)
+	VUNPCKLPS    X5, X5, X6              // m0 m0 m1 m1
+	VUNPCKHPS    X5, X5, X7              // m2 m2 m3 m3
+	VINSERTF128  $1, X7, Y6, Y6          // each tail lane's m
+	VCMPPS       $0, Y6, Y4, Y7          // tail z == m
+	VMOVMSKPS    Y7, R10                 // row r's at bits 2r, 2r+1
+	VSUBPS       Y6, Y4, Y4              // z - m
+	EXP8(Y4, Y0, Y1, Y2, Y3)             // the tails' e, kept in Y4
+	XENTROW(0, 0, 32, 64, 0, 8)
+	XENTROW(40, 1, 36, 80, 8, 6)
+	XENTROW(80, 2, 40, 96, 16, 4)
+	XENTROW(120, 3, 44, 112, 24, 2)
+	VMOVUPS      64(SP), X0              // the rows' partial sums
+	VMOVUPS      80(SP), X1
+	VMOVUPS      96(SP), X2
+	VMOVUPS      112(SP), X3
+	VEXTRACTF128 $1, Y4, X7              // tails' e of rows 2, 3
+	XENTREDUCE(VADDPS, X0, X1, X2, X3, X4, X7, X5, X6)
+	VMOVUPS      X5, (R8)                // s[0:4]
+	VBROADCASTSS 0(SP), X6
+	VDIVPS       X5, X6, X6              // c = scale/s
+	VMOVUPS      X6, 48(SP)
+	VUNPCKLPS    X6, X6, X5              // c0 c0 c1 c1
+	VUNPCKHPS    X6, X6, X7              // c2 c2 c3 c3
+	VINSERTF128  $1, X7, Y5, Y5          // each tail lane's c
+	VPBROADCASTD (DI), Y7                // the 4 labels, in every dword
+	VPSHUFB      xentTailShuf<>(SB), Y7, Y7 // each tail lane's y, in every byte
+	VPCMPEQD     xentTailIota<>(SB), Y7, Y7 // lane's class (8, 9) == y
+	VANDPS       0(SP), Y7, Y7           // scale there, else 0
+	VFMSUB213PS  Y7, Y5, Y4              // tails: c*e - that
+	VMOVSD       X4, 32(SI)              // row 0: z[8:10]
+	VMOVHPS      X4, 72(SI)              // row 1
+	VEXTRACTF128 $1, Y4, X4
+	VMOVSD       X4, 112(SI)             // row 2
+	VMOVHPS      X4, 152(SI)             // row 3
+	XENTGRAD(0, 0, 48)
+	XENTGRAD(40, 1, 52)
+	XENTGRAD(80, 2, 56)
+	XENTGRAD(120, 3, 60)
+	ADDQ         $160, SI
+	ADDQ         $4, DI
+	ADDQ         $16, R8
+	ADDQ         $32, R9
+	TESTQ        R13, R13
+	JNZ          xentPadOut              // that was the padded group
+	DECQ         CX
+	JNZ          xentGroup
+
+xentRest: // R12 = n%4 rows left at SI, DI
+	TESTQ        R12, R12
+	JZ           xentColsum
+	VXORPS       Y0, Y0, Y0
+	VMOVUPS      Y0, 128(SP)             // zero the padded group's 40 logits
+	VMOVUPS      Y0, 160(SP)
+	VMOVUPS      Y0, 192(SP)
+	VMOVUPS      Y0, 224(SP)
+	VMOVUPS      Y0, 256(SP)
+	MOVL         $0x01010101, 288(SP)    // padding labels: 1
+	LEAQ         (R12)(R12*4), AX
+	SHLQ         $1, AX                  // 10*(n%4) logits
+	XORQ         BX, BX
+
+xentCopyIn: // for BX < AX: the padded group's logits
+	MOVL         (SI)(BX*4), R11
+	MOVL         R11, 128(SP)(BX*4)
+	INCQ         BX
+	CMPQ         BX, AX
+	JB           xentCopyIn
+	XORQ         BX, BX
+
+xentCopyLabels: // for BX < n%4: its labels
+	MOVBLZX      (DI)(BX*1), R11
+	MOVB         R11, 288(SP)(BX*1)
+	INCQ         BX
+	CMPQ         BX, R12
+	JB           xentCopyLabels
+	LEAQ         128(SP), SI
+	LEAQ         288(SP), DI
+	LEAQ         296(SP), R8
+	LEAQ         312(SP), R9
+	MOVQ         $1, R13
+	JMP          xentGroup
+
+xentPadOut: // copy the n%4 real rows of the padded group back
+	MOVQ         labels_len+32(FP), CX
+	SUBQ         R12, CX                 // their first row
+	IMUL3Q       $40, CX, SI
+	ADDQ         z_base+0(FP), SI        // &z[10*row]
+	MOVQ         s_base+56(FP), R8
+	LEAQ         (R8)(CX*4), R8          // &s[row]
+	MOVQ         shift_base+80(FP), R9
+	LEAQ         (R9)(CX*8), R9          // &shift[row]
+	LEAQ         (R12)(R12*4), AX
+	SHLQ         $1, AX
+	XORQ         BX, BX
+
+xentCopyOut: // for BX < 10*(n%4): the gradient
+	MOVL         128(SP)(BX*4), R11
+	MOVL         R11, (SI)(BX*4)
+	INCQ         BX
+	CMPQ         BX, AX
+	JB           xentCopyOut
+	XORQ         BX, BX
+
+xentCopyS: // for BX < n%4: s and shift
+	MOVL         296(SP)(BX*4), R11
+	MOVL         R11, (R8)(BX*4)
+	MOVQ         312(SP)(BX*8), R11
+	MOVQ         R11, (R9)(BX*8)
+	INCQ         BX
+	CMPQ         BX, R12
+	JB           xentCopyS
+
+xentColsum: // cs[j] = the sum of z[10i+j] over the rows in order, in float64
+	MOVQ         cs_len+112(FP), AX
+	TESTQ        AX, AX
+	JZ           xentDone
+	MOVQ         cs_base+104(FP), BX
+	MOVQ         z_base+0(FP), SI
+	MOVQ         labels_len+32(FP), CX
+	VXORPD       Y0, Y0, Y0              // cs[0:4]
+	VXORPD       Y1, Y1, Y1              // cs[4:8]
+	VXORPD       Y2, Y2, Y2              // cs[8:10] in X2
+	TESTQ        CX, CX
+	JZ           xentColsumStore
+
+xentColsumLoop: // for CX > 0: one row
+	VCVTPS2PD    (SI), Y3                // float64(z[0:4])
+	VCVTPS2PD    16(SI), Y4              // float64(z[4:8])
+	VCVTPS2PD    32(SI), X5              // float64(z[8:10])
+	VADDPD       Y3, Y0, Y0
+	VADDPD       Y4, Y1, Y1
+	VADDPD       X5, X2, X2
+	ADDQ         $40, SI
+	DECQ         CX
+	JNZ          xentColsumLoop
+
+xentColsumStore:
+	VMOVUPD      Y0, (BX)
+	VMOVUPD      Y1, 32(BX)
+	VMOVUPD      X2, 64(BX)
+
+xentDone:
+	MOVQ         DX, correct+128(FP)
+	VZEROUPPER
+	RET
+
+// xentHeadIota: dword j = j in every byte (compared with a label broadcast
+// to every byte).
+DATA xentHeadIota<>+0(SB)/4, $0x00000000
+DATA xentHeadIota<>+4(SB)/4, $0x01010101
+DATA xentHeadIota<>+8(SB)/4, $0x02020202
+DATA xentHeadIota<>+12(SB)/4, $0x03030303
+DATA xentHeadIota<>+16(SB)/4, $0x04040404
+DATA xentHeadIota<>+20(SB)/4, $0x05050505
+DATA xentHeadIota<>+24(SB)/4, $0x06060606
+DATA xentHeadIota<>+28(SB)/4, $0x07070707
+GLOBL xentHeadIota<>(SB), RODATA|NOPTR, $32
+
+// xentTailIota: the class of each tail lane (8, 9 for each of the 4 rows),
+// in every byte.
+DATA xentTailIota<>+0(SB)/4, $0x08080808
+DATA xentTailIota<>+4(SB)/4, $0x09090909
+DATA xentTailIota<>+8(SB)/4, $0x08080808
+DATA xentTailIota<>+12(SB)/4, $0x09090909
+DATA xentTailIota<>+16(SB)/4, $0x08080808
+DATA xentTailIota<>+20(SB)/4, $0x09090909
+DATA xentTailIota<>+24(SB)/4, $0x08080808
+DATA xentTailIota<>+28(SB)/4, $0x09090909
+GLOBL xentTailIota<>(SB), RODATA|NOPTR, $32
+
+// xentTailShuf: the VPSHUFB control that spreads the 4 label bytes (at bytes
+// 0-3 of each 128-bit lane) to the tail lanes: dwords 0-1 get label 0,
+// 2-3 label 1 (low lane), 4-5 label 2, 6-7 label 3 (high lane).
+DATA xentTailShuf<>+0(SB)/8, $0x0000000000000000
+DATA xentTailShuf<>+8(SB)/8, $0x0101010101010101
+DATA xentTailShuf<>+16(SB)/8, $0x0202020202020202
+DATA xentTailShuf<>+24(SB)/8, $0x0303030303030303
+GLOBL xentTailShuf<>(SB), RODATA|NOPTR, $32
+
 // AVX-512 fused softmax cross-entropy of rows of 10 logits
 // (softmaxXent10AVX512; the contract is kernelSet.softmaxXent10 in isa.go).
 //
@@ -40,110 +357,6 @@
 // are loaded with a byte mask over a vector of 10s, so the missing rows
 // never count as correct and have no one-hot class. Nothing outside the
 // slices is read or written (masked-off lanes do not fault).
-
-#include "textflag.h"
-
-// The exp constants kept in registers; P0, P2, P4 come from memory.
-#define X5LO Z22
-#define X5HI Z23
-#define X5LOG2E Z24
-#define X5LN2HI Z25
-#define X5LN2LO Z26
-#define X5P1 Z27
-#define X5P3 Z28
-#define X5P5 Z29
-#define X5ONE Z30
-
-// LOADEXP512 broadcasts the exp constants into Z22-Z30.
-#define LOADEXP512 \
-	VBROADCASTSS xent512C<>+0(SB), X5LO; \
-	VBROADCASTSS xent512C<>+4(SB), X5HI; \
-	VBROADCASTSS xent512C<>+8(SB), X5LOG2E; \
-	VBROADCASTSS xent512C<>+12(SB), X5LN2HI; \
-	VBROADCASTSS xent512C<>+16(SB), X5LN2LO; \
-	VBROADCASTSS xent512C<>+24(SB), X5P1; \
-	VBROADCASTSS xent512C<>+32(SB), X5P3; \
-	VBROADCASTSS xent512C<>+40(SB), X5P5; \
-	VBROADCASTSS xent512C<>+44(SB), X5ONE
-
-// EXP16 sets x = e**x for the 16 lanes of x, clobbering n, p, t and v; it
-// needs LOADEXP512. Its results are bitwise those of EXP8 (vec_amd64.s,
-// expAVX2) for every float32 input (TestExpXentAVX512 checks all 2**32
-// with SOFTMAX_FAST_EXHAUSTIVE set): up to the polynomial it is EXP8
-// operation for operation (VRNDSCALEPS $0 is VROUNDPS $0: to nearest
-// even); only the scaling differs:
-//   x = min(max(x, -104), 88.75)    NaN stays (x is the second source)
-//   n = rint(x*log2e)               in [-150, 128]
-//   r = x - n*ln2Hi - n*ln2Lo       in x (two FNMAs)
-//   v = r*r
-//   p = ((P0*r + P1)*v + (P2*r + P3))*v + (P4*r + P5)    Estrin's scheme
-//   p = p*v + r                     e**r - 1
-//   x = scalef(p + 1, n)            = round((p + 1)*2**n): one rounding of
-//                                   the exact product, overflow to +Inf,
-//                                   subnormal results rounded once
-// EXP8 computes (p*s1 + s1)*s2 with s1 = 2**h, s2 = 2**(n-h), h = n>>1:
-// since |h| <= 75, p*s1 + s1 = (p + 1)*s1 is (p + 1) rounded and scaled
-// exactly, and the product by s2 rounds (p + 1)*2**n once: the same value
-// as VSCALEFPS, in 2 operations instead of 9.
-#define EXP16(x, n, p, t, v) \
-	VMAXPS       x, X5LO, x; \
-	VMINPS       x, X5HI, x; \
-	VMULPS       X5LOG2E, x, n; \
-	VRNDSCALEPS  $0, n, n; \
-	VFNMADD231PS X5LN2HI, n, x; \
-	VFNMADD231PS X5LN2LO, n, x; \
-	VMULPS       x, x, v; \
-	VBROADCASTSS xent512C<>+20(SB), p; \
-	VFMADD213PS  X5P1, x, p; \
-	VBROADCASTSS xent512C<>+28(SB), t; \
-	VFMADD213PS  X5P3, x, t; \
-	VFMADD213PS  t, v, p; \
-	VBROADCASTSS xent512C<>+36(SB), t; \
-	VFMADD213PS  X5P5, x, t; \
-	VFMADD213PS  t, v, p; \
-	VFMADD213PS  x, v, p; \
-	VADDPS       X5ONE, p, p; \
-	VSCALEFPS    n, p, x
-
-// EXP16X2 is EXP16 on x and y (temporaries n..v and n2..v2), the two
-// sequences interleaved so that the scheduler sees both chains at once.
-#define EXP16X2(x, n, p, t, v, y, n2, p2, t2, v2) \
-	VMAXPS       x, X5LO, x; \
-	VMAXPS       y, X5LO, y; \
-	VMINPS       x, X5HI, x; \
-	VMINPS       y, X5HI, y; \
-	VMULPS       X5LOG2E, x, n; \
-	VMULPS       X5LOG2E, y, n2; \
-	VRNDSCALEPS  $0, n, n; \
-	VRNDSCALEPS  $0, n2, n2; \
-	VFNMADD231PS X5LN2HI, n, x; \
-	VFNMADD231PS X5LN2HI, n2, y; \
-	VFNMADD231PS X5LN2LO, n, x; \
-	VFNMADD231PS X5LN2LO, n2, y; \
-	VMULPS       x, x, v; \
-	VMULPS       y, y, v2; \
-	VBROADCASTSS xent512C<>+20(SB), p; \
-	VBROADCASTSS xent512C<>+20(SB), p2; \
-	VFMADD213PS  X5P1, x, p; \
-	VFMADD213PS  X5P1, y, p2; \
-	VBROADCASTSS xent512C<>+28(SB), t; \
-	VBROADCASTSS xent512C<>+28(SB), t2; \
-	VFMADD213PS  X5P3, x, t; \
-	VFMADD213PS  X5P3, y, t2; \
-	VFMADD213PS  t, v, p; \
-	VFMADD213PS  t2, v2, p2; \
-	VBROADCASTSS xent512C<>+36(SB), t; \
-	VBROADCASTSS xent512C<>+36(SB), t2; \
-	VFMADD213PS  X5P5, x, t; \
-	VFMADD213PS  X5P5, y, t2; \
-	VFMADD213PS  t, v, p; \
-	VFMADD213PS  t2, v2, p2; \
-	VFMADD213PS  x, v, p; \
-	VFMADD213PS  y, v2, p2; \
-	VADDPS       X5ONE, p, p; \
-	VADDPS       X5ONE, p2, p2; \
-	VSCALEFPS    n, p, x; \
-	VSCALEFPS    n2, p2, y
 
 // TRANSPOSE_IN turns the row-major group in Z0-Z9 (Z_q = floats 16q..16q+15
 // of the 160) into class-major form in Z0-Z9 (Z_j lane r = row r, class j),
@@ -280,7 +493,7 @@
 //   argmax = the first class equal to m (10 when none: a NaN m), counted
 //       when it is the label;
 //   z[y] by a tree of blends on the bits of y; shift = float64(m) - float64(z[y]);
-//   e_j = EXP16(z_j - m) (EXP16X2: two at a time);
+//   e_j = EXPM16(z_j - m) (EXPM16X2: two at a time);
 //   s = (((e1+e5) + (e3+e7)) + e9) + (((e0+e4) + (e2+e6)) + e8);
 //   c = scale/s; g_j = e_j*c - (scale if j == y) (one FMA);
 //   TRANSPOSE_OUT, store.
@@ -289,8 +502,8 @@
 // Register map: SI = &z[10i], DI = &labels[i], R8 = &s[i], R9 = &shift[i],
 // CX = full groups left, DX = correct, R12 = n%16, R13 = 1 for the
 // partial group, AX, BX = scratch; Z0-Z9 = the group (row-major, then
-// class j in Z_j), Z10-Z13 = EXP16X2's first temporaries and scratch,
-// Z14 = m, then c; Z15 = s (and, before it, Z15-Z18 = EXP16X2's second
+// class j in Z_j), Z10-Z13 = EXPM16X2's first temporaries and scratch,
+// Z14 = m, then c; Z15 = s (and, before it, Z15-Z18 = EXPM16X2's second
 // temporaries), Z16 = scale x16 for the division, Z17 = argmax,
 // Z18 = z[y], Z19 = labels (int32), Z22-Z30 = exp constants,
 // Z31 = scratch (the column sums: Y0, Y1, X2 = cs[0:4], cs[4:8], cs[8:10]);
@@ -308,7 +521,7 @@ TEXT ·softmaxXent10AVX512(SB), NOSPLIT, $24-136
 	MOVQ   CX, R12
 	ANDQ   $15, R12                  // rows in the partial group
 	SHRQ   $4, CX                    // full groups
-	LOADEXP512
+	LOADEXPM
 	MOVL   $0xffff, AX
 	KMOVW  AX, K5                    // all 16 rows
 	KSHIFTRW $8, K5, K7
@@ -404,19 +617,19 @@ xentStage2:
 	// e_j = e**(z_j - m), two at a time
 	VSUBPS Z14, Z0, Z0
 	VSUBPS Z14, Z1, Z1
-	EXP16X2(Z0, Z10, Z11, Z12, Z13, Z1, Z15, Z16, Z17, Z18)
+	EXPM16X2(Z0, Z10, Z11, Z12, Z13, Z1, Z15, Z16, Z17, Z18)
 	VSUBPS Z14, Z2, Z2
 	VSUBPS Z14, Z3, Z3
-	EXP16X2(Z2, Z10, Z11, Z12, Z13, Z3, Z15, Z16, Z17, Z18)
+	EXPM16X2(Z2, Z10, Z11, Z12, Z13, Z3, Z15, Z16, Z17, Z18)
 	VSUBPS Z14, Z4, Z4
 	VSUBPS Z14, Z5, Z5
-	EXP16X2(Z4, Z10, Z11, Z12, Z13, Z5, Z15, Z16, Z17, Z18)
+	EXPM16X2(Z4, Z10, Z11, Z12, Z13, Z5, Z15, Z16, Z17, Z18)
 	VSUBPS Z14, Z6, Z6
 	VSUBPS Z14, Z7, Z7
-	EXP16X2(Z6, Z10, Z11, Z12, Z13, Z7, Z15, Z16, Z17, Z18)
+	EXPM16X2(Z6, Z10, Z11, Z12, Z13, Z7, Z15, Z16, Z17, Z18)
 	VSUBPS Z14, Z8, Z8
 	VSUBPS Z14, Z9, Z9
-	EXP16X2(Z8, Z10, Z11, Z12, Z13, Z9, Z15, Z16, Z17, Z18)
+	EXPM16X2(Z8, Z10, Z11, Z12, Z13, Z9, Z15, Z16, Z17, Z18)
 
 	// s in the order of softmaxXent10AVX2, c = scale/s
 	VADDPS  Z4, Z0, Z10              // e0 + e4
@@ -564,7 +777,7 @@ xentDone:
 
 // func expXentAVX512(dst, src []float32)
 // Requires: AVX512F, AVX512BW
-// dst[i] = EXP16(src[i]) for i < len(src), len(dst) >= len(src): the exp of
+// dst[i] = EXPM16(src[i]) for i < len(src), len(dst) >= len(src): the exp of
 // softmaxXent10AVX512 on a slice, for the tests that compare it with
 // expAVX2.
 // Register map: SI = &src[i], DI = &dst[i], CX = elements left, AX = the
@@ -576,13 +789,13 @@ TEXT ·expXentAVX512(SB), NOSPLIT, $0-48
 	MOVQ dst_base+0(FP), DI
 	MOVQ src_base+24(FP), SI
 	MOVQ src_len+32(FP), CX
-	LOADEXP512
+	LOADEXPM
 	CMPQ CX, $16
 	JB   expXentTail
 
 expXentLoop: // for CX >= 16: 16 elements
 	VMOVUPS (SI), Z0
-	EXP16(Z0, Z10, Z11, Z12, Z13)
+	EXPM16(Z0, Z10, Z11, Z12, Z13)
 	VMOVUPS Z0, (DI)
 	ADDQ    $64, SI
 	ADDQ    $64, DI
@@ -598,27 +811,12 @@ expXentTail: // 0 <= CX < 16
 	DECL      AX
 	KMOVW     AX, K1
 	VMOVUPS.Z (SI), K1, Z0
-	EXP16(Z0, Z10, Z11, Z12, Z13)
+	EXPM16(Z0, Z10, Z11, Z12, Z13)
 	VMOVUPS   Z0, K1, (DI)
 
 expXentDone:
 	VZEROUPPER
 	RET
-
-// exp constants (the values of exp32 and expC in vec_amd64.s) and 1.
-DATA xent512C<>+0(SB)/4, $0xc2d00000  // lo = -104
-DATA xent512C<>+4(SB)/4, $0x42b18000  // hi = 88.75
-DATA xent512C<>+8(SB)/4, $0x3fb8aa3b  // log2(e) = 1.44269504
-DATA xent512C<>+12(SB)/4, $0x3f318000 // ln2Hi = 0.693359375
-DATA xent512C<>+16(SB)/4, $0xb95e8083 // ln2Lo = -2.12194440e-4
-DATA xent512C<>+20(SB)/4, $0x39506967 // P0 = 1.9875691500e-4
-DATA xent512C<>+24(SB)/4, $0x3ab743ce // P1 = 1.3981999507e-3
-DATA xent512C<>+28(SB)/4, $0x3c088908 // P2 = 8.3334519073e-3
-DATA xent512C<>+32(SB)/4, $0x3d2aa9c1 // P3 = 4.1665795894e-2
-DATA xent512C<>+36(SB)/4, $0x3e2aaaaa // P4 = 1.6666665459e-1
-DATA xent512C<>+40(SB)/4, $0x3f000000 // P5 = 5.0000001201e-1 (rounds to 0.5)
-DATA xent512C<>+44(SB)/4, $0x3f800000 // 1
-GLOBL xent512C<>(SB), RODATA|NOPTR, $48
 
 // xentJ: int32 j at byte 4j for j = 0..10, and 16 at byte 64.
 DATA xentJ<>+0(SB)/4, $0

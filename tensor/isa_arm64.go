@@ -1,0 +1,53 @@
+//go:build !purego
+
+package tensor
+
+// neonSet is the NEON (Advanced SIMD) kernel set (gemm_arm64.s,
+// u8_arm64.s, exp_arm64.s, vec_arm64.s; the forward rows, gradient blocks
+// and softmax cross-entropy are built in Go from those kernels). Advanced
+// SIMD is part of every arm64 CPU (x/sys/cpu's ARM64.HasASIMD is always
+// true), so it is always registered.
+var neonSet = kernelSet{
+	isa:           NEON,
+	gemmMR:        gemmMRNEON,
+	gemmNR:        gemmNRNEON,
+	gemmTile:      gemmTileNEON,
+	fwdU8Rows10:   fwdU8Rows10NEON,
+	gradU8x10:     gradU8x10NEON,
+	gradGrain:     2,
+	dotU8Row:      dotU8RowNEONGo,
+	exp:           expNEON,
+	max:           maxNEON,
+	expShiftSum:   expShiftSumNEON,
+	dot:           dotNEON,
+	axpy:          axpyNEON,
+	scale:         scaleNEON,
+	prefetch:      prefetchNEON,
+	softmaxXent10: softmaxXent10NEON,
+}
+
+var _ = register(&neonSet, true)
+
+// softmaxXent10NEON is kernelSet.softmaxXent10 with the NEON exp.
+func softmaxXent10NEON(z []float32, labels []uint8, scale float64, s []float32, shift []float64, cs []float64) int {
+	return softmaxXent10Go(expNEON, z, labels, scale, s, shift, cs)
+}
+
+// xent10 runs ks.softmaxXent10 by a direct call of the level's function (see
+// xent_amd64.go).
+func xent10(ks *kernelSet, z []float32, labels []uint8, scale float64, s []float32, shift, cs []float64) int {
+	if ks == &neonSet {
+		return softmaxXent10NEON(z, labels, scale, s, shift, cs)
+	}
+	return softmaxXent10Generic(z, labels, scale, s, shift, cs)
+}
+
+// dotU8RowOf runs ks.dotU8Row by a direct call of the level's function (see
+// u8_amd64.go).
+func dotU8RowOf(ks *kernelSet, x []uint8, w []float32, wstride int, alpha float32, bias []float32, z []float32) {
+	if ks == &neonSet {
+		dotU8RowNEONGo(x, w, wstride, alpha, bias, z)
+		return
+	}
+	dotU8RowGeneric(x, w, wstride, alpha, bias, z)
+}

@@ -1,0 +1,190 @@
+package tensor
+
+// The generic uint8 products: the forward rows, the gradient blocks and one
+// image against every class, in plain Go. Pixels are converted to float32
+// as they are used, as the assembly levels convert them in registers.
+
+// fwdU8Rows10Generic is kernelSet.fwdU8Rows10 in Go: rows by pairs (an odd
+// last row alone), each pair against classes 0-4 and then 5-9 with
+// dotU8x2x5Generic on the first k&^7 pixels, the last k%8 pixels added to
+// each sum after it, then the epilogue. A row's sums do not depend on the
+// row it is paired with.
+func fwdU8Rows10Generic(x []uint8, index []int32, stride int, w []float32, wstride int, c []float32, cstride int, m, k int, alpha, beta float32, bias []float32) {
+	k8 := k &^ 7
+	var out [10]float32
+	var wr [10][]float32
+	for j := range wr {
+		wr[j] = w[j*wstride : j*wstride+k]
+	}
+	for i := 0; i < m; i += 2 {
+		x0 := x[int(index[i])*stride:][:k]
+		x1, two := x0, i+1 < m
+		if two {
+			x1 = x[int(index[i+1])*stride:][:k]
+		}
+		for j0 := 0; j0 < 10; j0 += 5 {
+			ws := wr[j0 : j0+5]
+			dotU8x2x5Generic(x0[:k8], x1[:k8], ws[0][:k8], ws[1][:k8], ws[2][:k8], ws[3][:k8], ws[4][:k8], &out)
+			for r, xr := range [2][]uint8{x0, x1} {
+				if r == 1 && !two {
+					break
+				}
+				crow := c[(i+r)*cstride+j0 : (i+r)*cstride+j0+5]
+				for j := range 5 {
+					s := out[r*5+j]
+					for p := k8; p < k; p++ { // the k%8 tail
+						s += float32(xr[p]) * ws[j][p]
+					}
+					// Explicit conversions: each step rounds, and no
+					// compiler fuses them into a multiply-add.
+					v := float32(alpha * s)
+					if beta != 0 {
+						v += float32(beta * crow[j])
+					}
+					if bias != nil {
+						v = float32(v) + bias[j0+j]
+					}
+					crow[j] = v
+				}
+			}
+		}
+	}
+}
+
+// dotU8x2x5Generic computes, for r < 2 and j < 5, out[r*5+j] =
+// sum_{p<k} float32(x_r[p]) * w_j[p] with k = len(x0), summed in order;
+// x1 and the five w rows are at least k long.
+func dotU8x2x5Generic(x0, x1 []uint8, w0, w1, w2, w3, w4 []float32, out *[10]float32) {
+	n := len(x0)
+	x1 = x1[:n]
+	w0, w1, w2, w3, w4 = w0[:n], w1[:n], w2[:n], w3[:n], w4[:n]
+	var s00, s01, s02, s03, s04, s10, s11, s12, s13, s14 float32
+	for p := range n {
+		a, b := float32(x0[p]), float32(x1[p])
+		v0, v1, v2, v3, v4 := w0[p], w1[p], w2[p], w3[p], w4[p]
+		s00 += a * v0
+		s01 += a * v1
+		s02 += a * v2
+		s03 += a * v3
+		s04 += a * v4
+		s10 += b * v0
+		s11 += b * v1
+		s12 += b * v2
+		s13 += b * v3
+		s14 += b * v4
+	}
+	*out = [10]float32{s00, s01, s02, s03, s04, s10, s11, s12, s13, s14}
+}
+
+// gradU8x10Generic is kernelSet.gradU8x10 in Go: chunk by chunk, its 80
+// sums (acc[80q:80q+80], class-major, in this level's layout) carried
+// through gradU8x10x8Generic, then merged as mergeRow8 merges.
+func gradU8x10Generic(x []uint8, offs []int, gp []float32, c []float32, cstride, nch int, alpha, beta float32, acc []float32, mode int) {
+	var tile [80]float32
+	for q := range nch {
+		if mode&1 != 0 {
+			tile = [80]float32(acc[80*q : 80*q+80])
+		} else {
+			tile = [80]float32{}
+		}
+		gradU8x10x8Generic(x[8*q:], offs, gp, &tile)
+		if mode&2 == 0 {
+			copy(acc[80*q:80*q+80], tile[:])
+			continue
+		}
+		for r := range 10 {
+			crow := c[r*cstride+8*q : r*cstride+8*q+8]
+			mergeRow8((*[8]float32)(crow), (*[8]float32)(tile[r*8:r*8+8]), alpha, beta)
+		}
+	}
+}
+
+// gradU8x10x8Generic adds to tile[c*8+j], for c < 10 and j < 8, the sum
+// over the rows i < m = len(offs), in order, of gp[i*10+c] *
+// float32(x[offs[i]+j]), one product at a time; len(gp) >= 10m and every
+// offs[i]+8 <= len(x).
+func gradU8x10x8Generic(x []uint8, offs []int, gp []float32, tile *[80]float32) {
+	// By blocks of rows: their 8 pixels converted once, then for each class
+	// eight sums kept in registers over the block's rows. Every element is
+	// still summed over the rows in order, one product at a time.
+	const rows = 256
+	acc := *tile
+	var xf [rows][8]float32
+	var gcol [rows]float32
+	gp = gp[:10*len(offs)]
+	for i0 := 0; i0 < len(offs); i0 += rows {
+		blk := offs[i0:min(i0+rows, len(offs))]
+		for i, o := range blk {
+			px := (*[8]uint8)(x[o : o+8])
+			xf[i] = [8]float32{float32(px[0]), float32(px[1]), float32(px[2]), float32(px[3]),
+				float32(px[4]), float32(px[5]), float32(px[6]), float32(px[7])}
+		}
+		g := gp[10*i0 : 10*(i0+len(blk))]
+		pix := xf[:len(blk)]
+		for c := range 10 {
+			col := gcol[:len(pix)] // the block's gradients of class c
+			for i := range col {
+				col[i] = g[10*i+c]
+			}
+			a := (*[8]float32)(acc[c*8 : c*8+8])
+			a0, a1, a2, a3, a4, a5, a6, a7 := a[0], a[1], a[2], a[3], a[4], a[5], a[6], a[7]
+			for i := range pix {
+				gc, r := col[i], &pix[i]
+				a0 += gc * r[0]
+				a1 += gc * r[1]
+				a2 += gc * r[2]
+				a3 += gc * r[3]
+				a4 += gc * r[4]
+				a5 += gc * r[5]
+				a6 += gc * r[6]
+				a7 += gc * r[7]
+			}
+			*a = [8]float32{a0, a1, a2, a3, a4, a5, a6, a7}
+		}
+	}
+	*tile = acc
+}
+
+// mergeRow8 sets c = alpha*t + beta*c for 8 elements (two roundings); c is
+// not read when beta is +-0.
+func mergeRow8(c, t *[8]float32, alpha, beta float32) {
+	switch beta {
+	case 0:
+		c[0], c[1], c[2], c[3] = alpha*t[0], alpha*t[1], alpha*t[2], alpha*t[3]
+		c[4], c[5], c[6], c[7] = alpha*t[4], alpha*t[5], alpha*t[6], alpha*t[7]
+	case 1:
+		c[0], c[1], c[2], c[3] = c[0]+alpha*t[0], c[1]+alpha*t[1], c[2]+alpha*t[2], c[3]+alpha*t[3]
+		c[4], c[5], c[6], c[7] = c[4]+alpha*t[4], c[5]+alpha*t[5], c[6]+alpha*t[6], c[7]+alpha*t[7]
+	default:
+		c[0], c[1], c[2], c[3] = alpha*t[0]+beta*c[0], alpha*t[1]+beta*c[1], alpha*t[2]+beta*c[2], alpha*t[3]+beta*c[3]
+		c[4], c[5], c[6], c[7] = alpha*t[4]+beta*c[4], alpha*t[5]+beta*c[5], alpha*t[6]+beta*c[6], alpha*t[7]+beta*c[7]
+	}
+}
+
+// dotU8RowGeneric is kernelSet.dotU8Row in Go: the classes by groups of
+// five, each group's sums over the pixels in order (two rows of
+// dotU8x2x5Generic would do every product twice).
+func dotU8RowGeneric(x []uint8, w []float32, wstride int, alpha float32, bias []float32, z []float32) {
+	k, n := len(x), len(z)
+	for j0 := 0; j0 < n; j0 += 5 {
+		nj := min(5, n-j0)
+		var wr [5][]float32
+		for j := range 5 {
+			wr[j] = w[(j0+min(j, nj-1))*wstride:][:k] // the last row repeated to fill the group
+		}
+		w0, w1, w2, w3, w4 := wr[0], wr[1], wr[2], wr[3], wr[4]
+		var s0, s1, s2, s3, s4 float32
+		for p, v := range x {
+			a := float32(v)
+			s0 += a * w0[p]
+			s1 += a * w1[p]
+			s2 += a * w2[p]
+			s3 += a * w3[p]
+			s4 += a * w4[p]
+		}
+		s := [5]float32{s0, s1, s2, s3, s4}
+		for j := range nj {
+			z[j0+j] = float32(alpha*s[j]) + bias[j0+j]
+		}
+	}
+}

@@ -1,0 +1,592 @@
+package tensor
+
+import (
+	"fmt"
+	"math"
+	"math/rand/v2"
+	"testing"
+)
+
+// Tests of the uint8 products: the kernels of every level (kernelSet's
+// fwdU8Rows10 and gradU8x10) against a float64 oracle and bitwise against
+// themselves cut in other ways (rows, blocks of rows, chunks), and
+// MatMulU8T and MatMulTU8 against the oracle and across thread counts, with
+// poisoned outputs (C full of NaN garbage when beta is 0).
+
+// garbage is a quiet NaN that is not the poison marker: C is filled with it
+// when beta is 0, which must not read C.
+var garbage = math.Float32frombits(0x7fc0dead)
+
+// cloneMat returns a copy of tm with its own buffer (same offset, stride
+// and poison).
+func (tm testMat) clone() testMat {
+	buf := append([]float32(nil), tm.buf...)
+	m := *tm.m
+	if len(tm.m.Data) > 0 {
+		m.Data = buf[tm.off : tm.off+len(tm.m.Data)]
+	}
+	return testMat{&m, buf, tm.off}
+}
+
+// fillGarbage sets every element of the matrix (not the gaps) to garbage.
+func (tm testMat) fillGarbage() {
+	for i := range tm.m.Rows {
+		for j := range tm.m.Cols {
+			tm.m.Data[i*tm.m.Stride+j] = garbage
+		}
+	}
+}
+
+// sameBits fails unless a and b hold the same bits.
+func sameBits(t *testing.T, name string, a, b []float32) {
+	t.Helper()
+	for i := range a {
+		if math.Float32bits(a[i]) != math.Float32bits(b[i]) {
+			t.Fatalf("%s: element %d of the buffer is %v (%#x), want %v (%#x)", name, i, a[i], math.Float32bits(a[i]), b[i], math.Float32bits(b[i]))
+		}
+	}
+}
+
+// checkOutsideC fails if an element of cbuf outside C (n elements from coff,
+// rows of width used elements every cstride) is not poison.
+func checkOutsideC(t *testing.T, name string, cbuf []float32, coff, n, cstride, width int) {
+	t.Helper()
+	for i, v := range cbuf {
+		r := i - coff
+		if (r < 0 || r >= n || r%cstride >= width) && !isPoison(v) {
+			t.Fatalf("%s: element %d of the buffer outside C was written (%v)", name, i, v)
+		}
+	}
+}
+
+// gradOperands are the operands of the merging gradient kernels for m rows
+// and nch chunks: rows at any alignment (the first two the same, ending at
+// the data's last byte), G at an odd offset, C (10 rows of cstride) inside
+// a poisoned buffer at offset coff, full of NaN garbage when beta is 0.
+type gradOperands struct {
+	data          []uint8
+	offs          []int
+	gp, c, cbuf   []float32
+	coff, cstride int
+}
+
+func newGradOperands(rng *rand.Rand, m, nch int, beta float32) gradOperands {
+	rowLen := 8*nch + rng.IntN(9)
+	off := rng.IntN(8)
+	data := randU8(rng, off+(m+2)*rowLen)
+	offs := make([]int, m)
+	for i := range offs {
+		offs[i] = off + rng.IntN(len(data)-off-8*nch+1) // any alignment
+	}
+	offs[0] = len(data) - 8*nch // reads up to the last byte
+	if m > 1 {
+		offs[1] = offs[0]
+	}
+	gp := randSlice(rng, 10*m+off, -1, 1)[off:]
+	cstride := 8*nch + rng.IntN(5)
+	coff := rng.IntN(8)
+	cbuf := poisoned(coff + 9*cstride + 8*nch + 5)
+	c := cbuf[coff : coff+9*cstride+8*nch]
+	for r := range 10 {
+		for j := range 8 * nch {
+			c[r*cstride+j] = 2*rng.Float32() - 1
+			if beta == 0 {
+				c[r*cstride+j] = garbage
+			}
+		}
+	}
+	return gradOperands{data, offs, gp, c, cbuf, coff, cstride}
+}
+
+// fastU8Betas are the betas of the tests: 0 (C not read), 1 (training's
+// forward, and its update without weight decay) and others.
+var fastU8Betas = []float32{0, 1, -0.5, 0.999}
+
+// negZero is -0 as a float32 (beta -0 must not read C, as beta +0).
+var negZero = float32(math.Copysign(0, -1))
+
+// fwdCase is one call of fwdU8Rows10AVX512 with its operands: rows picked
+// by index (random rows, the last row of the data, a repeated row) with
+// stride > k, W and C at odd offsets in poisoned buffers, C with gaps
+// (cstride > 10), full of NaN garbage when beta is +-0.
+type fwdCase struct {
+	data                  []uint8
+	index                 []int32
+	stride, wstride, m, k int
+	w, c, cbuf, bias      []float32
+	coff, cstride         int
+	alpha, beta           float32
+	ks                    *kernelSet
+}
+
+func newFwdCase(rng *rand.Rand, ks *kernelSet, m, k int, alpha, beta float32, withBias bool) fwdCase {
+	stride := k + 1 + rng.IntN(9)
+	rows := m + 3
+	xoff := rng.IntN(4)
+	data := randU8(rng, xoff+(rows-1)*stride+k)[xoff:]
+	index := make([]int32, m+rng.IntN(3)) // longer than m: only [:m] is used
+	for i := range index {
+		index[i] = int32(rng.IntN(rows))
+	}
+	index[0] = int32(rows - 1) // the last row of the data: its last byte is the data's
+	if m > 2 {
+		index[2] = index[0] // a repeated row
+	}
+	wstride := k + rng.IntN(5)
+	woff := rng.IntN(8)
+	w := randSlice(rng, woff+9*wstride+k, -0.1, 0.1)[woff:]
+	cstride := 10 + rng.IntN(6)
+	coff := rng.IntN(8)
+	cbuf := poisoned(coff + (m-1)*cstride + 10 + 17)
+	c := cbuf[coff : coff+(m-1)*cstride+10]
+	for i := range m {
+		for j := range 10 {
+			c[i*cstride+j] = 2*rng.Float32() - 1
+			if beta == 0 {
+				c[i*cstride+j] = garbage
+			}
+		}
+	}
+	var bias []float32
+	if withBias {
+		boff := rng.IntN(4)
+		bias = append(randSlice(rng, boff+10, -2, 2), poisoned(6)...)[boff : boff+10]
+		bias[rng.IntN(10)] = negZero
+	}
+	return fwdCase{data, index, stride, wstride, m, k, w, c, cbuf, bias, coff, cstride, alpha, beta, ks}
+}
+
+func (f *fwdCase) run() {
+	f.ks.fwdU8Rows10(f.data, f.index, f.stride, f.w, f.wstride, f.c, f.cstride, f.m, f.k, f.alpha, f.beta, f.bias)
+}
+
+// check compares c with the float64 oracle (c0: C before the call), with
+// the bound of TestKernelDotU8Rows10, and checks nothing outside the
+// m x 10 block of C was written.
+func (f *fwdCase) check(t *testing.T, name string, c0 []float32) {
+	t.Helper()
+	for i := range f.m {
+		xi := f.data[int(f.index[i])*f.stride:][:f.k]
+		for j := range 10 {
+			var want, sa float64
+			for p, v := range xi {
+				pr := float64(v) * float64(f.w[j*f.wstride+p])
+				want += pr
+				sa += math.Abs(pr)
+			}
+			a := math.Abs(float64(f.alpha))
+			want *= float64(f.alpha)
+			bound := float64(f.k+4) * eps32 * a * sa
+			if f.beta != 0 {
+				cv := float64(f.beta * c0[i*f.cstride+j])
+				want += cv
+				bound += 4 * eps32 * math.Abs(cv)
+			}
+			if f.bias != nil {
+				want += float64(f.bias[j])
+				bound += 2 * eps32 * (math.Abs(want) + math.Abs(float64(f.bias[j])))
+			}
+			got := f.c[i*f.cstride+j]
+			if math.Abs(float64(got)-want) > bound+1e-30 || math.IsNaN(float64(got)) {
+				t.Fatalf("%s: c[%d][%d] = %v, want %v (bound %g)", name, i, j, got, want, bound)
+			}
+		}
+	}
+	checkOutsideC(t, name, f.cbuf, f.coff, len(f.c), f.cstride, 10)
+}
+
+var fwdTestK = []int{1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12, 13, 14, 15, 16, 17, 18, 19, 20,
+	31, 32, 33, 47, 48, 49, 63, 64, 65, 783, 784, 785, 800}
+
+// TestKernelFwdU8Rows10 checks kernelSet.fwdU8Rows10 of every level
+// against the float64 oracle: every k tail, odd and large row counts,
+// indexed rows with strides above k, unaligned W and C, C with gaps and
+// poison around it (full of NaN garbage when beta is +-0), with and without
+// a bias.
+func TestKernelFwdU8Rows10(t *testing.T) {
+	rng := newRNG(t)
+	forEachISA(t, func(t *testing.T, ks *kernelSet) {
+		for _, k := range fwdTestK {
+			for _, m := range []int{1, 2, 3, 4, 5, 7, 255, 256} {
+				for _, beta := range []float32{0, negZero, 1, -0.5} {
+					if m > 7 && k < 783 && beta != 1 && k%16 != 1 {
+						continue // the big m with every beta for a few k only
+					}
+					alpha := float32(1.0 / 255)
+					if rng.IntN(2) == 0 {
+						alpha = -1.5
+					}
+					f := newFwdCase(rng, ks, m, k, alpha, beta, rng.IntN(2) == 0)
+					c0 := append([]float32(nil), f.c...)
+					f.run()
+					f.check(t, fmt.Sprintf("k=%d m=%d alpha=%v beta=%v bias=%v", k, m, alpha, beta, f.bias != nil), c0)
+				}
+			}
+		}
+	})
+}
+
+// TestKernelFwdU8Rows10Independent checks, at every level, that a row's result is bitwise
+// independent of m, of the row it is paired with and of where the rows are
+// cut: one call on 256 rows against the same rows cut into random ranges
+// (odd and even sizes, so rows meet other partners, or themselves at an
+// odd end) and against every row alone.
+func TestKernelFwdU8Rows10Independent(t *testing.T) {
+	rng := newRNG(t)
+	forEachISA(t, func(t *testing.T, ks *kernelSet) {
+		for _, k := range []int{1, 15, 16, 17, 33, 784, 785} {
+			for _, beta := range []float32{0, 1, 0.75} {
+				f := newFwdCase(rng, ks, 256, k, 1.0/255, beta, beta != 1)
+				c0 := append([]float32(nil), f.c...)
+				f.run()
+				want := append([]float32(nil), f.cbuf...)
+				name := fmt.Sprintf("k=%d beta=%v", k, beta)
+				f.check(t, name, c0)
+				for trial := range 20 {
+					copy(f.c, c0)
+					var cuts []int
+					for lo := 0; lo < 256; {
+						hi := min(256, lo+1+rng.IntN(9))
+						if trial == 0 {
+							hi = lo + 1 // every row alone
+						}
+						g := f
+						g.index, g.m, g.c = f.index[lo:hi], hi-lo, f.c[lo*f.cstride:]
+						g.run()
+						cuts = append(cuts, hi)
+						lo = hi
+					}
+					sameBits(t, fmt.Sprintf("%s: cut at %v", name, cuts), f.cbuf, want)
+				}
+			}
+		}
+	})
+}
+
+// checkGradU8 compares c (the gradient of g's operands over all rows,
+// c0: C before) with the float64 oracle, and checks nothing outside C was
+// written.
+func checkGradU8(t *testing.T, name string, g gradOperands, nch int, alpha, beta float32, c0 []float32) {
+	t.Helper()
+	for r := range 10 {
+		for p := range 8 * nch {
+			idx := r*g.cstride + p
+			var want, sa float64
+			for i, o := range g.offs {
+				v := float64(g.gp[i*10+r]) * float64(g.data[o+p])
+				want += v
+				sa += math.Abs(v)
+			}
+			want *= float64(alpha)
+			bound := float64(len(g.offs)+4) * eps32 * math.Abs(float64(alpha)) * sa
+			if beta != 0 {
+				cv := float64(beta * c0[idx])
+				want += cv
+				bound += 4 * eps32 * math.Abs(cv)
+			}
+			got := g.c[idx]
+			if math.Abs(float64(got)-want) > bound+1e-30 || math.IsNaN(float64(got)) {
+				t.Fatalf("%s: c[%d][%d] = %v, want %v (bound %g)", name, r, p, got, want, bound)
+			}
+		}
+	}
+	checkOutsideC(t, name, g.cbuf, g.coff, len(g.c), g.cstride, 8*nch)
+}
+
+// TestKernelGradU8x10 checks kernelSet.gradU8x10 of every level against the
+// float64 oracle for one block of all the rows (mode 2, no acc), against
+// the rows run
+// as blocks of random sizes (acc full of NaN garbage to begin with and
+// poisoned past 80*nch, C untouched before the last block) and against the
+// chunks split between two calls at every split point.
+func TestKernelGradU8x10(t *testing.T) {
+	rng := newRNG(t)
+	forEachISA(t, func(t *testing.T, ks *kernelSet) {
+		for _, nch := range []int{1, 2, 3, 4, 5, 6, 7, 8, 9, 15, 16, 17, 31, 32, 33, 64, 98} {
+			for _, m := range []int{1, 2, 3, 31, 32, 33, 256} {
+				for _, beta := range []float32{0, negZero, 1, -0.5} {
+					if m == 256 && beta != 1 && nch > 9 && nch != 98 {
+						continue
+					}
+					alpha := float32(-0.1 / 255)
+					if rng.IntN(2) == 0 {
+						alpha = 1
+					}
+					name := fmt.Sprintf("nch=%d m=%d alpha=%v beta=%v", nch, m, alpha, beta)
+					g := newGradOperands(rng, m, nch, beta)
+					c0 := append([]float32(nil), g.c...)
+					cbuf0 := append([]float32(nil), g.cbuf...)
+					ks.gradU8x10(g.data, g.offs, g.gp, g.c, g.cstride, nch, alpha, beta, nil, 2)
+					checkGradU8(t, name+" one block", g, nch, alpha, beta, c0)
+					want := append([]float32(nil), g.cbuf...)
+
+					// Blocks of rows with the sums in acc.
+					copy(g.cbuf, cbuf0)
+					aoff := rng.IntN(4) // any alignment, poison before and after
+					accbuf := poisoned(aoff + 80*nch + 17)
+					acc := accbuf[aoff : aoff+80*nch]
+					for i := range acc {
+						acc[i] = garbage // never read by the first block
+					}
+					var blocks []int
+					for r := 0; r < m; {
+						b := min(m-r, 1+rng.IntN(32))
+						mode := 0
+						if r > 0 {
+							mode |= 1
+						}
+						if r+b == m {
+							mode |= 2
+						}
+						ks.gradU8x10(g.data, g.offs[r:r+b], g.gp[10*r:10*(r+b)], g.c, g.cstride, nch, alpha, beta, acc, mode)
+						blocks = append(blocks, b)
+						if mode&2 == 0 {
+							sameBits(t, fmt.Sprintf("%s: C after block %d of %v", name, len(blocks), blocks), g.cbuf, cbuf0)
+						}
+						r += b
+					}
+					sameBits(t, fmt.Sprintf("%s blocks %v", name, blocks), g.cbuf, want)
+					for i, v := range accbuf {
+						if (i < aoff || i >= aoff+80*nch) && !isPoison(v) {
+							t.Fatalf("%s blocks %v: element %d of the buffer outside the sums was written (%v)", name, blocks, i-aoff, v)
+						}
+					}
+
+					// The chunks split between two calls, at every split point.
+					if beta == -0.5 || m == 256 && nch > 9 {
+						continue // enough splits of the other betas and sizes
+					}
+					for s := 1; s < nch; s++ {
+						copy(g.cbuf, cbuf0)
+						ks.gradU8x10(g.data, g.offs, g.gp, g.c, g.cstride, s, alpha, beta, nil, 2)
+						ks.gradU8x10(g.data[8*s:], g.offs, g.gp, g.c[8*s:], g.cstride, nch-s, alpha, beta, nil, 2)
+						sameBits(t, fmt.Sprintf("%s split at chunk %d", name, s), g.cbuf, want)
+					}
+				}
+			}
+		}
+	})
+}
+
+// TestMatMulU8TLevels runs MatMulU8T at every level against the float64
+// oracle and bitwise across thread counts: ten classes (one group), more
+// (groups of ten and a padded rest), fewer (one padded group), every k
+// tail, k below 8, and row counts over several kernel calls.
+func TestMatMulU8TLevels(t *testing.T) {
+	rng := newRNG(t)
+	defer SetThreads(0)
+	type size struct{ m, n, k int }
+	var sizes []size
+	for _, m := range []int{1, 2, 3, 4, 5, 7, 9} {
+		for _, k := range []int{8, 16, 24, 40, 56, 392, 7, 9, 15, 17, 1, 3} {
+			sizes = append(sizes, size{m, 10, k})
+		}
+	}
+	for _, m := range []int{255, 257, 600} { // 600: three calls of at most rowsPerCall rows
+		for _, k := range []int{8, 784, 785} {
+			sizes = append(sizes, size{m, 10, k})
+		}
+	}
+	for _, n := range []int{20, 13, 29, 11, 3, 1} {
+		for _, k := range []int{8, 24, 9, 196, 784, 5} {
+			for _, m := range []int{1, 6, 33} {
+				sizes = append(sizes, size{m, n, k})
+			}
+		}
+	}
+	forEachISA(t, func(t *testing.T, ks *kernelSet) {
+		for i, s := range sizes {
+			for _, indexed := range []bool{false, true} {
+				for j, beta := range fastU8Betas {
+					if (s.m > 9 || s.n != 10) && (i+j)%len(fastU8Betas) != 0 && !(beta == 1 && s.m == 257) {
+						continue // the other betas on the small sizes
+					}
+					testU8T(t, rng, s.m, s.n, s.k, indexed, beta)
+				}
+			}
+		}
+	})
+}
+
+func testU8T(t *testing.T, rng *rand.Rand, m, n, k int, indexed bool, beta float32) {
+	t.Helper()
+	const alpha = 1.0 / 255
+	x := u8Mat(rng, m, k, indexed)
+	w := newTestMat(rng, n, k, true)
+	c := newTestMat(rng, m, n, true) // random stride: poisoned gaps
+	if beta == 0 {
+		c.fillGarbage()
+	}
+	c0 := append([]float32(nil), c.m.Data...)
+	name := fmt.Sprintf("U8T m=%d n=%d k=%d indexed=%v beta=%v", m, n, k, indexed, beta)
+	xf := u8ToMatrix(x)
+	var first testMat
+	for _, th := range []int{1, 2} {
+		SetThreads(th)
+		got := c.clone()
+		nameT := fmt.Sprintf("%s threads=%d", name, th)
+		if err := MatMulU8T(alpha, x, w.m, beta, got.m); err != nil {
+			t.Fatalf("%s: %v", nameT, err)
+		}
+		checkGemm(t, nameT, NoTrans, Trans, alpha, xf, w.m, beta, c0, got.m)
+		got.checkOutside(t, nameT)
+		if th == 1 {
+			first = got
+		} else {
+			sameBits(t, nameT+" vs threads=1", got.buf, first.buf)
+		}
+	}
+}
+
+// TestMatMulTU8Levels runs MatMulTU8 at every level against the float64
+// oracle and bitwise across thread counts: full tiles of ten classes and a
+// partial one, every k tail, k below 8, blocks of rows over more than
+// gradAccChunks chunks, odd chunk counts.
+func TestMatMulTU8Levels(t *testing.T) {
+	rng := newRNG(t)
+	defer SetThreads(0)
+	type size struct{ m, n, k int }
+	var sizes []size
+	for _, m := range []int{1, 2, 3, 7, 8} {
+		for _, n := range []int{10, 20, 13, 9} { // 13: a full tile and a partial one; 9: none
+			for _, k := range []int{8, 16, 24, 7, 9, 23, 41, 3} {
+				sizes = append(sizes, size{m, n, k})
+			}
+		}
+	}
+	for _, m := range []int{255, 257} {
+		for _, k := range []int{8, 784, 785} {
+			sizes = append(sizes, size{m, 10, k})
+		}
+	}
+	sizes = append(sizes, size{1000, 10, 784}, size{33, 20, 800}, size{33, 23, 263})
+	// Blocks of rows (gradRowBlock) over more than gradAccChunks chunks
+	// (k = 1100: 137 chunks and 4 more columns) and three tiles of ten.
+	sizes = append(sizes, size{70, 10, 1100}, size{65, 30, 2048})
+	forEachISA(t, func(t *testing.T, ks *kernelSet) {
+		for i, s := range sizes {
+			for _, indexed := range []bool{false, true} {
+				for j, beta := range fastU8Betas {
+					if s.m > 33 && (i+j)%len(fastU8Betas) != 0 && !(beta == 1 && s.k == 784) {
+						continue
+					}
+					testTU8(t, rng, s.m, s.n, s.k, indexed, beta)
+				}
+			}
+		}
+	})
+}
+
+func testTU8(t *testing.T, rng *rand.Rand, m, n, k int, indexed bool, beta float32) {
+	t.Helper()
+	const alpha = -0.1 / 255
+	g := newTestMat(rng, m, n, true)
+	x := u8Mat(rng, m, k, indexed)
+	c := newTestMat(rng, n, k, true)
+	if beta == 0 {
+		c.fillGarbage()
+	}
+	c0 := append([]float32(nil), c.m.Data...)
+	name := fmt.Sprintf("TU8 m=%d n=%d k=%d indexed=%v beta=%v", m, n, k, indexed, beta)
+	xf := u8ToMatrix(x)
+	var first testMat
+	for _, th := range []int{1, 2} {
+		SetThreads(th)
+		got := c.clone()
+		nameT := fmt.Sprintf("%s threads=%d", name, th)
+		if err := MatMulTU8(alpha, g.m, x, beta, got.m); err != nil {
+			t.Fatalf("%s: %v", nameT, err)
+		}
+		checkGemm(t, nameT, Trans, NoTrans, alpha, g.m, xf, beta, c0, got.m)
+		got.checkOutside(t, nameT)
+		if th == 1 {
+			first = got
+		} else {
+			sameBits(t, nameT+" vs threads=1", got.buf, first.buf)
+		}
+	}
+}
+
+// gradBlocksBench is gradU8Blocks for one tile of ten classes with the
+// kernel grad: groups of at most gradAccChunks chunks , blocks of gradRowBlock rows, the sums in acc.
+func gradBlocksBench(grad func(x []uint8, offs []int, gp []float32, c []float32, cstride, nch int, alpha, beta float32, acc []float32, mode int),
+	x []uint8, offs []int, gp, c []float32, cstride, nch int, alpha, beta float32, acc []float32) {
+	m := len(offs)
+	for g := 0; g < nch; g += gradAccChunks {
+		e := min(g+gradAccChunks, nch)
+		for r := 0; r < m; r += gradRowBlock {
+			re := min(r+gradRowBlock, m)
+			mode := 0
+			if r > 0 {
+				mode |= 1
+			}
+			if re == m {
+				mode |= 2
+			}
+			grad(x[8*g:], offs[r:re], gp[10*r:10*re], c[8*g:], cstride, e-g, alpha, beta, acc, mode)
+		}
+	}
+}
+
+// BenchmarkU8Kernels measures the two uint8 kernels of a training step on
+// the real minibatch shape, every level in the same run (names
+// .../impl=..., for benchstat -col /impl): 256 rows of a 60000 x 784 data set
+// (fashionLike, 47 MB), 10 classes, W class-major 10 x 784.
+//   - op=fwd: logits of a fresh minibatch each iteration (the next 256
+//     rows of a random permutation of the data set, as an epoch takes
+//     them: out of L2), beta 0 and a bias, as training calls it.
+//   - op=grad: the weight gradient merged into W (beta 1) for one
+//     minibatch whose rows stay in L2 (training runs it right after the
+//     forward product on the same rows): blocks=1 is one call on all 256
+//     rows (mode 2); blocks=32 runs the driver's order (gradU8Blocks):
+//     chunk groups of 64 and 34, blocks of 32 rows, sums in acc.
+func BenchmarkU8Kernels(b *testing.B) {
+	const m, k, stride = 256, 784, 784
+	data := fashionLike()
+	rng := benchRNG()
+	perm := rng.Perm(60000)
+	index := make([]int32, len(perm))
+	for i, p := range perm {
+		index[i] = int32(p)
+	}
+	nb := len(index) / m
+	w := make([]float32, 10*k)
+	for i := range w {
+		w[i] = rng.Float32() - 0.5
+	}
+	bias := randSlice(rng, 10, -1, 1)
+	logits := make([]float32, m*10)
+	gp := randSlice(rng, 10*m, -1, 1)
+	offs := make([]int, m)
+	for i := range offs {
+		offs[i] = int(index[i]) * stride
+	}
+	acc := make([]float32, 80*gradAccChunks)
+	const flop = 2 * m * k * 10
+	for _, kf := range levels {
+		b.Run("op=fwd/rows=256/impl="+kf.isa.String(), func(b *testing.B) {
+			i := 0
+			for b.Loop() {
+				kf.fwdU8Rows10(data, index[i*m:(i+1)*m], stride, w, k, logits, 10, m, k, 1.0/255, 0, bias)
+				i = (i + 1) % nb
+			}
+			reportGFLOPS(b, flop)
+		})
+	}
+	for _, kf := range levels {
+		b.Run("op=grad/rows=256/blocks=1/impl="+kf.isa.String(), func(b *testing.B) {
+			for b.Loop() {
+				kf.gradU8x10(data, offs, gp, w, k, k/8, -0.1/255, 1, nil, 2)
+			}
+			reportGFLOPS(b, flop)
+		})
+	}
+	for _, kf := range levels {
+		b.Run("op=grad/rows=256/blocks=32/impl="+kf.isa.String(), func(b *testing.B) {
+			for b.Loop() {
+				gradBlocksBench(kf.gradU8x10, data, offs, gp, w, k, k/8, -0.1/255, 1, acc)
+			}
+			reportGFLOPS(b, flop)
+		})
+	}
+}

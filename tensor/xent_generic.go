@@ -1,0 +1,59 @@
+package tensor
+
+// softmaxXent10Generic is kernelSet.softmaxXent10 in Go, with the generic
+// exp.
+func softmaxXent10Generic(z []float32, labels []uint8, scale float64, s []float32, shift []float64, cs []float64) int {
+	return softmaxXent10Go(expGeneric, z, labels, scale, s, shift, cs)
+}
+
+// softmaxXent10Go is kernelSet.softmaxXent10 with the exp kernel exp, for
+// the levels that have no fused kernel: per row the max (the first
+// largest), the shift, the shifted logits; their exps in one call of exp;
+// then per row the sum s in float64 and the gradient
+// float32(e*(1/s)*scale) (minus scale at the label, before the rounding),
+// all in float64 (s is stored rounded to float32).
+func softmaxXent10Go(exp func(dst, src []float32), z []float32, labels []uint8, scale float64, s []float32, shift []float64, cs []float64) (correct int) {
+	n := len(labels)
+	z = z[:10*n]
+	for i, y := range labels {
+		r := z[10*i : 10*i+10 : 10*i+10]
+		m, arg := r[0], 0
+		for j := 1; j < 10; j++ {
+			if r[j] > m { // NaN: never larger, but it makes its row's s NaN
+				m, arg = r[j], j
+			}
+		}
+		if arg == int(y) {
+			correct++
+		}
+		shift[i] = float64(m) - float64(r[y])
+		for j, v := range r {
+			r[j] = v - m
+		}
+	}
+	exp(z, z) // one call: a call per row costs more than its 10 exps
+	if len(cs) > 0 {
+		cs = cs[:10]
+		clear(cs)
+	}
+	for i, y := range labels {
+		r := z[10*i : 10*i+10 : 10*i+10]
+		var sum float64
+		for _, e := range r {
+			sum += float64(e)
+		}
+		s[i] = float32(sum)
+		inv := 1 / sum
+		ey := float64(r[y])
+		for j, e := range r {
+			r[j] = float32(float64(e) * inv * scale)
+		}
+		r[y] = float32((ey*inv - 1) * scale)
+		if len(cs) > 0 {
+			for j, v := range r {
+				cs[j] += float64(v)
+			}
+		}
+	}
+	return correct
+}
