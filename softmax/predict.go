@@ -2,7 +2,6 @@ package softmax
 
 import (
 	"fmt"
-	"math"
 	"sync"
 
 	"github.com/softmax-fast/softmax-fast/tensor"
@@ -54,10 +53,10 @@ const stackClasses = 64
 
 // Predict returns the most likely class of one image of Inputs() pixels and
 // its probability. It is safe for concurrent use and allocates nothing once
-// warm: the image is converted to float32 in a buffer from a sync.Pool (the
-// logits stay on the stack up to 64 classes). Its logits are summed in a
-// different order from those of PredictBatch, so the two agree up to
-// rounding.
+// warm (the logits stay on the stack up to 64 classes): one pass of
+// tensor.MatVecU8Bias over the pixels per ten classes, then
+// tensor.ArgmaxProb. Its logits are summed in a different order from those
+// of PredictBatch, so the two agree up to rounding.
 func (m *Dense) Predict(image []uint8) (class int, prob float32, err error) {
 	if err := m.checkShape(); err != nil {
 		return 0, 0, err
@@ -67,40 +66,25 @@ func (m *Dense) Predict(image []uint8) (class int, prob float32, err error) {
 		return 0, 0, fmt.Errorf("%w: image of %d pixels for a %d-input model", ErrData, len(image), n)
 	}
 	var zbuf [stackClasses]float32
-	need := n
+	z := zbuf[:min(k, stackClasses)]
 	if k > stackClasses {
-		need += k
+		s := getScratch(k)
+		defer putScratch(s)
+		z = s.z[:k:k]
 	}
-	s := getScratch(need)
-	defer putScratch(s)
-	x, z := s.z[:n:n], zbuf[:0]
-	if k > stackClasses {
-		z = s.z[n : n+k : n+k]
-	}
-	z = z[:k]
-	for p, v := range image {
-		x[p] = float32(v)
-	}
-	for c := range z {
-		d, _ := tensor.Dot(x, m.W.Row(c))
-		z[c] = d*(1.0/255) + m.Bias[c]
+	if err := tensor.MatVecU8Bias(1.0/255, image, m.W, m.Bias, z); err != nil {
+		return 0, 0, fmt.Errorf("%w: %w", ErrData, err)
 	}
 	class, prob = pick(z)
 	return class, prob, nil
 }
 
 // pick returns the index of the largest value of z (the first one on ties,
-// the first NaN if any) and its softmax probability.
+// the first NaN if any) and its softmax probability (NaN if that value is
+// NaN or infinite).
 func pick(z []float32) (int, float32) {
-	arg, m := argmax(z)
-	if m != m || math.IsInf(float64(m), 0) {
-		return arg, float32(math.NaN())
-	}
-	var s float64
-	for _, v := range z {
-		s += math.Exp(float64(v) - float64(m))
-	}
-	return arg, float32(1 / s)
+	arg, p, _ := tensor.ArgmaxProb(z) // z is never empty: a model has classes
+	return arg, p
 }
 
 // argmax returns the index and value of the largest element of z (the first

@@ -32,22 +32,3 @@ var _ = register(&neonSet, true)
 func softmaxXent10NEON(z []float32, labels []uint8, scale float64, s []float32, shift []float64, cs []float64) int {
 	return softmaxXent10Go(expNEON, z, labels, scale, s, shift, cs)
 }
-
-// xent10 runs ks.softmaxXent10 by a direct call of the level's function (see
-// xent_amd64.go).
-func xent10(ks *kernelSet, z []float32, labels []uint8, scale float64, s []float32, shift, cs []float64) int {
-	if ks == &neonSet {
-		return softmaxXent10NEON(z, labels, scale, s, shift, cs)
-	}
-	return softmaxXent10Generic(z, labels, scale, s, shift, cs)
-}
-
-// dotU8RowOf runs ks.dotU8Row by a direct call of the level's function (see
-// u8_amd64.go).
-func dotU8RowOf(ks *kernelSet, x []uint8, w []float32, wstride int, alpha float32, bias []float32, z []float32) {
-	if ks == &neonSet {
-		dotU8RowNEONGo(x, w, wstride, alpha, bias, z)
-		return
-	}
-	dotU8RowGeneric(x, w, wstride, alpha, bias, z)
-}

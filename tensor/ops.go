@@ -162,3 +162,36 @@ func SoftmaxRows(dst, x *Matrix) error {
 	}
 	return nil
 }
+
+// stackProb is the most values ArgmaxProb keeps on the stack; more use a
+// pooled buffer.
+const stackProb = 64
+
+// ArgmaxProb returns the index of the largest element of z (the first one
+// on ties, the first NaN if z holds one) and its softmax probability,
+// 1 / sum_j e**(z[j]-max), with the level's exp and a float32 sum (within
+// a few ulp of the exact value). The probability is NaN when the largest
+// element is NaN or infinite (no softmax is defined). z must not be empty.
+// It allocates nothing and may run on many goroutines at once.
+func ArgmaxProb(z []float32) (arg int, p float32, err error) {
+	if len(z) == 0 {
+		return 0, 0, fmt.Errorf("%w: ArgmaxProb of an empty slice", ErrShape)
+	}
+	m := z[0]
+	for j, v := range z {
+		if v > m || v != v && m == m {
+			arg, m = j, v
+		}
+	}
+	if m != m || math.IsInf(float64(m), 0) {
+		return arg, float32(math.NaN()), nil
+	}
+	var buf [stackProb]float32
+	tmp := buf[:]
+	if len(z) > stackProb {
+		bp := getBuf(len(z))
+		defer gemmPool.Put(bp)
+		tmp = *bp
+	}
+	return arg, 1 / expShiftSumOf(active, tmp[:len(z)], z, m), nil
+}

@@ -374,3 +374,35 @@ func mergeCols(c *Matrix, r0, nc, p0, nw int, t []float32, tstride int, alpha, b
 		}
 	}
 }
+
+// MatVecU8Bias computes z = alpha * W·x + bias for one uint8 vector x (one
+// image): z[j] = alpha * sum_p float32(x[p]) * W[j][p] + bias[j], rounded
+// as float32(alpha*sum) + bias[j], with len(x) = W.Cols and
+// len(z) = len(bias) = W.Rows. It reads the pixels as bytes, ten classes per
+// pass over them, on the calling goroutine; it allocates nothing and may
+// run on many goroutines at once (z must not overlap W or bias). The sums
+// are in the level's order for one row, which may differ in the last bits
+// from MatMulU8TBias's for the same image.
+func MatVecU8Bias(alpha float32, x []uint8, w *Matrix, bias, z []float32) error {
+	if err := w.check("W"); err != nil {
+		return err
+	}
+	n, k := w.Rows, w.Cols
+	if len(x) != k || len(z) != n || len(bias) != n {
+		return fmt.Errorf("%w: x of %d, W %dx%d, bias of %d, z of %d", ErrShape, len(x), n, k, len(bias), len(z))
+	}
+	if overlaps(z, w.Data) || overlaps(z, bias) {
+		return fmt.Errorf("%w: z overlaps W or the bias", ErrShape)
+	}
+	if n == 0 {
+		return nil
+	}
+	if k == 0 {
+		for j, b := range bias {
+			z[j] = float32(alpha*0) + b
+		}
+		return nil
+	}
+	dotU8RowOf(active, x, w.Data, w.Stride, alpha, bias, z)
+	return nil
+}

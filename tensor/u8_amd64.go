@@ -105,17 +105,3 @@ func dotU8RowAVX512(x []uint8, w []float32, wstride int, alpha float32, bias []f
 //
 //go:noescape
 func prefetchAVX2(p []uint8)
-
-// dotU8RowOf runs ks.dotU8Row by a direct call of the level's function:
-// a call through a func value makes every slice escape to the heap, and
-// Predict keeps z on its stack.
-func dotU8RowOf(ks *kernelSet, x []uint8, w []float32, wstride int, alpha float32, bias []float32, z []float32) {
-	switch ks {
-	case &avx512Set:
-		dotU8RowAVX512(x, w, wstride, alpha, bias, z)
-	case &avx2Set:
-		dotU8RowAVX2Go(x, w, wstride, alpha, bias, z)
-	default:
-		dotU8RowGeneric(x, w, wstride, alpha, bias, z)
-	}
-}

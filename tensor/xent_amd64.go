@@ -29,16 +29,3 @@ func softmaxXent10AVX2Go(z []float32, labels []uint8, scale float64, s []float32
 func softmaxXent10AVX512Go(z []float32, labels []uint8, scale float64, s []float32, shift []float64, cs []float64) int {
 	return softmaxXent10AVX512(z, labels, float32(scale), s, shift, cs)
 }
-
-// xent10 runs ks.softmaxXent10 by a direct call of the level's function: a
-// call through a func value makes every slice escape to the heap, and the
-// training step keeps s and shift on its stack.
-func xent10(ks *kernelSet, z []float32, labels []uint8, scale float64, s []float32, shift, cs []float64) int {
-	switch ks {
-	case &avx512Set:
-		return softmaxXent10AVX512(z, labels, float32(scale), s, shift, cs)
-	case &avx2Set:
-		return softmaxXent10AVX2(z, labels, float32(scale), s, shift, cs)
-	}
-	return softmaxXent10Generic(z, labels, scale, s, shift, cs)
-}

@@ -2,8 +2,8 @@
 
 package tensor
 
-// Without assembly only the generic level exists; see xent_amd64.go and
-// u8_amd64.go for why these call the level's function directly.
+// The level's kernel by a direct call (see direct_amd64.go): here only the
+// generic level exists.
 
 func xent10(ks *kernelSet, z []float32, labels []uint8, scale float64, s []float32, shift, cs []float64) int {
 	return softmaxXent10Generic(z, labels, scale, s, shift, cs)
@@ -11,4 +11,8 @@ func xent10(ks *kernelSet, z []float32, labels []uint8, scale float64, s []float
 
 func dotU8RowOf(ks *kernelSet, x []uint8, w []float32, wstride int, alpha float32, bias []float32, z []float32) {
 	dotU8RowGeneric(x, w, wstride, alpha, bias, z)
+}
+
+func expShiftSumOf(ks *kernelSet, dst, src []float32, shift float32) float32 {
+	return expShiftSumGeneric(dst, src, shift)
 }
