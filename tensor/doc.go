@@ -11,21 +11,43 @@
 //
 // # ISA selection
 //
-// Each operation runs on one of several kernel sets: hand-written assembly
-// for AVX2+FMA on amd64 and NEON on arm64, and a pure-Go set that runs
-// everywhere. The best set the CPU supports (per golang.org/x/sys/cpu) is
-// chosen when the package is initialised. The environment variable
-// SOFTMAX_FAST_ISA (generic, avx2, neon or best) or SetISA and Use choose
-// another; a level that is unknown or that this CPU cannot run is an error,
-// never a silent fallback: SetISA returns it, and CurrentISA and EnvError
-// report a bad SOFTMAX_FAST_ISA. Available lists the levels this process can
-// run; package tensor/cpuinfo describes the processor and
-// tunes the cache blocking to it.
+// Each operation runs on one of several kernel sets, one per level: AVX2+FMA
+// and AVX-512 (F, BW, DQ, VL) hand-written assembly on amd64, NEON on arm64,
+// and a pure-Go set that runs everywhere. Every level supplies every kernel,
+// so each operation has one driver whatever the level. The best level the
+// CPU supports (per golang.org/x/sys/cpu, which also checks that the OS
+// saves the vector state) is chosen when the package is initialised. The
+// environment variable SOFTMAX_FAST_ISA (generic, avx2, avx512, neon or
+// best) or SetISA and Use choose another; a level that is unknown or that
+// this CPU cannot run is an error, never a silent fallback: SetISA returns
+// it, and CurrentISA and EnvError report a bad SOFTMAX_FAST_ISA. Available
+// lists the levels this process can run; package tensor/cpuinfo describes
+// the processor and tunes the cache blocking to it.
 //
 // Results of different levels agree within the documented error bounds but
 // not bit for bit: fused multiply-adds and the order of additions differ.
 // Within one level, results do not depend on the number of threads, nor on
 // where the work is cut between them.
+//
+// # From the API to the kernels
+//
+// The files are named by operation, each operation's levels side by side:
+// op.go (or op's exported function) is the driver, op_generic.go the Go
+// kernels that define what each kernel computes, op_amd64.s and op_arm64.s
+// the assembly of every level of that architecture, op_amd64.go and
+// op_arm64.go their declarations; isa_*.go hold the kernel sets.
+//
+//	MatMulU8T, MatMulU8TBias (u8.go)   -> fwdRows: groups of ten classes, 256 rows a call
+//	                                   -> kernelSet.fwdU8Rows10: fwdU8Rows10{Generic,AVX2,AVX512,NEON}
+//	MatMulTU8 (u8.go)                  -> gradU8 -> gradU8Blocks: blocks of 32 rows, 64 chunks a call
+//	                                   -> kernelSet.gradU8x10: gradU8x10{Generic,AVX2,NEON}, gradU8x10BlkAVX512
+//	MatVecU8Bias (u8.go)               -> dotU8Row{Generic,AVX2,AVX512,NEON}
+//	SoftmaxXent10 (xent.go)            -> softmaxXent10{Generic,AVX2,AVX512,NEON}
+//	MatMul (gemm.go)                   -> packing and blocking -> kernelSet.gemmTile: gemmTile{Generic,AVX2,AVX512,NEON}
+//	Exp, LogSumExpRows, SoftmaxRows,
+//	ArgmaxProb (ops.go)                -> exp, expShiftSum, max (exp_*, vec_*)
+//	Dot, Axpy, Scale, Max (ops.go)     -> dot, axpy, scale, max (vec_*)
+//	PeakGFLOPS (peak.go)               -> fmaLoop{AVX2,AVX512,NEON} (peak_*)
 //
 // # Build tags
 //

@@ -1,6 +1,7 @@
 package tensor
 
 import (
+	"fmt"
 	"math"
 	"runtime"
 	"sync"
@@ -45,13 +46,22 @@ func peakLoopFor(l ISA) peakLoop {
 	return peakLoops[0]
 }
 
-// PeakGFLOPS measures the float32 multiply-add throughput of the active ISA
-// level, in GFLOP/s (10**9 floating-point operations per second, a fused
-// multiply-add counting 2 per lane: 16 per VFMADD231PS ymm on AVX2, 8 per
-// VFMLA .4S on NEON). It runs a loop of independent multiply-adds on
-// registers only on threads goroutines, each locked to an OS thread, for
-// about d, and returns their total rate. The generic level's loop is scalar
-// Go code, so its "peak" is just what scalar Go code reaches.
+// PeakGFLOPS measures the float32 multiply-add throughput of the widest
+// level this CPU can run (Best: the machine's limit, whatever level is
+// active), in GFLOP/s; see PeakGFLOPSOf.
+func PeakGFLOPS(threads int, d time.Duration) float64 {
+	g, _ := PeakGFLOPSOf(Best(), threads, d)
+	return g
+}
+
+// PeakGFLOPSOf measures the float32 multiply-add throughput of level l, in
+// GFLOP/s (10**9 floating-point operations per second, a fused multiply-add
+// counting 2 per lane: 16 per VFMADD231PS ymm, 32 per zmm, 8 per VFMLA .4S
+// on NEON). It runs a loop of independent multiply-adds on registers only
+// on threads goroutines, each locked to an OS thread, for about d, and
+// returns their total rate. The generic level's loop is scalar Go code, so
+// its "peak" is just what scalar Go code reaches. It fails for a level this
+// CPU or build cannot run.
 //
 // threads < 1 means Threads(); d is raised to at least 10 ms.
 //
@@ -59,12 +69,15 @@ func peakLoopFor(l ISA) peakLoop {
 // virtual machine it drops when other programs run (with threads above the
 // number of idle cores, the threads share them). Use it to judge the
 // fraction of peak a kernel reaches, measured under the same conditions.
-func PeakGFLOPS(threads int, d time.Duration) float64 {
+func PeakGFLOPSOf(l ISA, threads int, d time.Duration) (float64, error) {
+	if lookup(l) == nil {
+		return 0, fmt.Errorf("tensor: %v: %w (available: %v)", l, ErrISAUnavailable, Available())
+	}
 	if threads < 1 {
 		threads = Threads()
 	}
 	d = max(d, 10*time.Millisecond)
-	loop := peakLoopFor(active.isa)
+	loop := peakLoopFor(l)
 	n := peakChunk(loop.run)
 
 	var ready, done sync.WaitGroup
@@ -101,7 +114,7 @@ func PeakGFLOPS(threads int, d time.Duration) float64 {
 	for _, it := range iters {
 		total += float64(it)
 	}
-	return total * float64(loop.flop) / elapsed / 1e9
+	return total * float64(loop.flop) / elapsed / 1e9, nil
 }
 
 // peakChunk returns a number of iterations of run that take about 1 ms (at

@@ -1,6 +1,7 @@
 package tensor
 
 import (
+	"errors"
 	"math"
 	"testing"
 	"time"
@@ -23,18 +24,29 @@ func TestPeakLoops(t *testing.T) {
 	})
 }
 
-// TestPeakGFLOPS checks that the probe returns a positive finite rate at
-// every level, on one thread and on two (no timing assertions).
+// TestPeakGFLOPS checks that the probe returns a positive finite rate for
+// every level, on one thread and on two, whatever level is active (no
+// timing assertions), and an error for a level this CPU cannot run.
 func TestPeakGFLOPS(t *testing.T) {
 	forEachISA(t, func(t *testing.T, ks *kernelSet) {
 		for _, threads := range []int{1, 2, 0} {
-			g := PeakGFLOPS(threads, 20*time.Millisecond)
-			if !(g > 0) || math.IsInf(g, 0) {
-				t.Errorf("PeakGFLOPS(%d) = %v", threads, g)
+			g, err := PeakGFLOPSOf(ks.isa, threads, 20*time.Millisecond)
+			if err != nil || !(g > 0) || math.IsInf(g, 0) {
+				t.Errorf("PeakGFLOPSOf(%v, %d) = %v, %v", ks.isa, threads, g, err)
 			}
 			t.Logf("%v, %d threads: %.1f GFLOP/s", ks.isa, threads, g)
 		}
+		if g := PeakGFLOPS(1, 10*time.Millisecond); !(g > 0) {
+			t.Errorf("PeakGFLOPS(1) = %v at level %v", g, ks.isa)
+		}
 	})
+	for _, l := range []ISA{AVX2, AVX512, NEON, ISA(99)} {
+		if lookup(l) == nil {
+			if _, err := PeakGFLOPSOf(l, 1, 10*time.Millisecond); !errors.Is(err, ErrISAUnavailable) {
+				t.Errorf("PeakGFLOPSOf(%v) on a CPU without it: err %v", l, err)
+			}
+		}
+	}
 }
 
 // TestFmaLoopGeneric checks the generic loop's arithmetic: each chain

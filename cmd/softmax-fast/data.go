@@ -61,7 +61,7 @@ type runFlags struct {
 func (f *runFlags) register(fs *flag.FlagSet, jsonWhat string) {
 	fs.StringVar(&f.data, "data", "", "Fashion-MNIST directory (default: $FASHION_MNIST_DIR, "+mnist.SystemDir+", ./"+mnist.LocalDir+")")
 	fs.IntVar(&f.threads, "threads", runtime.NumCPU(), "goroutines per product")
-	fs.StringVar(&f.isa, "isa", "", "kernel set: generic, avx2, neon or best (default: $SOFTMAX_FAST_ISA, else best)")
+	fs.StringVar(&f.isa, "isa", "", "kernel set: generic, avx2, avx512, neon or best (default: $SOFTMAX_FAST_ISA, else best)")
 	fs.BoolVar(&f.asJSON, "json", false, "print "+jsonWhat+" on stdout")
 	fs.BoolVar(&f.noCache, "no-cache", false, "decode the IDX files even if a decoded copy is cached")
 }

@@ -18,7 +18,7 @@ func runEval(ctx context.Context, args []string, stdout, stderr io.Writer) error
 	data := fs.String("data", "", "Fashion-MNIST directory (default: as for train)")
 	asJSON := fs.Bool("json", false, "print one JSON object")
 	noCache := fs.Bool("no-cache", false, "decode the IDX files even if a decoded copy is cached")
-	isa := fs.String("isa", "", "kernel set: generic, avx2, neon or best")
+	isa := fs.String("isa", "", "kernel set: generic, avx2, avx512, neon or best")
 	plotDir := fs.String("plot", "", "write pictures (weights, confusion matrix) to this directory")
 	if err := parseFlags(fs, args); err != nil {
 		return err

@@ -15,7 +15,7 @@ import (
 func runInfo(ctx context.Context, args []string, stdout, stderr io.Writer) error {
 	fs := newFlags("info", "[-json] [-peak]", stderr)
 	asJSON := fs.Bool("json", false, "print one JSON object")
-	peak := fs.Bool("peak", false, "also measure the peak multiply-add rate (GFLOP/s) on 1 and on all threads, about 0.3 s each,\nand the round trip of a value between two threads (ns)")
+	peak := fs.Bool("peak", false, "also measure the peak multiply-add rate (GFLOP/s) of every SIMD level on 1 and on all threads,\nabout 0.3 s each, and the round trip of a value between two threads (ns)")
 	if err := parseFlags(fs, args); err != nil {
 		return err
 	}
@@ -27,10 +27,26 @@ func runInfo(ctx context.Context, args []string, stdout, stderr io.Writer) error
 	}
 	panicHook()
 	c := cpuinfo.Get()
-	var peak1, peakAll, handoff float64
+	// The peak of every level but the generic one (scalar Go), the widest
+	// (the machine's limit) last; "% of peak" figures use the widest.
+	type levelPeak struct {
+		level    tensor.ISA
+		one, all float64
+	}
+	var peaks []levelPeak
+	var handoff float64
 	if *peak {
-		peak1 = tensor.PeakGFLOPS(1, 300*time.Millisecond)
-		peakAll = tensor.PeakGFLOPS(c.LogicalCores, 300*time.Millisecond)
+		// A throwaway run first: an idle core runs slower for a while.
+		tensor.PeakGFLOPSOf(tensor.Best(), c.LogicalCores, 100*time.Millisecond)
+		for _, l := range c.ISAAvailable {
+			if l == tensor.Generic && len(c.ISAAvailable) > 1 {
+				continue
+			}
+			p := levelPeak{level: l}
+			p.one, _ = tensor.PeakGFLOPSOf(l, 1, 300*time.Millisecond)
+			p.all, _ = tensor.PeakGFLOPSOf(l, c.LogicalCores, 300*time.Millisecond)
+			peaks = append(peaks, p)
+		}
 		handoff = tensor.HandoffNanos(50 * time.Millisecond)
 	}
 	if *asJSON {
@@ -45,8 +61,15 @@ func runInfo(ctx context.Context, args []string, stdout, stderr io.Writer) error
 			"threads": tensor.Threads(),
 		}
 		if *peak {
-			obj["peak_gflops_1_thread"] = peak1
-			obj["peak_gflops_all_threads"] = peakAll
+			widest := peaks[len(peaks)-1]
+			obj["peak_isa"] = widest.level.String()
+			obj["peak_gflops_1_thread"] = widest.one
+			obj["peak_gflops_all_threads"] = widest.all
+			by := map[string]any{}
+			for _, p := range peaks {
+				by[p.level.String()] = map[string]float64{"1_thread": p.one, "all_threads": p.all}
+			}
+			obj["peak_gflops_by_isa"] = by
 			if handoff > 0 {
 				obj["handoff_ns"] = handoff
 			}
@@ -64,8 +87,10 @@ func runInfo(ctx context.Context, args []string, stdout, stderr io.Writer) error
 	fmt.Fprintf(stdout, "threads   %d\n", tensor.Threads())
 	fmt.Fprintf(stdout, "go        %s\n", runtime.Version())
 	if *peak {
-		fmt.Fprintf(stdout, "peak      %.1f GFLOP/s on 1 thread, %.1f on %d threads (%v multiply-adds; measured, noisy when the machine is busy)\n",
-			peak1, peakAll, c.LogicalCores, c.ISASelected)
+		for _, p := range peaks {
+			fmt.Fprintf(stdout, "peak      %-7s %.1f GFLOP/s on 1 thread, %.1f on %d threads (measured multiply-adds; noisy when the machine is busy)\n",
+				p.level.String()+":", p.one, p.all, c.LogicalCores)
+		}
 		if handoff > 0 {
 			note := ""
 			if handoff > 150 {

@@ -20,7 +20,7 @@ func runPredict(ctx context.Context, args []string, stdout, stderr io.Writer) er
 	fs := newFlags("predict", "-model FILE [-json] IMAGE.png...", stderr)
 	modelPath := fs.String("model", "", "model file written by 'softmax-fast train -out'")
 	asJSON := fs.Bool("json", false, "print one JSON object per image")
-	isa := fs.String("isa", "", "kernel set: generic, avx2, neon or best")
+	isa := fs.String("isa", "", "kernel set: generic, avx2, avx512, neon or best")
 	if err := parseFlags(fs, args); err != nil {
 		return err
 	}

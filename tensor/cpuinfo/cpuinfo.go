@@ -49,7 +49,7 @@ func Get() Info {
 		CacheLineBytes:  max(c.CacheLine, 0),
 		FrequencyHzBase: max(c.Hz, 0),
 	}
-	for _, f := range []cpuid.FeatureID{cpuid.SSE2, cpuid.AVX, cpuid.AVX2, cpuid.FMA3, cpuid.F16C, cpuid.AVX512F, cpuid.ASIMD, cpuid.FP, cpuid.SVE} {
+	for _, f := range []cpuid.FeatureID{cpuid.SSE2, cpuid.AVX, cpuid.AVX2, cpuid.FMA3, cpuid.F16C, cpuid.AVX512F, cpuid.AVX512BW, cpuid.AVX512DQ, cpuid.AVX512VL, cpuid.ASIMD, cpuid.FP, cpuid.SVE} {
 		if c.Supports(f) {
 			info.Features = append(info.Features, f.String())
 		}
