@@ -264,3 +264,62 @@ func TestMatrixViews(t *testing.T) {
 		t.Errorf("empty view at the corner: %v %+v", err, e)
 	}
 }
+
+// TestArgmaxProb checks ArgmaxProb at every level against the float64
+// softmax: the first largest value, the first NaN, ±Inf and ties, rows
+// longer than its stack buffer; it allocates nothing.
+func TestArgmaxProb(t *testing.T) {
+	rng := newRNG(t)
+	nan, inf := float32(math.NaN()), float32(math.Inf(1))
+	forEachISA(t, func(t *testing.T, ks *kernelSet) {
+		for _, n := range []int{1, 2, 9, 10, 11, 16, 17, 64, 65, 300} {
+			for range 20 {
+				z := randSlice(rng, n, -20, 20)
+				if rng.IntN(3) == 0 { // a tie: the first wins
+					z[rng.IntN(n)] = z[rng.IntN(n)]
+				}
+				arg, p, err := ArgmaxProb(z)
+				if err != nil {
+					t.Fatal(err)
+				}
+				want, m := 0, z[0]
+				for j, v := range z {
+					if v > m {
+						want, m = j, v
+					}
+				}
+				var s float64
+				for _, v := range z {
+					s += math.Exp(float64(v) - float64(m))
+				}
+				if arg != want || math.Abs(float64(p)-1/s) > 1e-6/s {
+					t.Fatalf("n=%d %v: (%d, %v), want (%d, %v)", n, z, arg, p, want, 1/s)
+				}
+			}
+		}
+		for _, tc := range []struct {
+			z      []float32
+			arg    int
+			nanP   bool
+			wantP1 bool
+		}{
+			{[]float32{1, nan, 3, nan}, 1, true, false},
+			{[]float32{1, inf, 3}, 1, true, false},
+			{[]float32{float32(math.Inf(-1)), float32(math.Inf(-1))}, 0, true, false},
+			{[]float32{-3e38, 3e38, 0}, 1, false, true},
+			{[]float32{5}, 0, false, true},
+		} {
+			arg, p, err := ArgmaxProb(tc.z)
+			if err != nil || arg != tc.arg || (p != p) != tc.nanP || tc.wantP1 && p != 1 {
+				t.Errorf("%v: (%d, %v, %v)", tc.z, arg, p, err)
+			}
+		}
+		if _, _, err := ArgmaxProb(nil); !errors.Is(err, ErrShape) {
+			t.Errorf("empty: err %v", err)
+		}
+		z := randSlice(rng, 300, -1, 1)
+		if a := testing.AllocsPerRun(100, func() { ArgmaxProb(z[:10]); ArgmaxProb(z) }); a != 0 {
+			t.Errorf("%v allocations per call", a)
+		}
+	})
+}

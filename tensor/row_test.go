@@ -1,17 +1,14 @@
-//go:build !purego && (amd64 || arm64)
-
 package tensor
 
 import (
 	"fmt"
 	"math"
 	"math/rand/v2"
-	"sync"
 	"testing"
 )
 
-// rowKernel is a dotU8Row kernel of a level, the smallest k it takes and
-// whether this CPU runs it (rowKernels, in row_<arch>_test.go).
+// rowKernel is a level's kernelSet.dotU8Row, the smallest k it takes and
+// whether this CPU runs it.
 type rowKernel struct {
 	name string
 	f    func(x []uint8, w []float32, wstride int, alpha float32, bias []float32, z []float32)
@@ -19,13 +16,28 @@ type rowKernel struct {
 	ok   bool
 }
 
+// rowKernels lists the dotU8Row of every level this machine runs, and
+// the levels of this build's assembly it cannot run (not ok).
+func rowKernels() []rowKernel {
+	var rks []rowKernel
+	for _, ks := range levels {
+		rks = append(rks, rowKernel{ks.isa.String(), ks.dotU8Row, 1, true})
+	}
+	for _, l := range archLevels {
+		if lookup(l) == nil {
+			rks = append(rks, rowKernel{l.String(), nil, 1, false})
+		}
+	}
+	return rks
+}
+
 // forEachRowKernel runs f for each dotU8Row kernel, skipping (with a clear
 // message) a level this CPU lacks.
 func forEachRowKernel(t *testing.T, f func(t *testing.T, rk rowKernel)) {
 	for _, rk := range rowKernels() {
-		t.Run(rk.name, func(t *testing.T) {
+		t.Run("isa="+rk.name, func(t *testing.T) {
 			if !rk.ok {
-				t.Skipf("no %s on this CPU", rk.name)
+				t.Skipf("the %s level is not tested: %s", rk.name, unavailableName(rk.name))
 			}
 			f(t, rk)
 		})
@@ -167,7 +179,7 @@ func BenchmarkDotU8Row(b *testing.B) {
 	x, w, bias := rowOperands(rng, 784, 10, 784, 0, 0)
 	z := make([]float32, 10)
 	for _, rk := range rowKernels() {
-		b.Run(fmt.Sprintf("isa=%s", rk.name), func(b *testing.B) {
+		b.Run(fmt.Sprintf("inputs=784/classes=10/impl=%s", rk.name), func(b *testing.B) {
 			if !rk.ok {
 				b.Skipf("no %s on this CPU", rk.name)
 			}
@@ -178,123 +190,11 @@ func BenchmarkDotU8Row(b *testing.B) {
 	}
 }
 
-// predictImages returns 10000 random images of 784 pixels (7.8 MB, so that
-// an image comes from memory or L3 as in Predict's benchmark), W (10x784),
-// and the bias.
-func predictImages() (images []uint8, w, bias []float32) {
-	rng := rand.New(rand.NewPCG(5, 6))
-	images = randU8(rng, 10000*784)
-	return images, randSlice(rng, 10*784, -0.01, 0.01), randSlice(rng, 10, -0.1, 0.1)
-}
-
-// rowArgmax is softmax's argmax: the first largest value, or the first NaN.
-func rowArgmax(z []float32) (int, float32) {
-	arg, m := 0, z[0]
-	for j, v := range z {
-		if v > m || v != v && m == m {
-			arg, m = j, v
-		}
+// unavailableName is unavailable for a level's name.
+func unavailableName(name string) string {
+	l, err := ParseISA(name)
+	if err != nil {
+		return err.Error()
 	}
-	return arg, m
-}
-
-// rowPick is rowArgmax for 10 values with fewer mispredicted branches: the
-// max by a tree, then the first index holding it. The tree can drop a NaN
-// (b > a is false when b is NaN), so a NaN anywhere (seen in the sum, which
-// is also NaN for +Inf and -Inf together) takes rowArgmax.
-func rowPick(z *[10]float32) (int, float32) {
-	mx := func(a, b float32) float32 {
-		if b > a {
-			return b
-		}
-		return a
-	}
-	m := mx(mx(mx(mx(z[0], z[1]), mx(z[2], z[3])), mx(mx(z[4], z[5]), mx(z[6], z[7]))), mx(z[8], z[9]))
-	s := ((z[0] + z[1]) + (z[2] + z[3])) + ((z[4] + z[5]) + (z[6] + z[7])) + (z[8] + z[9])
-	if s != s {
-		return rowArgmax(z[:])
-	}
-	for j, v := range z {
-		if v == m {
-			return j, m
-		}
-	}
-	return 0, m
-}
-
-// TestRowPick checks rowPick against rowArgmax on random rows with ties,
-// NaN, infinities and signed zeros.
-func TestRowPick(t *testing.T) {
-	rng := newRNG(t)
-	vals := []float32{0, float32(math.Copysign(0, -1)), 1, -1, 2, float32(math.NaN()), float32(math.Inf(1)), float32(math.Inf(-1)), 3e38}
-	for range 100000 {
-		var z [10]float32
-		for j := range z {
-			if rng.IntN(3) == 0 {
-				z[j] = vals[rng.IntN(len(vals))]
-			} else {
-				z[j] = float32(rng.IntN(5))
-			}
-		}
-		a, m := rowPick(&z)
-		b, n := rowArgmax(z[:])
-		if a != b || math.Float32bits(m) != math.Float32bits(n) && !(m != m && n != n) {
-			t.Fatalf("%v: rowPick %d %v, rowArgmax %d %v", z, a, m, b, n)
-		}
-	}
-}
-
-// rowProb32 is the probability of the largest logit m of z in float32 with
-// the generic level's exp: 1/sum_j e**(z_j - m) (NaN for a NaN or infinite
-// m).
-func rowProb32(z []float32, m float32) float32 {
-	if m != m || math.IsInf(float64(m), 0) {
-		return float32(math.NaN())
-	}
-	var s float32
-	for _, v := range z {
-		s += exp32(v - m)
-	}
-	return 1 / s
-}
-
-// rowProb64 is today's pick: the sum in float64 with math.Exp.
-func rowProb64(z []float32, m float32) float32 {
-	if m != m || math.IsInf(float64(m), 0) {
-		return float32(math.NaN())
-	}
-	var s float64
-	for _, v := range z {
-		s += math.Exp(float64(v) - float64(m))
-	}
-	return float32(1 / s)
-}
-
-// todayScratch and predictToday replicate Dense.Predict (softmax/predict.go)
-// on the exported kernels: the image converted to float32 in a pooled
-// buffer, tensor.Dot per class, z = d/255 + bias, argmax, and the
-// probability with math.Exp.
-var todayScratch = sync.Pool{New: func() any { return new([]float32) }}
-
-func predictToday(image []uint8, w, bias []float32) (int, float32) {
-	const n, k = 784, 10
-	if len(image) != n || len(w) != n*k || len(bias) != k {
-		panic("shape")
-	}
-	var zbuf [64]float32
-	sp := todayScratch.Get().(*[]float32)
-	defer todayScratch.Put(sp)
-	if cap(*sp) < n {
-		*sp = make([]float32, n)
-	}
-	x, z := (*sp)[:n:n], zbuf[:k]
-	for p, v := range image {
-		x[p] = float32(v)
-	}
-	for c := range z {
-		d, _ := Dot(x, w[c*n:(c+1)*n])
-		z[c] = d*(1.0/255) + bias[c]
-	}
-	arg, m := rowArgmax(z)
-	return arg, rowProb64(z, m)
+	return unavailable(l)
 }

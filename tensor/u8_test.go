@@ -1,6 +1,7 @@
 package tensor
 
 import (
+	"errors"
 	"fmt"
 	"math"
 	"math/rand/v2"
@@ -589,4 +590,57 @@ func BenchmarkU8Kernels(b *testing.B) {
 			reportGFLOPS(b, flop)
 		})
 	}
+}
+
+// TestMatVecU8Bias checks MatVecU8Bias at every level against the float64
+// oracle (and bitwise against the level's kernel), its errors, and the
+// shapes with no classes or no inputs; it allocates nothing.
+func TestMatVecU8Bias(t *testing.T) {
+	rng := newRNG(t)
+	forEachISA(t, func(t *testing.T, ks *kernelSet) {
+		for _, s := range [][2]int{{10, 784}, {1, 1}, {3, 7}, {23, 33}, {64, 100}, {10, 0}, {0, 5}} {
+			n, k := s[0], s[1]
+			w := newTestMat(rng, n, k, true)
+			x := randU8(rng, k)
+			bias := randSlice(rng, n, -1, 1)
+			z := poisoned(n)
+			if err := MatVecU8Bias(1.0/255, x, w.m, bias, z); err != nil {
+				t.Fatalf("n=%d k=%d: %v", n, k, err)
+			}
+			for j := range n {
+				want, tol := rowOracle(x, w.m.Data, w.m.Stride, 1.0/255, bias, j)
+				if math.Abs(float64(z[j])-want) > tol || z[j] != z[j] {
+					t.Fatalf("n=%d k=%d: z[%d] = %v, want %v", n, k, j, z[j], want)
+				}
+			}
+			if n > 0 && k > 0 {
+				got := poisoned(n)
+				ks.dotU8Row(x, w.m.Data, w.m.Stride, 1.0/255, bias, got)
+				sameBits(t, fmt.Sprintf("n=%d k=%d vs the kernel", n, k), z, got)
+			}
+		}
+		w := NewMatrix(10, 784)
+		x, bias, z := make([]uint8, 784), make([]float32, 10), make([]float32, 10)
+		if a := testing.AllocsPerRun(100, func() { MatVecU8Bias(1, x, w, bias, z) }); a != 0 {
+			t.Errorf("%v allocations per call", a)
+		}
+		for _, tc := range []struct {
+			name    string
+			x       []uint8
+			bias, z []float32
+		}{
+			{"short x", x[:783], bias, z},
+			{"short bias", x, bias[:9], z},
+			{"short z", x, bias, z[:9]},
+			{"z is the bias", x, bias, bias},
+			{"z in W", x, bias, w.Data[:10]},
+		} {
+			if err := MatVecU8Bias(1, tc.x, w, tc.bias, tc.z); !errors.Is(err, ErrShape) {
+				t.Errorf("%s: err %v, want ErrShape", tc.name, err)
+			}
+		}
+		if err := MatVecU8Bias(1, x, &Matrix{Rows: 10, Cols: 784, Stride: 784}, bias, z); !errors.Is(err, ErrShape) {
+			t.Errorf("W without data: err %v, want ErrShape", err)
+		}
+	})
 }
