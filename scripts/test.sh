@@ -86,7 +86,7 @@ grep -c '^Benchmark' "$tmp/peer.log" | sed 's/^/peer benchmarks run: /'
 
 if [ "${SOFTMAX_FAST_EXP_EXHAUSTIVE:-}" = 1 ]; then
 	step "exp on all 2^32 inputs"
-	go test -count=1 -run 'TestKernelExpExhaustive' -v -timeout 60m ./tensor | grep -E 'exp:|ok|FAIL'
+	go test -count=1 -run 'TestKernelExpExhaustive|TestAVX512ExpExhaustive|TestExpXentAVX512' -v -timeout 60m ./tensor | grep -E 'exp:|ok|FAIL'
 fi
 
 printf '\nall checks passed\n'

@@ -194,9 +194,13 @@ var offsPool = sync.Pool{New: func() any { return new([]int) }}
 //
 // Columns of X go by chunks of eight against ten columns of G, the rows by
 // blocks of 32 (a minibatch's rows lie on as many pages as rows, and a
-// block stays within the first-level TLB); the work is split by columns of
-// C across up to Threads() goroutines, and each element of C is summed over
-// the rows in order, whatever the thread count.
+// block stays within the first-level TLB). From 64 rows on, the two halves
+// of the rows are summed apart (on two threads when there are two: each
+// half's rows are then read by one core only) and their sums added before
+// they are merged into C (alpha*T + beta*C with one fused rounding when
+// beta is 1); with fewer rows, the work is split by columns of C. Either
+// way each element of C is summed in a fixed order, whatever the thread
+// count.
 func MatMulTU8(alpha float32, g *Matrix, x *U8Matrix, beta float32, c *Matrix) error {
 	if err := g.check("G"); err != nil {
 		return err
@@ -223,6 +227,63 @@ func MatMulTU8(alpha float32, g *Matrix, x *U8Matrix, beta float32, c *Matrix) e
 		return nil
 	}
 	ks := active
+	if m < gradHalfRows {
+		gradRows(ks, alpha, g, x, 0, m, beta, c, true)
+		return nil
+	}
+	// Two halves of the rows, each summed on its own (on its own thread
+	// when there are two), then added and merged into C. In training the
+	// forward product leaves each thread's rows in its own core's caches;
+	// split by columns, each thread would read half of every row from the
+	// other core. The halves are fixed, so the sums do not depend on the
+	// thread count.
+	pb := getBuf(2 * n * k)
+	defer gemmPool.Put(pb)
+	parts := [2]*Matrix{
+		{Rows: n, Cols: k, Stride: k, Data: (*pb)[:n*k]},
+		{Rows: n, Cols: k, Stride: k, Data: (*pb)[n*k:]},
+	}
+	half := m / 2
+	parallelFor(2, 1, 2*float64(m)*float64(n)*float64(k), func(lo, hi int) {
+		for p := lo; p < hi; p++ {
+			r0, r1 := p*half, half+p*(m-half)
+			gradRows(ks, 1, g, x, r0, r1, 0, parts[p], false)
+		}
+	})
+	parallelFor(k, 16, gradMergeWork*float64(n)*float64(k), func(lo, hi int) {
+		for r := range n {
+			v, v1 := parts[0].Data[r*k+lo:r*k+hi], parts[1].Data[r*k+lo:r*k+hi]
+			ks.axpy(1, v1, v) // v = v + v1, one rounding
+			cr := c.Data[r*c.Stride+lo : r*c.Stride+hi]
+			switch beta {
+			case 0: // c is not read
+				copy(cr, v)
+				ks.scale(alpha, cr)
+			case 1:
+				ks.axpy(alpha, v, cr)
+			default:
+				ks.scale(beta, cr)
+				ks.axpy(alpha, v, cr)
+			}
+		}
+	})
+	return nil
+}
+
+// gradHalfRows is the fewest rows MatMulTU8 sums in two halves: below it,
+// the halves' buffers and their merge would cost more than they save.
+const gradHalfRows = 64
+
+// gradMergeWork is the work parallelFor is told one element of the merge
+// of the two halves costs (in multiply-adds at full speed): it moves three
+// floats through the caches, so that two threads share the merge.
+const gradMergeWork = 32
+
+// gradRows computes C = alpha * G[r0:r1]ᵀ * X[r0:r1] + beta*C (the rows
+// [r0, r1) of MatMulTU8's operands), its chunks split across the threads if
+// parallel, else on the calling goroutine.
+func gradRows(ks *kernelSet, alpha float32, g *Matrix, x *U8Matrix, r0, r1 int, beta float32, c *Matrix, parallel bool) {
+	m, n, k := r1-r0, g.Cols, x.Cols
 	op := offsPool.Get().(*[]int)
 	defer offsPool.Put(op)
 	if cap(*op) < m {
@@ -230,28 +291,33 @@ func MatMulTU8(alpha float32, g *Matrix, x *U8Matrix, beta float32, c *Matrix) e
 	}
 	offs := (*op)[:m]
 	for i := range offs {
-		offs[i] = x.rowOff(i)
+		offs[i] = x.rowOff(r0 + i)
 	}
 	var gp []float32
 	if n == 10 && g.Stride == 10 {
 		// G is already in the packed layout (the gradient of a 10-class
 		// layer): use it as it is.
-		gp = g.Data[:10*m]
+		gp = g.Data[10*r0 : 10*r1]
 	} else {
 		gbuf := getBuf(10 * m * ((n + 9) / 10))
 		defer gemmPool.Put(gbuf)
 		gp = *gbuf
-		// Pack G by tiles of ten columns, zero-padded: gp[t][i*10+c] = G[i][10t+c].
+		// Pack G by tiles of ten columns, zero-padded: gp[t][i*10+c] = G[r0+i][10t+c].
 		for t := 0; t*10 < n; t++ {
 			pt := gp[t*10*m : (t+1)*10*m]
 			nc := min(10, n-10*t)
 			for i := range m {
-				copy(pt[i*10:i*10+nc], g.Data[i*g.Stride+10*t:i*g.Stride+10*t+nc])
+				row := g.Data[(r0+i)*g.Stride+10*t:]
+				copy(pt[i*10:i*10+nc], row[:nc])
 				clear(pt[i*10+nc : i*10+10])
 			}
 		}
 	}
 	chunks := (k + 7) / 8
+	if !parallel {
+		gradU8(ks, 0, chunks, alpha, gp, x, offs, beta, c)
+		return
+	}
 	// Split by the level's grain of chunks (the columns its gradient kernel
 	// takes at a time): a boundary inside one would give both threads a
 	// partial step and, when C's rows start on 64-byte boundaries (a model's
@@ -259,7 +325,6 @@ func MatMulTU8(alpha float32, g *Matrix, x *U8Matrix, beta float32, c *Matrix) e
 	parallelFor(chunks, ks.gradGrain, 2*float64(m)*float64(n)*float64(k), func(lo, hi int) {
 		gradU8(ks, lo, hi, alpha, gp, x, offs, beta, c)
 	})
-	return nil
 }
 
 // gradRowBlock is how many rows gradU8Blocks takes at a time: the rows of a
