@@ -95,17 +95,25 @@ func BenchmarkPredict(b *testing.B) {
 func BenchmarkAccuracy(b *testing.B) {
 	data := benchData()
 	test := Dataset{Images: &tensor.U8Matrix{Rows: 10000, Cols: 784, Stride: 784, Data: data.Images.Data}, Labels: data.Labels[:10000]}
-	for _, l := range tensor.Available() {
-		b.Run(fmt.Sprintf("n=10000/impl=%s", l), func(b *testing.B) {
-			setISA(b, l)
-			m, _ := NewDense(784, 10, 0.01, 1)
-			for b.Loop() {
-				if _, err := m.Accuracy(test); err != nil {
-					b.Fatal(err)
+	for _, pool := range []bool{false, true} {
+		for _, l := range tensor.Available() {
+			// workers=pool: with the worker pool Fit runs (its evaluations
+			// after each epoch); workers=spawn: goroutines started per call.
+			name := map[bool]string{false: "spawn", true: "pool"}[pool]
+			b.Run(fmt.Sprintf("n=10000/workers=%s/impl=%s", name, l), func(b *testing.B) {
+				setISA(b, l)
+				if pool {
+					defer tensor.StartWorkers(tensor.Threads())()
 				}
-			}
-			b.ReportMetric(10000*float64(b.N)/b.Elapsed().Seconds(), "samples/s")
-		})
+				m, _ := NewDense(784, 10, 0.01, 1)
+				for b.Loop() {
+					if _, err := m.Accuracy(test); err != nil {
+						b.Fatal(err)
+					}
+				}
+				b.ReportMetric(10000*float64(b.N)/b.Elapsed().Seconds(), "samples/s")
+			})
+		}
 	}
 }
 
