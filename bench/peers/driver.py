@@ -94,7 +94,7 @@ def probe(sf, results, rnd):
     if not isinstance(rec, dict):
         sys.stderr.write("softmax-fast info -peak -json failed or printed no JSON object; no probe this round\n")
         return None
-    rec = {"probe": True, "round": rnd, "handoff_ns": rec.get("handoff_ns"),
+    rec = {"probe": True, "round": rnd, "handoff_ns": rec.get("handoff_ns"), "peak_isa": rec.get("peak_isa"),
            "peak_gflops_1_thread": rec.get("peak_gflops_1_thread"),
            "peak_gflops_all_threads": rec.get("peak_gflops_all_threads")}
     results.write(json.dumps(rec) + "\n")
@@ -255,9 +255,10 @@ def main():
     peaks = [p[key] for p in probes.values() if p and key and p.get(key)]
     if peaks and ref["n"]:
         # 5 epochs x 60000 images x (forward + gradient) x 2 x 784 x 10 = 9.408 GFLOP
-        print("- FMA peak on %d thread(s), median of the rounds: %.0f GFLOP/s; softmax-fast's median 5-epoch train "
-              "(9.4 GFLOP) runs at %.0f%% of it, its fastest run at %.0f%%" % (
-                  a.threads, med(peaks), 100 * 9.408 / ref["train"] / med(peaks), 100 * 9.408 / ref["train_min"] / med(peaks)))
+        isas = sorted({p.get("peak_isa") or "?" for p in probes.values() if p})
+        print("- FMA peak of the widest level the CPU has (%s) on %d thread(s), median of the rounds: %.0f GFLOP/s; "
+              "softmax-fast's median 5-epoch train (9.4 GFLOP) runs at %.0f%% of it, its fastest run at %.0f%%" % (
+                  "/".join(isas), a.threads, med(peaks), 100 * 9.408 / ref["train"] / med(peaks), 100 * 9.408 / ref["train_min"] / med(peaks)))
     print("- startup: driver's wall time around the process less the trainer's own total_seconds, plus its timed imports")
     print("- other load: CPU time used by other processes while a run ran, as a share of the machine's %d CPUs" % NCPU)
     print("- raw JSON lines: %s" % a.results)
