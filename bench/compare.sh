@@ -3,6 +3,7 @@
 # run interleaved (round-robin) with the same threads and seeds. See bench/README.md.
 #
 #   bench/compare.sh [-n RUNS] [-t THREADS] [-o RESULTS.jsonl] [-only numpy,torch,gonum] [-gate SECONDS] [-warm SECONDS]
+#                    [-openblas-coretype NAME]   (for NumPy on a CPU its OpenBLAS does not know, e.g. SkylakeX)
 set -euo pipefail
 
 N=5
@@ -10,11 +11,12 @@ THREADS=2
 ONLY=""
 GATE=20
 WARM=0
+CORETYPE=""
 here="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)"
 root="$(cd "$here/.." && pwd)"
 RESULTS="$here/results/compare-$(date -u +%Y%m%dT%H%M%SZ).jsonl"
 
-usage() { sed -n '2,5p' "$0" | sed 's/^# \{0,1\}//'; exit 2; }
+usage() { sed -n '2,6p' "$0" | sed 's/^# \{0,1\}//'; exit 2; }
 while [ $# -gt 0 ]; do
 	case "$1" in
 	-n) N="$2"; shift 2 ;;
@@ -23,6 +25,7 @@ while [ $# -gt 0 ]; do
 	-only) ONLY="$2"; shift 2 ;;
 	-gate) GATE="$2"; shift 2 ;;
 	-warm) WARM="$2"; shift 2 ;;
+	-openblas-coretype) CORETYPE="$2"; shift 2 ;;
 	-h | --help) usage ;;
 	*) echo "compare.sh: unknown argument $1" >&2; usage ;;
 	esac
@@ -67,4 +70,4 @@ echo "building softmax-fast and gonum-softmax" >&2
 
 echo "$(date -u '+%Y-%m-%d %H:%M UTC'); $(grep -m1 'model name' /proc/cpuinfo | cut -d: -f2- | sed 's/^ *//'), $(nproc) CPUs;$(uptime | sed 's/.*load average/ load average/')" >&2
 "$PY" "$here/peers/driver.py" -gate "$GATE" -warm "$WARM" -n "$N" -threads "$THREADS" -sf "$out/softmax-fast" -gonum "$out/gonum-softmax" \
-	-peers-dir "$here/peers" -python "$PY" -results "$RESULTS" ${ONLY:+-only "$ONLY"}
+	-peers-dir "$here/peers" -python "$PY" -results "$RESULTS" ${ONLY:+-only "$ONLY"} ${CORETYPE:+-openblas-coretype "$CORETYPE"}

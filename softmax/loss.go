@@ -176,7 +176,10 @@ func lossGradBlock(grad, logits *tensor.Matrix, labels []uint8, kind lossKind, p
 // in float64.
 func lossRows(grad, logits *tensor.Matrix, labels []uint8, kind lossKind, cs []float64, n, lo, hi int) (loss, ce float64, correct int) {
 	k := logits.Cols
-	if k == 10 && kind.eps == 0 && !(kind.q > 0) && logits.Stride == 10 && grad.Stride == 10 && hi-lo <= lossChunk {
+	if k == 10 && kind.eps == 0 && logits.Stride == 10 && grad.Stride == 10 && hi-lo <= lossChunk {
+		if kind.q > 0 {
+			return lossRowsGCE10(grad, logits, labels, kind, cs, n, lo, hi)
+		}
 		loss, correct := lossRowsXent10(grad, logits, labels, cs, n, lo, hi)
 		return loss, loss, correct
 	}
@@ -307,6 +310,48 @@ func lossRowsXent10(grad, logits *tensor.Matrix, labels []uint8, cs []float64, n
 		sh[0] += shifts[i]
 	}
 	return math.Log((p[0]*p[1])*(p[2]*p[3])) + ((sh[0] + sh[1]) + (sh[2] + sh[3])), correct
+}
+
+// lossRowsGCE10 is lossRows for the GCE mix of 10 classes, both strides 10,
+// hi-lo <= lossChunk: the cross-entropy gradient of tensor.SoftmaxXent10,
+// each row then scaled by its weight beta + (1-beta)·p_y**q (a second
+// rounding), with p_y**q = e**(-q·ce) from the row's cross-entropy
+// ce = log(s) + shift (one log and one exp per row instead of a power and
+// a pass of float64 arithmetic over the row); the column sums are those
+// of the scaled rows.
+func lossRowsGCE10(grad, logits *tensor.Matrix, labels []uint8, kind lossKind, cs []float64, n, lo, hi int) (loss, ce float64, correct int) {
+	var ss [lossChunk]float32
+	var shifts [lossChunk]float64
+	g := grad.Data[lo*10 : hi*10]
+	if &grad.Data[0] != &logits.Data[0] {
+		copy(g, logits.Data[lo*10:hi*10]) // the kernel works in place
+	}
+	m := hi - lo
+	correct, err := tensor.SoftmaxXent10(g, labels[lo:hi], 1/float64(n), ss[:m], shifts[:m], nil)
+	if err != nil {
+		panic("softmax: " + err.Error()) // the operands were checked: a bug, not bad input
+	}
+	if cs != nil {
+		clear(cs)
+	}
+	var gce float64
+	for i := range m {
+		cei := math.Log(float64(ss[i])) + shifts[i]
+		pq := math.Exp(-kind.q * cei)
+		ce += cei
+		gce += (1 - pq) / kind.q
+		w := kind.beta + (1-kind.beta)*pq
+		row := g[10*i : 10*i+10 : 10*i+10]
+		for j, v := range row {
+			row[j] = float32(float64(v) * w)
+		}
+		if cs != nil {
+			for j, v := range row {
+				cs[j] += float64(v)
+			}
+		}
+	}
+	return kind.beta*ce + (1-kind.beta)*gce, ce, correct
 }
 
 // overlap reports whether a and b share memory.

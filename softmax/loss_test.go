@@ -320,25 +320,27 @@ func TestLossKinds(t *testing.T) {
 }
 
 // The bias gradient from lossGradParts is the column sums of the gradient,
-// whatever parts it is given.
+// whatever parts it is given, for the cross-entropy and the GCE mix.
 func TestLossColumnSums(t *testing.T) {
 	r := rand.New(rand.NewPCG(9, 9))
 	for _, n := range []int{1, 31, 32, 33, 100, 256} {
 		z, labels := randomLogits(r, n, 10, 2)
 		for _, parts := range [][]lossPart{nil, make([]lossPart, 1), make([]lossPart, 20)} {
-			g := tensor.NewMatrix(n, 10)
-			cs := make([]float64, 10)
-			for j := range cs {
-				cs[j] = 99 // stale values must not survive
-			}
-			lossGradParts(g, z, labels, crossEntropy, parts, cs, nil)
-			for j := range 10 {
-				var want float64
-				for i := range n {
-					want += float64(g.At(i, j))
+			for _, kind := range []lossKind{crossEntropy, {q: 0.7, beta: 0.05}} {
+				g := tensor.NewMatrix(n, 10)
+				cs := make([]float64, 10)
+				for j := range cs {
+					cs[j] = 99 // stale values must not survive
 				}
-				if math.Abs(cs[j]-want) > 1e-12 {
-					t.Errorf("n=%d parts=%d: column %d sums to %v, want %v", n, len(parts), j, cs[j], want)
+				lossGradParts(g, z, labels, kind, parts, cs, nil)
+				for j := range 10 {
+					var want float64
+					for i := range n {
+						want += float64(g.At(i, j))
+					}
+					if math.Abs(cs[j]-want) > 1e-12 {
+						t.Errorf("n=%d parts=%d %+v: column %d sums to %v, want %v", n, len(parts), kind, j, cs[j], want)
+					}
 				}
 			}
 		}

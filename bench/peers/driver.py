@@ -134,6 +134,9 @@ def main():
                     help="before each run (after the idle gate) keep every CPU busy for this many seconds (0: off)")
     ap.add_argument("-only", default="", help="comma-separated subset of numpy,torch,gonum "
                     "(softmax-fast and its cold runs always run: the ratios are against it)")
+    ap.add_argument("-openblas-coretype", default="",
+                    help="OPENBLAS_CORETYPE for NumPy (empty: OpenBLAS's own detection), for a CPU its OpenBLAS "
+                    "does not know (it then falls back to old SSE kernels)")
     a = ap.parse_args()
     T = str(a.threads)
 
@@ -143,6 +146,8 @@ def main():
     # A current OpenBLAS needs neither; they slow NumPy down (bench/README.md). This command only.
     np_env.pop("OPENBLAS_CORETYPE", None)
     np_env.pop("OPENBLAS_L2_SIZE", None)
+    if a.openblas_coretype:
+        np_env["OPENBLAS_CORETYPE"] = a.openblas_coretype
     peers = [
         ("softmax-fast", lambda s: [a.sf, "train", "-json", "-seed", str(s), "-threads", T], base),
         # the cold start: decoding the gzipped IDX files instead of reading the decoded-data
@@ -233,8 +238,9 @@ def main():
     if nps:
         s0 = nps[0]
         if s0.get("blas"):
-            notes.append("NumPy %s on %s %s, kernel %s, %s threads (OPENBLAS_CORETYPE/OPENBLAS_L2_SIZE unset for it)"
-                         % (s0.get("numpy"), s0["blas"], s0.get("blas_version"), s0.get("blas_kernel"), s0.get("blas_threads")))
+            notes.append("NumPy %s on %s %s, kernel %s, %s threads (%s)"
+                         % (s0.get("numpy"), s0["blas"], s0.get("blas_version"), s0.get("blas_kernel"), s0.get("blas_threads"),
+                            "OPENBLAS_CORETYPE=" + a.openblas_coretype if a.openblas_coretype else "OpenBLAS's own CPU detection"))
         else:
             notes.append("NumPy %s: threadpoolctl found no BLAS library (reference BLAS?)" % s0.get("numpy"))
     ts = [r["summary"] for r in recs.get("torch", [])]
