@@ -3,7 +3,7 @@ package mnist
 import (
 	"os"
 
-	"golang.org/x/sys/unix"
+	"syscall"
 )
 
 // mapFile maps the first size bytes of f, private and writable, with its
@@ -26,19 +26,19 @@ func mapFile(f *os.File, size int) ([]byte, error) {
 	var m []byte
 	var merr error
 	if err := rc.Control(func(fd uintptr) {
-		m, merr = unix.Mmap(int(fd), 0, size, unix.PROT_READ, unix.MAP_PRIVATE|unix.MAP_POPULATE)
+		m, merr = syscall.Mmap(int(fd), 0, size, syscall.PROT_READ, syscall.MAP_PRIVATE|syscall.MAP_POPULATE)
 	}); err != nil {
 		return nil, err
 	}
 	if merr != nil {
 		return nil, merr
 	}
-	if err := unix.Mprotect(m, unix.PROT_READ|unix.PROT_WRITE); err != nil {
-		unix.Munmap(m)
+	if err := syscall.Mprotect(m, syscall.PROT_READ|syscall.PROT_WRITE); err != nil {
+		syscall.Munmap(m)
 		return nil, err
 	}
 	return m, nil
 }
 
 // unmapFile unmaps m, a mapping of mapFile that nothing refers to.
-func unmapFile(m []byte) { unix.Munmap(m) }
+func unmapFile(m []byte) { syscall.Munmap(m) }
