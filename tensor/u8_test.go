@@ -207,8 +207,12 @@ var fwdTestK = []int{1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12, 13, 14, 15, 16, 17, 
 func TestKernelFwdU8Rows10(t *testing.T) {
 	rng := newRNG(t)
 	forEachISA(t, func(t *testing.T, ks *kernelSet) {
-		for _, k := range fwdTestK {
-			for _, m := range []int{1, 2, 3, 4, 5, 7, 255, 256} {
+		kk, ms := fwdTestK, []int{1, 2, 3, 4, 5, 7, 255, 256}
+		if testing.Short() { // under the race detector and qemu: every tail kind once
+			kk, ms = []int{1, 7, 8, 9, 16, 17, 33, 784, 785}, []int{1, 2, 3, 5, 256}
+		}
+		for _, k := range kk {
+			for _, m := range ms {
 				for _, beta := range []float32{0, negZero, 1, -0.5} {
 					if m > 7 && k < 783 && beta != 1 && k%16 != 1 {
 						continue // the big m with every beta for a few k only
@@ -235,7 +239,11 @@ func TestKernelFwdU8Rows10(t *testing.T) {
 func TestKernelFwdU8Rows10Independent(t *testing.T) {
 	rng := newRNG(t)
 	forEachISA(t, func(t *testing.T, ks *kernelSet) {
-		for _, k := range []int{1, 15, 16, 17, 33, 784, 785} {
+		kk, trials := []int{1, 15, 16, 17, 33, 784, 785}, 20
+		if testing.Short() {
+			kk, trials = []int{1, 17, 784}, 4
+		}
+		for _, k := range kk {
 			for _, beta := range []float32{0, 1, 0.75} {
 				f := newFwdCase(rng, ks, 256, k, 1.0/255, beta, beta != 1)
 				c0 := append([]float32(nil), f.c...)
@@ -243,7 +251,7 @@ func TestKernelFwdU8Rows10Independent(t *testing.T) {
 				want := append([]float32(nil), f.cbuf...)
 				name := fmt.Sprintf("k=%d beta=%v", k, beta)
 				f.check(t, name, c0)
-				for trial := range 20 {
+				for trial := range trials {
 					copy(f.c, c0)
 					var cuts []int
 					for lo := 0; lo < 256; {
@@ -303,8 +311,12 @@ func checkGradU8(t *testing.T, name string, g gradOperands, nch int, alpha, beta
 func TestKernelGradU8x10(t *testing.T) {
 	rng := newRNG(t)
 	forEachISA(t, func(t *testing.T, ks *kernelSet) {
-		for _, nch := range []int{1, 2, 3, 4, 5, 6, 7, 8, 9, 15, 16, 17, 31, 32, 33, 64, 98} {
-			for _, m := range []int{1, 2, 3, 31, 32, 33, 256} {
+		nchs, ms := []int{1, 2, 3, 4, 5, 6, 7, 8, 9, 15, 16, 17, 31, 32, 33, 64, 98}, []int{1, 2, 3, 31, 32, 33, 256}
+		if testing.Short() {
+			nchs, ms = []int{1, 2, 3, 4, 5, 9, 33, 98}, []int{1, 3, 33, 256}
+		}
+		for _, nch := range nchs {
+			for _, m := range ms {
 				for _, beta := range []float32{0, negZero, 1, -0.5} {
 					if m == 256 && beta != 1 && nch > 9 && nch != 98 {
 						continue
@@ -397,6 +409,9 @@ func TestMatMulU8TLevels(t *testing.T) {
 	}
 	forEachISA(t, func(t *testing.T, ks *kernelSet) {
 		for i, s := range sizes {
+			if testing.Short() && i%3 != 0 {
+				continue
+			}
 			for _, indexed := range []bool{false, true} {
 				for j, beta := range fastU8Betas {
 					if (s.m > 9 || s.n != 10) && (i+j)%len(fastU8Betas) != 0 && !(beta == 1 && s.m == 257) {
@@ -466,6 +481,9 @@ func TestMatMulTU8Levels(t *testing.T) {
 	sizes = append(sizes, size{70, 10, 1100}, size{65, 30, 2048})
 	forEachISA(t, func(t *testing.T, ks *kernelSet) {
 		for i, s := range sizes {
+			if testing.Short() && i%3 != 0 {
+				continue
+			}
 			for _, indexed := range []bool{false, true} {
 				for j, beta := range fastU8Betas {
 					if s.m > 33 && (i+j)%len(fastU8Betas) != 0 && !(beta == 1 && s.k == 784) {
