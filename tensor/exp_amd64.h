@@ -9,8 +9,7 @@
 // scale factors), so x is only clamped to [-104, 88.75]: IEEE arithmetic then
 // overflows to +Inf, underflows to 0 and rounds subnormal results once,
 // correctly. The clamp keeps NaN (x is the second source operand of
-// VMAXPS/VMINPS), and NaN flows through to the result. See notes/kernels.md
-// section 2. Unlike exp32, r*ln2Lo is subtracted with an FMA and P(r) is
+// VMAXPS/VMINPS), and NaN flows through to the result. Unlike exp32, r*ln2Lo is subtracted with an FMA and P(r) is
 // evaluated by Estrin's scheme, so results may differ from exp32 in the last
 // bit: all 2**32 inputs are within 1.03 ulp of math.Exp (at most one float32
 // step from the correctly rounded value), special values exact.
