@@ -194,7 +194,8 @@ var offsPool = sync.Pool{New: func() any { return new([]int) }}
 //
 // Columns of X go by chunks of eight against ten columns of G, the rows by
 // blocks of 32 (a minibatch's rows lie on as many pages as rows, and a
-// block stays within the first-level TLB). From 64 rows on, the two halves
+// block stays within the first-level TLB). From 64 rows on, with C of at
+// most 32768 elements (a layer of 784 inputs and 41 classes), the two halves
 // of the rows are summed apart (on two threads when there are two: each
 // half's rows are then read by one core only) and their sums added before
 // they are merged into C (alpha*T + beta*C with one fused rounding when
@@ -227,7 +228,7 @@ func MatMulTU8(alpha float32, g *Matrix, x *U8Matrix, beta float32, c *Matrix) e
 		return nil
 	}
 	ks := active
-	if m < gradHalfRows {
+	if m < gradHalfRows || n*k > gradHalfMaxWeights {
 		gradRows(ks, alpha, g, x, 0, m, beta, c, true)
 		return nil
 	}
@@ -273,6 +274,11 @@ func MatMulTU8(alpha float32, g *Matrix, x *U8Matrix, beta float32, c *Matrix) e
 // gradHalfRows is the fewest rows MatMulTU8 sums in two halves: below it,
 // the halves' buffers and their merge would cost more than they save.
 const gradHalfRows = 64
+
+// gradHalfMaxWeights is the most elements of C for which MatMulTU8 sums
+// two halves of the rows: each half's sums take a buffer the size of C, and
+// beyond a few hundred KB they no longer stay in L2 until the merge.
+const gradHalfMaxWeights = 1 << 15
 
 // gradMergeWork is the work parallelFor is told one element of the merge
 // of the two halves costs (in multiply-adds at full speed): it moves three
