@@ -7,7 +7,6 @@ import (
 	"math"
 	"math/rand/v2"
 	"os"
-	"slices"
 	"testing"
 )
 
@@ -73,57 +72,6 @@ func xentRun(t *testing.T, name string, f xentKernel, z0 []float32, labels0 []ui
 		}
 	}
 	return z, s, shift, cs, correct
-}
-
-// checkXentOracle compares the results of a kernel on the rows orig with
-// xentOracle, with the tolerances of checkXent (xent_test.go), and the
-// column sums with the float64 sums of the new rows in order.
-func checkXentOracle(t *testing.T, name string, orig []float32, labels []uint8, scale float32, z, s []float32, shift, cs []float64, correct int) {
-	t.Helper()
-	n := len(labels)
-	wantCorrect := 0
-	var wantCS [10]float64
-	for i := range n {
-		row := orig[10*i : 10*i+10]
-		ws, wsh, wg, arg := xentOracle(row, labels[i], float64(scale))
-		if arg == int(labels[i]) {
-			wantCorrect++
-		}
-		if math.Abs(float64(s[i])-ws) > 4*math.Ldexp(1, math.Ilogb(ws)-23) {
-			t.Fatalf("%s: row %d %v: s %v, want %v", name, i, row, s[i], ws)
-		}
-		if shift[i] != wsh {
-			t.Fatalf("%s: row %d %v: shift %v, want %v", name, i, row, shift[i], wsh)
-		}
-		for j, v := range z[10*i : 10*i+10] {
-			p := wg[j]
-			if j == int(labels[i]) {
-				p += float64(scale)
-			}
-			m := float64(slices.Max(row))
-			x := math.Abs(float64(row[j]) - m)
-			if math.IsInf(x, 0) || math.IsNaN(x) {
-				x = 0
-			}
-			tol := (1e-6+x*0x1p-24)*p + 1e-12*float64(scale)
-			if j == int(labels[i]) {
-				tol += 6e-8 * float64(scale)
-			}
-			if math.Abs(float64(v)-wg[j]) > tol {
-				t.Fatalf("%s: row %d %v label %d: g[%d] = %v, want %v (error %.3g, tolerance %.3g)",
-					name, i, row, labels[i], j, v, wg[j], math.Abs(float64(v)-wg[j]), tol)
-			}
-			wantCS[j] += float64(v)
-		}
-	}
-	if correct != wantCorrect {
-		t.Fatalf("%s: correct %d, want %d", name, correct, wantCorrect)
-	}
-	for j, v := range cs {
-		if v != wantCS[j] {
-			t.Fatalf("%s: colsum[%d] = %v, want %v", name, j, v, wantCS[j])
-		}
-	}
 }
 
 // sameBits reports whether a and b hold bitwise the same values (any NaN

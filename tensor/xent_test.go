@@ -96,6 +96,16 @@ func checkXent(t *testing.T, name string, z []float32, labels []uint8, scale flo
 	if len(shift) > n && !math.IsNaN(shift[n]) {
 		t.Fatalf("%s: shift[%d] written past n", name, n)
 	}
+	checkXentOracle(t, name, orig, labels, scale, z, s, shift, cs, correct)
+}
+
+// checkXentOracle compares the results of a kernel on the rows orig with
+// xentOracle: s within 4 float32 ulp, shift exact, the gradient within 1e-6
+// relative (plus a tiny absolute term), the correct count and the column
+// sums (exactly the float64 sums of the new rows, in order).
+func checkXentOracle(t *testing.T, name string, orig []float32, labels []uint8, scale float32, z, s []float32, shift, cs []float64, correct int) {
+	t.Helper()
+	n := len(labels)
 	wantCorrect := 0
 	var wantCS [10]float64
 	for i := range n {
