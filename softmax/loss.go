@@ -278,15 +278,8 @@ func lossRows(grad, logits *tensor.Matrix, labels []uint8, kind lossKind, cs []f
 func lossRowsXent10(grad, logits *tensor.Matrix, labels []uint8, cs []float64, n, lo, hi int) (loss float64, correct int) {
 	var ss [lossChunk]float32
 	var shifts [lossChunk]float64
-	g := grad.Data[lo*10 : hi*10]
-	if &grad.Data[0] != &logits.Data[0] {
-		copy(g, logits.Data[lo*10:hi*10]) // the kernel works in place
-	}
 	m := hi - lo
-	correct, err := tensor.SoftmaxXent10(g, labels[lo:hi], 1/float64(n), ss[:m], shifts[:m], cs)
-	if err != nil {
-		panic("softmax: " + err.Error()) // the operands were checked: a bug, not bad input
-	}
+	_, correct = xent10Rows(grad, logits, labels, cs, n, lo, hi, ss[:m], shifts[:m])
 	// Each s_i is in [1, 10] (its largest term is e**0 = 1), so the product
 	// of at most 32 of them is below 1e32: no renormalisation is needed.
 	// Four products and four sums, combined in a fixed order, shorten the
@@ -312,6 +305,22 @@ func lossRowsXent10(grad, logits *tensor.Matrix, labels []uint8, cs []float64, n
 	return math.Log((p[0]*p[1])*(p[2]*p[3])) + ((sh[0] + sh[1]) + (sh[2] + sh[3])), correct
 }
 
+// xent10Rows runs tensor.SoftmaxXent10 on rows [lo, hi) of a batch of n
+// (checked operands, both strides 10), in place in grad (the logits copied
+// there first unless grad is logits), and returns the gradient rows and the
+// count of correct rows; ss and shift receive s and the shifts.
+func xent10Rows(grad, logits *tensor.Matrix, labels []uint8, cs []float64, n, lo, hi int, ss []float32, shifts []float64) (g []float32, correct int) {
+	g = grad.Data[lo*10 : hi*10]
+	if &grad.Data[0] != &logits.Data[0] {
+		copy(g, logits.Data[lo*10:hi*10]) // the kernel works in place
+	}
+	correct, err := tensor.SoftmaxXent10(g, labels[lo:hi], 1/float64(n), ss, shifts, cs)
+	if err != nil {
+		panic("softmax: " + err.Error()) // the operands were checked: a bug, not bad input
+	}
+	return g, correct
+}
+
 // lossRowsGCE10 is lossRows for the GCE mix of 10 classes, both strides 10,
 // hi-lo <= lossChunk: the cross-entropy gradient of tensor.SoftmaxXent10,
 // each row then scaled by its weight beta + (1-beta)·p_y**q (a second
@@ -322,15 +331,8 @@ func lossRowsXent10(grad, logits *tensor.Matrix, labels []uint8, cs []float64, n
 func lossRowsGCE10(grad, logits *tensor.Matrix, labels []uint8, kind lossKind, cs []float64, n, lo, hi int) (loss, ce float64, correct int) {
 	var ss [lossChunk]float32
 	var shifts [lossChunk]float64
-	g := grad.Data[lo*10 : hi*10]
-	if &grad.Data[0] != &logits.Data[0] {
-		copy(g, logits.Data[lo*10:hi*10]) // the kernel works in place
-	}
 	m := hi - lo
-	correct, err := tensor.SoftmaxXent10(g, labels[lo:hi], 1/float64(n), ss[:m], shifts[:m], nil)
-	if err != nil {
-		panic("softmax: " + err.Error()) // the operands were checked: a bug, not bad input
-	}
+	g, correct := xent10Rows(grad, logits, labels, nil, n, lo, hi, ss[:m], shifts[:m])
 	if cs != nil {
 		clear(cs)
 	}
