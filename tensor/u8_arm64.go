@@ -37,7 +37,8 @@ func prefetchNEON(p []uint8)
 
 // fwdU8Rows10NEON is kernelSet.fwdU8Rows10 for NEON: the generic level's
 // loop (rows by pairs, classes by fives, the k%8 tail and the epilogue in
-// Go) around dotU8x2x5NEON, with the rows of the next pair prefetched.
+// Go: fwdFinish) around dotU8x2x5NEON, with the rows of the next pair
+// prefetched.
 func fwdU8Rows10NEON(x []uint8, index []int32, stride int, w []float32, wstride int, c []float32, cstride int, m, k int, alpha, beta float32, bias []float32) {
 	k8 := k &^ 7
 	var out [10]float32
@@ -60,25 +61,9 @@ func fwdU8Rows10NEON(x []uint8, index []int32, stride int, w []float32, wstride 
 		for j0 := 0; j0 < 10; j0 += 5 {
 			ws := wr[j0 : j0+5]
 			dotU8x2x5NEON(x0[:k8], x1[:k8], ws[0][:k8], ws[1][:k8], ws[2][:k8], ws[3][:k8], ws[4][:k8], &out)
-			for r, xr := range [2][]uint8{x0, x1} {
-				if r == 1 && !two {
-					break
-				}
-				crow := c[(i+r)*cstride+j0 : (i+r)*cstride+j0+5]
-				for j := range 5 {
-					s := out[r*5+j]
-					for p := k8; p < k; p++ { // the k%8 tail
-						s += float32(xr[p]) * ws[j][p]
-					}
-					v := float32(alpha * s)
-					if beta != 0 {
-						v += float32(beta * crow[j])
-					}
-					if bias != nil {
-						v = float32(v) + bias[j0+j]
-					}
-					crow[j] = v
-				}
+			fwdFinish(c[i*cstride+j0:i*cstride+j0+5], out[:5], x0, ws, k8, alpha, beta, bias, j0)
+			if two {
+				fwdFinish(c[(i+1)*cstride+j0:(i+1)*cstride+j0+5], out[5:], x1, ws, k8, alpha, beta, bias, j0)
 			}
 		}
 	}

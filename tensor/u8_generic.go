@@ -25,29 +25,34 @@ func fwdU8Rows10Generic(x []uint8, index []int32, stride int, w []float32, wstri
 		for j0 := 0; j0 < 10; j0 += 5 {
 			ws := wr[j0 : j0+5]
 			dotU8x2x5Generic(x0[:k8], x1[:k8], ws[0][:k8], ws[1][:k8], ws[2][:k8], ws[3][:k8], ws[4][:k8], &out)
-			for r, xr := range [2][]uint8{x0, x1} {
-				if r == 1 && !two {
-					break
-				}
-				crow := c[(i+r)*cstride+j0 : (i+r)*cstride+j0+5]
-				for j := range 5 {
-					s := out[r*5+j]
-					for p := k8; p < k; p++ { // the k%8 tail
-						s += float32(xr[p]) * ws[j][p]
-					}
-					// Explicit conversions: each step rounds, and no
-					// compiler fuses them into a multiply-add.
-					v := float32(alpha * s)
-					if beta != 0 {
-						v += float32(beta * crow[j])
-					}
-					if bias != nil {
-						v = float32(v) + bias[j0+j]
-					}
-					crow[j] = v
-				}
+			fwdFinish(c[i*cstride+j0:i*cstride+j0+5], out[:5], x0, ws, k8, alpha, beta, bias, j0)
+			if two {
+				fwdFinish(c[(i+1)*cstride+j0:(i+1)*cstride+j0+5], out[5:], x1, ws, k8, alpha, beta, bias, j0)
 			}
 		}
+	}
+}
+
+// fwdFinish stores one row's five sums of fwdU8Rows10 (classes j0..j0+4)
+// into crow: each sum plus the row's last len(xr)-k8 pixels (the k%8 tail,
+// added after the sum of the lanes), then alpha*s, plus beta*c unless beta
+// is +-0, plus the bias if not nil.
+func fwdFinish(crow, sums []float32, xr []uint8, ws [][]float32, k8 int, alpha, beta float32, bias []float32, j0 int) {
+	for j := range 5 {
+		s := sums[j]
+		for p := k8; p < len(xr); p++ { // the k%8 tail
+			s += float32(xr[p]) * ws[j][p]
+		}
+		// Explicit conversions: each step rounds, and no compiler fuses
+		// them into a multiply-add.
+		v := float32(alpha * s)
+		if beta != 0 {
+			v += float32(beta * crow[j])
+		}
+		if bias != nil {
+			v = float32(v) + bias[j0+j]
+		}
+		crow[j] = v
 	}
 }
 
