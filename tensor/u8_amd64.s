@@ -28,6 +28,42 @@
 
 #include "textflag.h"
 
+// ZERO_Y0_Y9 and ZERO_Z0_Z19 clear the accumulators of the AVX2 and
+// AVX-512 kernels.
+#define ZERO_Y0_Y9 \
+	VXORPS Y0, Y0, Y0; \
+	VXORPS Y1, Y1, Y1; \
+	VXORPS Y2, Y2, Y2; \
+	VXORPS Y3, Y3, Y3; \
+	VXORPS Y4, Y4, Y4; \
+	VXORPS Y5, Y5, Y5; \
+	VXORPS Y6, Y6, Y6; \
+	VXORPS Y7, Y7, Y7; \
+	VXORPS Y8, Y8, Y8; \
+	VXORPS Y9, Y9, Y9
+
+#define ZERO_Z0_Z19 \
+	VPXORD Z0, Z0, Z0; \
+	VPXORD Z1, Z1, Z1; \
+	VPXORD Z2, Z2, Z2; \
+	VPXORD Z3, Z3, Z3; \
+	VPXORD Z4, Z4, Z4; \
+	VPXORD Z5, Z5, Z5; \
+	VPXORD Z6, Z6, Z6; \
+	VPXORD Z7, Z7, Z7; \
+	VPXORD Z8, Z8, Z8; \
+	VPXORD Z9, Z9, Z9; \
+	VPXORD Z10, Z10, Z10; \
+	VPXORD Z11, Z11, Z11; \
+	VPXORD Z12, Z12, Z12; \
+	VPXORD Z13, Z13, Z13; \
+	VPXORD Z14, Z14, Z14; \
+	VPXORD Z15, Z15, Z15; \
+	VPXORD Z16, Z16, Z16; \
+	VPXORD Z17, Z17, Z17; \
+	VPXORD Z18, Z18, Z18; \
+	VPXORD Z19, Z19, Z19
+
 // One image against all classes (Predict): dotU8RowAVX512 and dotU8RowAVX2,
 // the contract "dotU8Row" (row_amd64.go):
 //   z[j] = float32(alpha*s_j) + bias[j] for j < n = len(z),
@@ -284,16 +320,7 @@ row256Prefetch: // the first group: ask for every cache line of x at once
 row256Zero:
 	ANDQ   $-8, CX
 	XORQ   DI, DI
-	VXORPS Y0, Y0, Y0
-	VXORPS Y1, Y1, Y1
-	VXORPS Y2, Y2, Y2
-	VXORPS Y3, Y3, Y3
-	VXORPS Y4, Y4, Y4
-	VXORPS Y5, Y5, Y5
-	VXORPS Y6, Y6, Y6
-	VXORPS Y7, Y7, Y7
-	VXORPS Y8, Y8, Y8
-	VXORPS Y9, Y9, Y9
+	ZERO_Y0_Y9
 
 row256Loop: // for DI < k&^7 (k >= 8: at least once): pixels DI..DI+7
 	VPMOVZXBD (SI)(DI*1), Y10
@@ -602,16 +629,7 @@ pass: // classes j0..j0+4 of rows i, i+1, with W row j0 at byte AX of w
 	LEAQ   (R10)(R14*1), R11
 	LEAQ   (R11)(R14*1), R12     // &w_{j0+4}[k8]
 	NEGQ   CX                    // CX = p-k8 with p = 0
-	VXORPS Y0, Y0, Y0
-	VXORPS Y1, Y1, Y1
-	VXORPS Y2, Y2, Y2
-	VXORPS Y3, Y3, Y3
-	VXORPS Y4, Y4, Y4
-	VXORPS Y5, Y5, Y5
-	VXORPS Y6, Y6, Y6
-	VXORPS Y7, Y7, Y7
-	VXORPS Y8, Y8, Y8
-	VXORPS Y9, Y9, Y9
+	ZERO_Y0_Y9
 	TESTQ  $8, CX
 	JZ     pairs16               // k%16 = 0
 	DOT_STEP(0, 0)               // pixels 0..7 alone
@@ -797,16 +815,7 @@ TEXT ·gradU8x10OneAVX2(SB), NOSPLIT, $0-144
 	MOVQ   gp_base+48(FP), DX
 	MOVQ   R13, CX
 	NEGQ   CX                   // CX = i-m with i = 0
-	VXORPS Y0, Y0, Y0
-	VXORPS Y1, Y1, Y1
-	VXORPS Y2, Y2, Y2
-	VXORPS Y3, Y3, Y3
-	VXORPS Y4, Y4, Y4
-	VXORPS Y5, Y5, Y5
-	VXORPS Y6, Y6, Y6
-	VXORPS Y7, Y7, Y7
-	VXORPS Y8, Y8, Y8
-	VXORPS Y9, Y9, Y9
+	ZERO_Y0_Y9
 	TESTQ  $1, R15
 	JZ     oneRows              // the first block: sums from zero
 	MOVQ   t_base+112(FP), BX
@@ -981,16 +990,7 @@ bhalf: // classes h .. h+4 of columns 8q .. 8q+15
 	JMP     brows
 
 bzero:
-	VXORPS Y0, Y0, Y0
-	VXORPS Y1, Y1, Y1
-	VXORPS Y2, Y2, Y2
-	VXORPS Y3, Y3, Y3
-	VXORPS Y4, Y4, Y4
-	VXORPS Y5, Y5, Y5
-	VXORPS Y6, Y6, Y6
-	VXORPS Y7, Y7, Y7
-	VXORPS Y8, Y8, Y8
-	VXORPS Y9, Y9, Y9
+	ZERO_Y0_Y9
 
 brows:
 	MOVQ  gp_base+48(FP), DX
@@ -1311,26 +1311,7 @@ pfdone:
 	LEAQ    (R13)(DX*1), R15
 	LEAQ    (R15)(DX*1), DX      // &w_9[k16]
 	NEGQ    CX
-	VPXORD  Z0, Z0, Z0
-	VPXORD  Z1, Z1, Z1
-	VPXORD  Z2, Z2, Z2
-	VPXORD  Z3, Z3, Z3
-	VPXORD  Z4, Z4, Z4
-	VPXORD  Z5, Z5, Z5
-	VPXORD  Z6, Z6, Z6
-	VPXORD  Z7, Z7, Z7
-	VPXORD  Z8, Z8, Z8
-	VPXORD  Z9, Z9, Z9
-	VPXORD  Z10, Z10, Z10
-	VPXORD  Z11, Z11, Z11
-	VPXORD  Z12, Z12, Z12
-	VPXORD  Z13, Z13, Z13
-	VPXORD  Z14, Z14, Z14
-	VPXORD  Z15, Z15, Z15
-	VPXORD  Z16, Z16, Z16
-	VPXORD  Z17, Z17, Z17
-	VPXORD  Z18, Z18, Z18
-	VPXORD  Z19, Z19, Z19
+	ZERO_Z0_Z19
 	TESTQ   CX, CX
 	JZ      tail
 
@@ -1584,26 +1565,7 @@ gtile: // columns 32t .. 32t+w-1, w = 8*min(4, chunks left)
 	JMP     grows
 
 gzero:
-	VPXORD Z0, Z0, Z0
-	VPXORD Z1, Z1, Z1
-	VPXORD Z2, Z2, Z2
-	VPXORD Z3, Z3, Z3
-	VPXORD Z4, Z4, Z4
-	VPXORD Z5, Z5, Z5
-	VPXORD Z6, Z6, Z6
-	VPXORD Z7, Z7, Z7
-	VPXORD Z8, Z8, Z8
-	VPXORD Z9, Z9, Z9
-	VPXORD Z10, Z10, Z10
-	VPXORD Z11, Z11, Z11
-	VPXORD Z12, Z12, Z12
-	VPXORD Z13, Z13, Z13
-	VPXORD Z14, Z14, Z14
-	VPXORD Z15, Z15, Z15
-	VPXORD Z16, Z16, Z16
-	VPXORD Z17, Z17, Z17
-	VPXORD Z18, Z18, Z18
-	VPXORD Z19, Z19, Z19
+	ZERO_Z0_Z19
 
 grows:
 	MOVQ  gp_base+48(FP), DX

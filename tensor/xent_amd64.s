@@ -8,6 +8,42 @@
 #include "textflag.h"
 #include "exp_amd64.h"
 
+// XENT_COLSUM_RET ends both kernels: if len(cs) > 0, cs[j] = the float64
+// sum of z[10i+j] over the rows in order (one row at a time: the sums'
+// order is the contract's); then correct (DX) is returned. It reads the
+// arguments, whose layout the two kernels share.
+#define XENT_COLSUM_RET \
+	MOVQ      cs_len+112(FP), AX; \
+	TESTQ     AX, AX; \
+	JZ        xentDone; \
+	MOVQ      cs_base+104(FP), BX; \
+	MOVQ      z_base+0(FP), SI; \
+	MOVQ      labels_len+32(FP), CX; \
+	VXORPD    Y0, Y0, Y0;  /* cs[0:4] */ \
+	VXORPD    Y1, Y1, Y1;  /* cs[4:8] */ \
+	VXORPD    Y2, Y2, Y2;  /* cs[8:10] in X2 */ \
+	TESTQ     CX, CX; \
+	JZ        xentColsumStore; \
+xentColsumLoop: \
+	VCVTPS2PD (SI), Y3;    /* float64(z[0:4]) */ \
+	VCVTPS2PD 16(SI), Y4;  /* float64(z[4:8]) */ \
+	VCVTPS2PD 32(SI), X5;  /* float64(z[8:10]) */ \
+	VADDPD    Y3, Y0, Y0; \
+	VADDPD    Y4, Y1, Y1; \
+	VADDPD    X5, X2, X2; \
+	ADDQ      $40, SI; \
+	DECQ      CX; \
+	JNZ       xentColsumLoop; \
+xentColsumStore: \
+	VMOVUPD   Y0, (BX); \
+	VMOVUPD   Y1, 32(BX); \
+	VMOVUPD   X2, 64(BX); \
+xentDone: \
+	MOVQ      DX, correct+128(FP); \
+	VZEROUPPER; \
+	RET
+
+
 
 // XENTREDUCE reduces 4 rows to one value each, with op VMAXPS (the row
 // maxima) or VADDPS (the row sums): x0-x3 hold the 4-lane partials of rows
@@ -251,38 +287,7 @@ xentCopyS: // for BX < n%4: s and shift
 	JB           xentCopyS
 
 xentColsum: // cs[j] = the sum of z[10i+j] over the rows in order, in float64
-	MOVQ         cs_len+112(FP), AX
-	TESTQ        AX, AX
-	JZ           xentDone
-	MOVQ         cs_base+104(FP), BX
-	MOVQ         z_base+0(FP), SI
-	MOVQ         labels_len+32(FP), CX
-	VXORPD       Y0, Y0, Y0              // cs[0:4]
-	VXORPD       Y1, Y1, Y1              // cs[4:8]
-	VXORPD       Y2, Y2, Y2              // cs[8:10] in X2
-	TESTQ        CX, CX
-	JZ           xentColsumStore
-
-xentColsumLoop: // for CX > 0: one row
-	VCVTPS2PD    (SI), Y3                // float64(z[0:4])
-	VCVTPS2PD    16(SI), Y4              // float64(z[4:8])
-	VCVTPS2PD    32(SI), X5              // float64(z[8:10])
-	VADDPD       Y3, Y0, Y0
-	VADDPD       Y4, Y1, Y1
-	VADDPD       X5, X2, X2
-	ADDQ         $40, SI
-	DECQ         CX
-	JNZ          xentColsumLoop
-
-xentColsumStore:
-	VMOVUPD      Y0, (BX)
-	VMOVUPD      Y1, 32(BX)
-	VMOVUPD      X2, 64(BX)
-
-xentDone:
-	MOVQ         DX, correct+128(FP)
-	VZEROUPPER
-	RET
+	XENT_COLSUM_RET
 
 // xentHeadIota: dword j = j in every byte (compared with a label broadcast
 // to every byte).
@@ -741,38 +746,7 @@ xentTailStore: // the partial group's gradient, under the masks of its loads
 	VMOVUPS Z9, K1, 576(SI)
 
 xentFinish: // cs[j] = the sum of z[10i+j] over the rows in order, in float64
-	MOVQ      cs_len+112(FP), AX
-	TESTQ     AX, AX
-	JZ        xentDone
-	MOVQ      cs_base+104(FP), BX
-	MOVQ      z_base+0(FP), SI
-	MOVQ      labels_len+32(FP), CX
-	VXORPD    Y0, Y0, Y0             // cs[0:4]
-	VXORPD    Y1, Y1, Y1             // cs[4:8]
-	VXORPD    X2, X2, X2             // cs[8:10]
-	TESTQ     CX, CX
-	JZ        xentColsumStore
-
-xentColsumLoop: // for CX > 0: one row
-	VCVTPS2PD (SI), Y3               // float64(z[0:4])
-	VCVTPS2PD 16(SI), Y4             // float64(z[4:8])
-	VCVTPS2PD 32(SI), X5             // float64(z[8:10])
-	VADDPD    Y3, Y0, Y0
-	VADDPD    Y4, Y1, Y1
-	VADDPD    X5, X2, X2
-	ADDQ      $40, SI
-	DECQ      CX
-	JNZ       xentColsumLoop
-
-xentColsumStore:
-	VMOVUPD   Y0, (BX)
-	VMOVUPD   Y1, 32(BX)
-	VMOVUPD   X2, 64(BX)
-
-xentDone:
-	MOVQ DX, correct+128(FP)
-	VZEROUPPER
-	RET
+	XENT_COLSUM_RET
 
 
 // func expXentAVX512(dst, src []float32)
