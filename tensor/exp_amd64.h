@@ -89,94 +89,32 @@
 	VFMADD213PS t, t, p; \
 	VMULPS n, p, x
 
-// PARTIDX prepares PARTLOAD/PARTSTORE for a count CX in 1..7:
+// The AVX-512 exp. The including file chooses where its constants live,
+// since its kernels need more or fewer registers for their data: it
+// defines ZEXPLO, ZEXPHI, ZEXPLOG2E, ZEXPLN2HI, ZEXPLN2LO, ZEXPP1, ZEXPP3,
+// ZEXPP5 and ZEXPONE (registers), EXPP0(r), EXPP2(r) and EXPP4(r), which
+// set r to P0, P2 and P4 (from a register, or broadcast from memory), and
+// EXPP_LOAD, which loads what those read from registers (or nothing).
 
-// The exp constants, broadcast into Z16-Z27 by LOADEXPZ.
-#define ZEXPLO Z16
-#define ZEXPHI Z17
-#define ZEXPLOG2E Z18
-#define ZEXPLN2HI Z19
-#define ZEXPLN2LO Z20
-#define ZEXPP0 Z21
-#define ZEXPP1 Z22
-#define ZEXPP2 Z23
-#define ZEXPP3 Z24
-#define ZEXPP4 Z25
-#define ZEXPP5 Z26
-#define ZEXPONE Z27
-
+// LOADEXPZ broadcasts the constants of EXP16 into their registers.
 #define LOADEXPZ \
 	VBROADCASTSS expC<>+0(SB), ZEXPLO; \
 	VBROADCASTSS expC<>+4(SB), ZEXPHI; \
 	VBROADCASTSS expC<>+8(SB), ZEXPLOG2E; \
 	VBROADCASTSS expC<>+12(SB), ZEXPLN2HI; \
 	VBROADCASTSS expC<>+16(SB), ZEXPLN2LO; \
-	VBROADCASTSS expC<>+20(SB), ZEXPP0; \
 	VBROADCASTSS expC<>+24(SB), ZEXPP1; \
-	VBROADCASTSS expC<>+28(SB), ZEXPP2; \
 	VBROADCASTSS expC<>+32(SB), ZEXPP3; \
-	VBROADCASTSS expC<>+36(SB), ZEXPP4; \
 	VBROADCASTSS expC<>+40(SB), ZEXPP5; \
-	VBROADCASTSS expC<>+44(SB), ZEXPONE
+	VBROADCASTSS expC<>+44(SB), ZEXPONE; \
+	EXPP_LOAD
 
 // EXP16 sets x = e**x for the 16 lanes of x, clobbering n, p, t and v; it
-// needs LOADEXPZ. The steps of EXP8 (vec_amd64.s), in the same order:
-//   x = min(max(x, -104), 88.75)    NaN stays (x is the second source)
-//   n = rint(x*log2e)               VRNDSCALEPS $0: to nearest even
-//   r = x - n*ln2Hi - n*ln2Lo       in x (two FNMAs)
-//   v = r*r
-//   p = ((P0*r + P1)*v + (P2*r + P3))*v + (P4*r + P5)    Estrin
-//   p = p*v + r                     e**r - 1
-//   x = scalef(1 + p, n)            round(round(1+p) * 2**n)
-#define EXP16(x, n, p, t, v) \
-	VMAXPS       x, ZEXPLO, x; \
-	VMINPS       x, ZEXPHI, x; \
-	VMULPS       ZEXPLOG2E, x, n; \
-	VRNDSCALEPS  $0, n, n; \
-	VFNMADD231PS ZEXPLN2HI, n, x; \
-	VFNMADD231PS ZEXPLN2LO, n, x; \
-	VMULPS       x, x, v; \
-	VMOVAPS      ZEXPP0, p; \
-	VFMADD213PS  ZEXPP1, x, p; \
-	VMOVAPS      ZEXPP2, t; \
-	VFMADD213PS  ZEXPP3, x, t; \
-	VFMADD213PS  t, v, p; \
-	VMOVAPS      ZEXPP4, t; \
-	VFMADD213PS  ZEXPP5, x, t; \
-	VFMADD213PS  t, v, p; \
-	VFMADD213PS  x, v, p; \
-	VADDPS       ZEXPONE, p, p; \
-	VSCALEFPS    n, p, x
-
-// The exp constants kept in registers; P0, P2, P4 come from memory.
-#define MEXPLO Z22
-#define MEXPHI Z23
-#define MEXPLOG2E Z24
-#define MEXPLN2HI Z25
-#define MEXPLN2LO Z26
-#define MEXPP1 Z27
-#define MEXPP3 Z28
-#define MEXPP5 Z29
-#define MEXPONE Z30
-
-// LOADEXPM broadcasts the exp constants into Z22-Z30.
-#define LOADEXPM \
-	VBROADCASTSS expC<>+0(SB), MEXPLO; \
-	VBROADCASTSS expC<>+4(SB), MEXPHI; \
-	VBROADCASTSS expC<>+8(SB), MEXPLOG2E; \
-	VBROADCASTSS expC<>+12(SB), MEXPLN2HI; \
-	VBROADCASTSS expC<>+16(SB), MEXPLN2LO; \
-	VBROADCASTSS expC<>+24(SB), MEXPP1; \
-	VBROADCASTSS expC<>+32(SB), MEXPP3; \
-	VBROADCASTSS expC<>+40(SB), MEXPP5; \
-	VBROADCASTSS expC<>+44(SB), MEXPONE
-
-// EXPM16 sets x = e**x for the 16 lanes of x, clobbering n, p, t and v; it
-// needs LOADEXPM. Its results are bitwise those of EXP8 (vec_amd64.s,
-// expAVX2) for every float32 input (TestExpXentAVX512 checks all 2**32
-// with SOFTMAX_FAST_EXHAUSTIVE set): up to the polynomial it is EXP8
-// operation for operation (VRNDSCALEPS $0 is VROUNDPS $0: to nearest
-// even); only the scaling differs:
+// needs LOADEXPZ. Its results are bitwise those of EXP8 (expAVX2) for every
+// float32 input (TestAVX512ExpExhaustive checks all 2**32 with
+// SOFTMAX_FAST_EXP_EXHAUSTIVE=1): up to the polynomial it is EXP8 operation
+// for operation (VRNDSCALEPS $0 is VROUNDPS $0: to nearest even); only the
+// scaling differs:
 //   x = min(max(x, -104), 88.75)    NaN stays (x is the second source)
 //   n = rint(x*log2e)               in [-150, 128]
 //   r = x - n*ln2Hi - n*ln2Lo       in x (two FNMAs)
@@ -186,67 +124,63 @@
 //   x = scalef(p + 1, n)            = round((p + 1)*2**n): one rounding of
 //                                   the exact product, overflow to +Inf,
 //                                   subnormal results rounded once
-// EXP8 computes (p*s1 + s1)*s2 with s1 = 2**h, s2 = 2**(n-h), h = n>>1:
-// since |h| <= 75, p*s1 + s1 = (p + 1)*s1 is (p + 1) rounded and scaled
-// exactly, and the product by s2 rounds (p + 1)*2**n once: the same value
-// as VSCALEFPS, in 2 operations instead of 9.
-#define EXPM16(x, n, p, t, v) \
-	VMAXPS       x, MEXPLO, x; \
-	VMINPS       x, MEXPHI, x; \
-	VMULPS       MEXPLOG2E, x, n; \
+#define EXP16(x, n, p, t, v) \
+	VMAXPS       x, ZEXPLO, x; \
+	VMINPS       x, ZEXPHI, x; \
+	VMULPS       ZEXPLOG2E, x, n; \
 	VRNDSCALEPS  $0, n, n; \
-	VFNMADD231PS MEXPLN2HI, n, x; \
-	VFNMADD231PS MEXPLN2LO, n, x; \
+	VFNMADD231PS ZEXPLN2HI, n, x; \
+	VFNMADD231PS ZEXPLN2LO, n, x; \
 	VMULPS       x, x, v; \
-	VBROADCASTSS expC<>+20(SB), p; \
-	VFMADD213PS  MEXPP1, x, p; \
-	VBROADCASTSS expC<>+28(SB), t; \
-	VFMADD213PS  MEXPP3, x, t; \
+	EXPP0(p); \
+	VFMADD213PS  ZEXPP1, x, p; \
+	EXPP2(t); \
+	VFMADD213PS  ZEXPP3, x, t; \
 	VFMADD213PS  t, v, p; \
-	VBROADCASTSS expC<>+36(SB), t; \
-	VFMADD213PS  MEXPP5, x, t; \
+	EXPP4(t); \
+	VFMADD213PS  ZEXPP5, x, t; \
 	VFMADD213PS  t, v, p; \
 	VFMADD213PS  x, v, p; \
-	VADDPS       MEXPONE, p, p; \
+	VADDPS       ZEXPONE, p, p; \
 	VSCALEFPS    n, p, x
 
-// EXPM16X2 is EXPM16 on x and y (temporaries n..v and n2..v2), the two
+// EXP16X2 is EXP16 on x and y (temporaries n..v and n2..v2), the two
 // sequences interleaved so that the scheduler sees both chains at once.
-#define EXPM16X2(x, n, p, t, v, y, n2, p2, t2, v2) \
-	VMAXPS       x, MEXPLO, x; \
-	VMAXPS       y, MEXPLO, y; \
-	VMINPS       x, MEXPHI, x; \
-	VMINPS       y, MEXPHI, y; \
-	VMULPS       MEXPLOG2E, x, n; \
-	VMULPS       MEXPLOG2E, y, n2; \
+#define EXP16X2(x, n, p, t, v, y, n2, p2, t2, v2) \
+	VMAXPS       x, ZEXPLO, x; \
+	VMAXPS       y, ZEXPLO, y; \
+	VMINPS       x, ZEXPHI, x; \
+	VMINPS       y, ZEXPHI, y; \
+	VMULPS       ZEXPLOG2E, x, n; \
+	VMULPS       ZEXPLOG2E, y, n2; \
 	VRNDSCALEPS  $0, n, n; \
 	VRNDSCALEPS  $0, n2, n2; \
-	VFNMADD231PS MEXPLN2HI, n, x; \
-	VFNMADD231PS MEXPLN2HI, n2, y; \
-	VFNMADD231PS MEXPLN2LO, n, x; \
-	VFNMADD231PS MEXPLN2LO, n2, y; \
+	VFNMADD231PS ZEXPLN2HI, n, x; \
+	VFNMADD231PS ZEXPLN2HI, n2, y; \
+	VFNMADD231PS ZEXPLN2LO, n, x; \
+	VFNMADD231PS ZEXPLN2LO, n2, y; \
 	VMULPS       x, x, v; \
 	VMULPS       y, y, v2; \
-	VBROADCASTSS expC<>+20(SB), p; \
-	VBROADCASTSS expC<>+20(SB), p2; \
-	VFMADD213PS  MEXPP1, x, p; \
-	VFMADD213PS  MEXPP1, y, p2; \
-	VBROADCASTSS expC<>+28(SB), t; \
-	VBROADCASTSS expC<>+28(SB), t2; \
-	VFMADD213PS  MEXPP3, x, t; \
-	VFMADD213PS  MEXPP3, y, t2; \
+	EXPP0(p); \
+	EXPP0(p2); \
+	VFMADD213PS  ZEXPP1, x, p; \
+	VFMADD213PS  ZEXPP1, y, p2; \
+	EXPP2(t); \
+	EXPP2(t2); \
+	VFMADD213PS  ZEXPP3, x, t; \
+	VFMADD213PS  ZEXPP3, y, t2; \
 	VFMADD213PS  t, v, p; \
 	VFMADD213PS  t2, v2, p2; \
-	VBROADCASTSS expC<>+36(SB), t; \
-	VBROADCASTSS expC<>+36(SB), t2; \
-	VFMADD213PS  MEXPP5, x, t; \
-	VFMADD213PS  MEXPP5, y, t2; \
+	EXPP4(t); \
+	EXPP4(t2); \
+	VFMADD213PS  ZEXPP5, x, t; \
+	VFMADD213PS  ZEXPP5, y, t2; \
 	VFMADD213PS  t, v, p; \
 	VFMADD213PS  t2, v2, p2; \
 	VFMADD213PS  x, v, p; \
 	VFMADD213PS  y, v2, p2; \
-	VADDPS       MEXPONE, p, p; \
-	VADDPS       MEXPONE, p2, p2; \
+	VADDPS       ZEXPONE, p, p; \
+	VADDPS       ZEXPONE, p2, p2; \
 	VSCALEFPS    n, p, x; \
 	VSCALEFPS    n2, p2, y
 

@@ -4,6 +4,24 @@
 // kernelSet, isa.go; the algorithm in exp_amd64.h).
 
 #include "textflag.h"
+// exp's constants all live in registers (Z16-Z27): the kernels use Z0-Z11.
+#define ZEXPLO Z16
+#define ZEXPHI Z17
+#define ZEXPLOG2E Z18
+#define ZEXPLN2HI Z19
+#define ZEXPLN2LO Z20
+#define ZEXPP1 Z22
+#define ZEXPP3 Z24
+#define ZEXPP5 Z26
+#define ZEXPONE Z27
+#define EXPP0(r) VMOVAPS Z21, r
+#define EXPP2(r) VMOVAPS Z23, r
+#define EXPP4(r) VMOVAPS Z25, r
+#define EXPP_LOAD \
+	VBROADCASTSS expC<>+20(SB), Z21; \
+	VBROADCASTSS expC<>+28(SB), Z23; \
+	VBROADCASTSS expC<>+36(SB), Z25
+
 #include "exp_amd64.h"
 #include "tail_amd64.h"
 

@@ -6,6 +6,22 @@
 // each row bitwise the AVX2 kernel's results.
 
 #include "textflag.h"
+// The AVX-512 kernel keeps exp's constants in Z22-Z30 (its group takes
+// Z0-Z21 and Z31), P0, P2 and P4 broadcast from memory where they are used.
+#define ZEXPLO Z22
+#define ZEXPHI Z23
+#define ZEXPLOG2E Z24
+#define ZEXPLN2HI Z25
+#define ZEXPLN2LO Z26
+#define ZEXPP1 Z27
+#define ZEXPP3 Z28
+#define ZEXPP5 Z29
+#define ZEXPONE Z30
+#define EXPP0(r) VBROADCASTSS expC<>+20(SB), r
+#define EXPP2(r) VBROADCASTSS expC<>+28(SB), r
+#define EXPP4(r) VBROADCASTSS expC<>+36(SB), r
+#define EXPP_LOAD
+
 #include "exp_amd64.h"
 
 // XENT_COLSUM_RET ends both kernels: if len(cs) > 0, cs[j] = the float64
@@ -498,7 +514,7 @@ GLOBL xentTailShuf<>(SB), RODATA|NOPTR, $32
 //   argmax = the first class equal to m (10 when none: a NaN m), counted
 //       when it is the label;
 //   z[y] by a tree of blends on the bits of y; shift = float64(m) - float64(z[y]);
-//   e_j = EXPM16(z_j - m) (EXPM16X2: two at a time);
+//   e_j = EXP16(z_j - m) (EXP16X2: two at a time);
 //   s = (((e1+e5) + (e3+e7)) + e9) + (((e0+e4) + (e2+e6)) + e8);
 //   c = scale/s; g_j = e_j*c - (scale if j == y) (one FMA);
 //   TRANSPOSE_OUT, store.
@@ -507,8 +523,8 @@ GLOBL xentTailShuf<>(SB), RODATA|NOPTR, $32
 // Register map: SI = &z[10i], DI = &labels[i], R8 = &s[i], R9 = &shift[i],
 // CX = full groups left, DX = correct, R12 = n%16, R13 = 1 for the
 // partial group, AX, BX = scratch; Z0-Z9 = the group (row-major, then
-// class j in Z_j), Z10-Z13 = EXPM16X2's first temporaries and scratch,
-// Z14 = m, then c; Z15 = s (and, before it, Z15-Z18 = EXPM16X2's second
+// class j in Z_j), Z10-Z13 = EXP16X2's first temporaries and scratch,
+// Z14 = m, then c; Z15 = s (and, before it, Z15-Z18 = EXP16X2's second
 // temporaries), Z16 = scale x16 for the division, Z17 = argmax,
 // Z18 = z[y], Z19 = labels (int32), Z22-Z30 = exp constants,
 // Z31 = scratch (the column sums: Y0, Y1, X2 = cs[0:4], cs[4:8], cs[8:10]);
@@ -526,7 +542,7 @@ TEXT ·softmaxXent10AVX512(SB), NOSPLIT, $24-136
 	MOVQ   CX, R12
 	ANDQ   $15, R12                  // rows in the partial group
 	SHRQ   $4, CX                    // full groups
-	LOADEXPM
+	LOADEXPZ
 	MOVL   $0xffff, AX
 	KMOVW  AX, K5                    // all 16 rows
 	KSHIFTRW $8, K5, K7
@@ -622,19 +638,19 @@ xentStage2:
 	// e_j = e**(z_j - m), two at a time
 	VSUBPS Z14, Z0, Z0
 	VSUBPS Z14, Z1, Z1
-	EXPM16X2(Z0, Z10, Z11, Z12, Z13, Z1, Z15, Z16, Z17, Z18)
+	EXP16X2(Z0, Z10, Z11, Z12, Z13, Z1, Z15, Z16, Z17, Z18)
 	VSUBPS Z14, Z2, Z2
 	VSUBPS Z14, Z3, Z3
-	EXPM16X2(Z2, Z10, Z11, Z12, Z13, Z3, Z15, Z16, Z17, Z18)
+	EXP16X2(Z2, Z10, Z11, Z12, Z13, Z3, Z15, Z16, Z17, Z18)
 	VSUBPS Z14, Z4, Z4
 	VSUBPS Z14, Z5, Z5
-	EXPM16X2(Z4, Z10, Z11, Z12, Z13, Z5, Z15, Z16, Z17, Z18)
+	EXP16X2(Z4, Z10, Z11, Z12, Z13, Z5, Z15, Z16, Z17, Z18)
 	VSUBPS Z14, Z6, Z6
 	VSUBPS Z14, Z7, Z7
-	EXPM16X2(Z6, Z10, Z11, Z12, Z13, Z7, Z15, Z16, Z17, Z18)
+	EXP16X2(Z6, Z10, Z11, Z12, Z13, Z7, Z15, Z16, Z17, Z18)
 	VSUBPS Z14, Z8, Z8
 	VSUBPS Z14, Z9, Z9
-	EXPM16X2(Z8, Z10, Z11, Z12, Z13, Z9, Z15, Z16, Z17, Z18)
+	EXP16X2(Z8, Z10, Z11, Z12, Z13, Z9, Z15, Z16, Z17, Z18)
 
 	// s in the order of softmaxXent10AVX2, c = scale/s
 	VADDPS  Z4, Z0, Z10              // e0 + e4
@@ -751,7 +767,7 @@ xentFinish: // cs[j] = the sum of z[10i+j] over the rows in order, in float64
 
 // func expXentAVX512(dst, src []float32)
 // Requires: AVX512F, AVX512BW
-// dst[i] = EXPM16(src[i]) for i < len(src), len(dst) >= len(src): the exp of
+// dst[i] = EXP16(src[i]) for i < len(src), len(dst) >= len(src): the exp of
 // softmaxXent10AVX512 on a slice, for the tests that compare it with
 // expAVX2.
 // Register map: SI = &src[i], DI = &dst[i], CX = elements left, AX = the
@@ -763,13 +779,13 @@ TEXT ·expXentAVX512(SB), NOSPLIT, $0-48
 	MOVQ dst_base+0(FP), DI
 	MOVQ src_base+24(FP), SI
 	MOVQ src_len+32(FP), CX
-	LOADEXPM
+	LOADEXPZ
 	CMPQ CX, $16
 	JB   expXentTail
 
 expXentLoop: // for CX >= 16: 16 elements
 	VMOVUPS (SI), Z0
-	EXPM16(Z0, Z10, Z11, Z12, Z13)
+	EXP16(Z0, Z10, Z11, Z12, Z13)
 	VMOVUPS Z0, (DI)
 	ADDQ    $64, SI
 	ADDQ    $64, DI
@@ -785,7 +801,7 @@ expXentTail: // 0 <= CX < 16
 	DECL      AX
 	KMOVW     AX, K1
 	VMOVUPS.Z (SI), K1, Z0
-	EXPM16(Z0, Z10, Z11, Z12, Z13)
+	EXP16(Z0, Z10, Z11, Z12, Z13)
 	VMOVUPS   Z0, K1, (DI)
 
 expXentDone:
