@@ -166,3 +166,47 @@ func TestEnvISA(t *testing.T) {
 		}
 	}
 }
+
+// TestDirectCalls checks that the direct calls of direct_*.go run each
+// level's own kernels: bitwise the results of the kernel set's fields.
+func TestDirectCalls(t *testing.T) {
+	rng := newRNG(t)
+	forEachISA(t, func(t *testing.T, ks *kernelSet) {
+		for _, n := range []int{1, 10, 33} {
+			z0, labels := xentRows(rng, n, 5)
+			za, zb := append([]float32(nil), z0...), append([]float32(nil), z0...)
+			sa, sb := make([]float32, n), make([]float32, n)
+			sha, shb := make([]float64, n), make([]float64, n)
+			ca, cb := make([]float64, 10), make([]float64, 10)
+			a := xent10(ks, za, labels, 0.125, sa, sha, ca)
+			b := ks.softmaxXent10(zb, labels, 0.125, sb, shb, cb)
+			sameBits(t, fmt.Sprintf("xent10 n=%d", n), za, zb)
+			sameBits(t, fmt.Sprintf("xent10 n=%d s", n), sa, sb)
+			for i := range sha {
+				if math.Float64bits(sha[i]) != math.Float64bits(shb[i]) {
+					t.Fatalf("xent10 n=%d: shift[%d] %v, kernel set %v", n, i, sha[i], shb[i])
+				}
+			}
+			for j := range ca {
+				if math.Float64bits(ca[j]) != math.Float64bits(cb[j]) {
+					t.Fatalf("xent10 n=%d: colsum[%d] %v, kernel set %v", n, j, ca[j], cb[j])
+				}
+			}
+			if a != b {
+				t.Fatalf("xent10 n=%d: correct %d, kernel set %d", n, a, b)
+			}
+		}
+		for _, k := range []int{3, 784} {
+			x, w, bias := rowOperands(rng, k, 13, k, 0, 0)
+			za, zb := make([]float32, 13), make([]float32, 13)
+			dotU8RowOf(ks, x, w, k, 0.5, bias, za)
+			ks.dotU8Row(x, w, k, 0.5, bias, zb)
+			sameBits(t, fmt.Sprintf("dotU8Row k=%d", k), za, zb)
+			da, db := make([]float32, 13), make([]float32, 13)
+			if a, b := expShiftSumOf(ks, da, za, 1), ks.expShiftSum(db, za, 1); math.Float32bits(a) != math.Float32bits(b) {
+				t.Fatalf("expShiftSum k=%d: %v, kernel set %v", k, a, b)
+			}
+			sameBits(t, fmt.Sprintf("expShiftSum k=%d", k), da, db)
+		}
+	})
+}
