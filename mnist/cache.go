@@ -335,24 +335,34 @@ func recoverFault(fn func()) (err error) {
 // error.
 func checksum(b []byte, pieces int) (uint32, error) {
 	pieces = max(1, min(pieces, len(b)))
+	bound := func(i int) int { return int(int64(len(b)) * int64(i) / int64(pieces)) }
+	return crcPieces(pieces, func(i int) int { return bound(i+1) - bound(i) }, func(i int) (sum uint32, err error) {
+		err = recoverFault(func() { sum = crc32.Update(0, castagnoli, b[bound(i):bound(i+1)]) })
+		return sum, err
+	})
+}
+
+// crcPieces runs piece(i) for i < pieces, piece 0 on the calling goroutine
+// and the others on their own, and combines the CRC-32Cs they return, in
+// order, as the CRC-32C of their bytes one after another (length(i) bytes
+// for piece i); it returns the pieces' errors, joined, if any.
+func crcPieces(pieces int, length func(i int) int, piece func(i int) (uint32, error)) (uint32, error) {
 	sums := make([]uint32, pieces)
 	errs := make([]error, pieces)
-	bound := func(i int) int { return int(int64(len(b)) * int64(i) / int64(pieces)) }
-	piece := func(i int) {
-		errs[i] = recoverFault(func() { sums[i] = crc32.Update(0, castagnoli, b[bound(i):bound(i+1)]) })
-	}
 	var wg sync.WaitGroup
 	for i := 1; i < pieces; i++ {
-		wg.Go(func() { piece(i) })
+		wg.Go(func() { sums[i], errs[i] = piece(i) })
 	}
-	piece(0)
+	sums[0], errs[0] = piece(0)
 	wg.Wait()
 	if err := errors.Join(errs...); err != nil {
 		return 0, err
 	}
 	sum := sums[0]
 	for i := 1; i < pieces; i++ {
-		sum = crc32cCombine(sum, sums[i], int64(bound(i+1)-bound(i)))
+		if k := length(i); k > 0 {
+			sum = crc32cCombine(sum, sums[i], int64(k))
+		}
 	}
 	return sum, nil
 }
@@ -376,40 +386,22 @@ var (
 func readChecked(f *os.File, buf []byte, n, block, pieces int) (uint32, error) {
 	blocks := (len(buf) + block - 1) / block
 	pieces = max(1, min(pieces, blocks))
-	sums := make([]uint32, pieces)
-	errs := make([]error, pieces)
 	bound := func(i int) int { return min(len(buf), blocks*i/pieces*block) }
-	piece := func(i int) {
+	// The checksummed length of piece i: its bytes below n.
+	length := func(i int) int { return min(bound(i+1), n) - min(bound(i), n) }
+	return crcPieces(pieces, length, func(i int) (uint32, error) {
 		var sum uint32
 		for off := bound(i); off < bound(i+1); off += block {
 			b := buf[off:min(off+block, bound(i+1))]
 			if _, err := f.ReadAt(b, int64(off)); err != nil {
-				errs[i] = err
-				return
+				return 0, err
 			}
 			if k := min(len(b), n-off); k > 0 {
 				sum = crc32.Update(sum, castagnoli, b[:k])
 			}
 		}
-		sums[i] = sum
-	}
-	var wg sync.WaitGroup
-	for i := 1; i < pieces; i++ {
-		wg.Go(func() { piece(i) })
-	}
-	piece(0)
-	wg.Wait()
-	if err := errors.Join(errs...); err != nil {
-		return 0, err
-	}
-	sum := sums[0]
-	for i := 1; i < pieces; i++ {
-		// The checksummed length of piece i: its bytes below n.
-		if k := min(bound(i+1), n) - min(bound(i), n); k > 0 {
-			sum = crc32cCombine(sum, sums[i], int64(k))
-		}
-	}
-	return sum, nil
+		return sum, nil
+	})
 }
 
 // write stores ds in the cache file atomically.
