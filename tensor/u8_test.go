@@ -436,15 +436,25 @@ func testU8T(t *testing.T, rng *rand.Rand, m, n, k int, indexed bool, beta float
 	c0 := append([]float32(nil), c.m.Data...)
 	name := fmt.Sprintf("U8T m=%d n=%d k=%d indexed=%v beta=%v", m, n, k, indexed, beta)
 	xf := u8ToMatrix(x)
+	onThreads(t, name, c, func(got *Matrix) error { return MatMulU8T(alpha, x, w.m, beta, got) }, func(nameT string, got *Matrix) {
+		checkGemm(t, nameT, NoTrans, Trans, alpha, xf, w.m, beta, c0, got)
+	})
+}
+
+// onThreads runs f on a copy of c with 1 and with 2 threads; after each it
+// calls check and checks that nothing outside C was written, and it demands
+// bitwise the same C from both.
+func onThreads(t *testing.T, name string, c testMat, f func(c *Matrix) error, check func(name string, c *Matrix)) {
+	t.Helper()
 	var first testMat
 	for _, th := range []int{1, 2} {
 		SetThreads(th)
 		got := c.clone()
 		nameT := fmt.Sprintf("%s threads=%d", name, th)
-		if err := MatMulU8T(alpha, x, w.m, beta, got.m); err != nil {
+		if err := f(got.m); err != nil {
 			t.Fatalf("%s: %v", nameT, err)
 		}
-		checkGemm(t, nameT, NoTrans, Trans, alpha, xf, w.m, beta, c0, got.m)
+		check(nameT, got.m)
 		got.checkOutside(t, nameT)
 		if th == 1 {
 			first = got
@@ -508,22 +518,9 @@ func testTU8(t *testing.T, rng *rand.Rand, m, n, k int, indexed bool, beta float
 	c0 := append([]float32(nil), c.m.Data...)
 	name := fmt.Sprintf("TU8 m=%d n=%d k=%d indexed=%v beta=%v", m, n, k, indexed, beta)
 	xf := u8ToMatrix(x)
-	var first testMat
-	for _, th := range []int{1, 2} {
-		SetThreads(th)
-		got := c.clone()
-		nameT := fmt.Sprintf("%s threads=%d", name, th)
-		if err := MatMulTU8(alpha, g.m, x, beta, got.m); err != nil {
-			t.Fatalf("%s: %v", nameT, err)
-		}
-		checkGemm(t, nameT, Trans, NoTrans, alpha, g.m, xf, beta, c0, got.m)
-		got.checkOutside(t, nameT)
-		if th == 1 {
-			first = got
-		} else {
-			sameBits(t, nameT+" vs threads=1", got.buf, first.buf)
-		}
-	}
+	onThreads(t, name, c, func(got *Matrix) error { return MatMulTU8(alpha, g.m, x, beta, got) }, func(nameT string, got *Matrix) {
+		checkGemm(t, nameT, Trans, NoTrans, alpha, g.m, xf, beta, c0, got)
+	})
 }
 
 // gradBlocksBench is gradU8Blocks for one tile of ten classes with the
