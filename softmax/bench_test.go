@@ -31,10 +31,10 @@ var benchData = sync.OnceValue(func() Dataset {
 // after it.
 func setISA(b *testing.B, l tensor.ISA) {
 	saved, _ := tensor.CurrentISA()
-	if err := tensor.Use(l); err != nil {
+	if err := tensor.SetISA(l); err != nil {
 		b.Fatal(err)
 	}
-	b.Cleanup(func() { tensor.Use(saved) })
+	b.Cleanup(func() { tensor.SetISA(saved) })
 }
 
 // BenchmarkStep times one training step (forward, fused loss, backward and
@@ -46,12 +46,10 @@ func BenchmarkStep(b *testing.B) {
 		for _, l := range tensor.Available() {
 			b.Run(fmt.Sprintf("b=%d/threads=%d/impl=%s", batch, threads, l), func(b *testing.B) {
 				setISA(b, l)
-				prev := tensor.Threads()
-				tensor.SetThreads(threads)
-				defer tensor.SetThreads(prev)
-				defer tensor.StartWorkers(threads)() // as Fit does
+				ws := tensor.NewWorkers(threads) // as Fit does
+				defer ws.Close()
 				m, _ := NewDense(784, 10, 0.01, 1)
-				st := newStepper(m, data.Images, batch, SGD{}.withDefaults(), crossEntropy)
+				st := newStepper(ws, m, data.Images, batch, SGD{}.withDefaults(), crossEntropy)
 				r := rand.New(rand.NewPCG(3, 4))
 				perm := r.Perm(data.Len())
 				pos := 0
@@ -104,12 +102,14 @@ func BenchmarkAccuracy(b *testing.B) {
 			name := map[bool]string{false: "spawn", true: "pool"}[pool]
 			b.Run(fmt.Sprintf("n=10000/workers=%s/impl=%s", name, l), func(b *testing.B) {
 				setISA(b, l)
+				var ws *tensor.Workers // Accuracy's
 				if pool {
-					defer tensor.StartWorkers(tensor.Threads())()
+					ws = tensor.NewWorkers(0)
+					defer ws.Close()
 				}
 				m, _ := NewDense(784, 10, 0.01, 1)
 				for b.Loop() {
-					if _, err := m.Accuracy(test); err != nil {
+					if _, err := m.evaluate(ws, test, nil); err != nil {
 						b.Fatal(err)
 					}
 				}
@@ -160,7 +160,7 @@ func BenchmarkEpochAlternated(b *testing.B) {
 	for _, threads := range []int{1, 2} {
 		b.Run(fmt.Sprintf("threads=%d", threads), func(b *testing.B) {
 			saved, _ := tensor.CurrentISA()
-			defer tensor.Use(saved)
+			defer tensor.SetISA(saved)
 			times := make([][]float64, len(levels))
 			models := make([]*Dense, len(levels))
 			for i := range levels {
@@ -168,7 +168,7 @@ func BenchmarkEpochAlternated(b *testing.B) {
 			}
 			for b.Loop() {
 				for i, l := range levels {
-					tensor.Use(l)
+					tensor.SetISA(l)
 					tr := &Trainer{Epochs: 1, Threads: threads}
 					st, err := tr.Fit(context.Background(), models[i], data, Dataset{})
 					if err != nil {

@@ -169,16 +169,16 @@ func (m *Dense) Clone() *Dense {
 // logits[i][c] = sum_p x[i][p]*W[c][p]/255 + Bias[c]. x has one image of
 // Inputs() pixels per row (its rows may be picked by x.Index), logits is
 // x.Rows x Classes(). The product runs on tensor.MatMulU8TBias, across up to
-// tensor.Threads() goroutines, with a result independent of that number.
+// GOMAXPROCS goroutines, with a result independent of that number.
 func (m *Dense) Forward(logits *tensor.Matrix, x *tensor.U8Matrix) error {
 	if err := m.Validate(); err != nil {
 		return err
 	}
-	return m.forward(logits, x)
+	return m.forward(nil, logits, x)
 }
 
-// forward is Forward on a valid model.
-func (m *Dense) forward(logits *tensor.Matrix, x *tensor.U8Matrix) error {
+// forward is Forward on a valid model, on the threads of ws.
+func (m *Dense) forward(ws *tensor.Workers, logits *tensor.Matrix, x *tensor.U8Matrix) error {
 	if logits == nil || x == nil {
 		return fmt.Errorf("%w: nil logits or images", tensor.ErrShape)
 	}
@@ -189,5 +189,5 @@ func (m *Dense) forward(logits *tensor.Matrix, x *tensor.U8Matrix) error {
 	if err := logits.Validate(); err != nil {
 		return fmt.Errorf("logits: %w", err)
 	}
-	return tensor.MatMulU8TBias(1.0/255, x, m.W, m.Bias, logits)
+	return ws.MatMulU8TBias(1.0/255, x, m.W, m.Bias, logits)
 }

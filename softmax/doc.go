@@ -51,8 +51,12 @@
 // (losses, bias gradient) run in a fixed order on one goroutine. Results of
 // different ISA levels (tensor.SetISA) agree only up to rounding.
 //
-// The number of threads the products use is the process-wide
-// tensor.SetThreads; Trainer.Threads sets it for the duration of Fit.
+// Each Fit runs on threads of its own (Trainer.Threads, GOMAXPROCS by
+// default; a tensor.Workers that lives as long as the Fit): two models
+// trained at once in one process neither share threads nor see each other's
+// setting. Predict runs on the calling goroutine; PredictBatch, Accuracy,
+// Confusion and Forward split large sets across up to GOMAXPROCS
+// goroutines.
 //
 // # Concurrency
 //

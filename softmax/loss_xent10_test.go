@@ -15,13 +15,13 @@ import (
 // leave partial parts and partial groups of 4 rows.
 func TestLossXent10Levels(t *testing.T) {
 	saved, _ := tensor.CurrentISA()
-	t.Cleanup(func() { tensor.Use(saved) })
+	t.Cleanup(func() { tensor.SetISA(saved) })
 	r := rand.New(rand.NewPCG(11, 12))
 	for _, n := range []int{256, 255, 33, 5, 1} {
 		for _, amp := range []float64{0.5, 3, 30} {
 			z, labels := randomLogits(r, n, 10, amp)
 			run := func(l tensor.ISA, inPlace bool) (float64, int, *tensor.Matrix, []float64) {
-				if err := tensor.Use(l); err != nil {
+				if err := tensor.SetISA(l); err != nil {
 					t.Fatal(err)
 				}
 				src := tensor.NewMatrix(n, 10)

@@ -10,7 +10,7 @@ import (
 )
 
 func TestMain(m *testing.M) {
-	if err := tensor.EnvError(); err != nil {
+	if _, err := tensor.CurrentISA(); err != nil {
 		fmt.Fprintln(os.Stderr, "softmax tests:", err)
 		os.Exit(2)
 	}
@@ -51,12 +51,12 @@ func synth(n, inputs, classes int, noise float64, seed uint64) Dataset {
 func withISA(t *testing.T, f func(t *testing.T)) {
 	t.Helper()
 	saved, _ := tensor.CurrentISA()
-	t.Cleanup(func() { tensor.Use(saved) })
+	t.Cleanup(func() { tensor.SetISA(saved) })
 	for _, l := range tensor.Available() {
-		if err := tensor.Use(l); err != nil {
+		if err := tensor.SetISA(l); err != nil {
 			t.Fatal(err)
 		}
 		t.Run("isa="+l.String(), f)
 	}
-	tensor.Use(saved)
+	tensor.SetISA(saved)
 }

@@ -14,7 +14,7 @@ import (
 const chunkRows = 16384
 
 // pickWork is the cost of picking the class of one row of logits, in
-// floating-point operations at full speed, for tensor.Parallel's decision
+// floating-point operations at full speed, for tensor.Workers.For's decision
 // to split the rows between threads.
 const pickWork = 1000
 
@@ -131,8 +131,9 @@ func (m *Dense) PredictBatch(x *tensor.U8Matrix, classes []int, probs []float32)
 	if len(classes) != x.Rows || probs != nil && len(probs) != x.Rows {
 		return fmt.Errorf("%w: %d images but %d classes and %d probabilities", ErrData, x.Rows, len(classes), len(probs))
 	}
-	return m.chunks(x, func(lo int, z *tensor.Matrix) {
-		tensor.Parallel(z.Rows, 64, float64(z.Rows)*pickWork, func(a, b int) {
+	var ws *tensor.Workers // GOMAXPROCS goroutines
+	return m.chunks(ws, x, func(lo int, z *tensor.Matrix) {
+		ws.For(z.Rows, 64, float64(z.Rows)*pickWork, func(a, b int) {
 			for i := a; i < b; i++ {
 				row := z.Row(i)
 				if probs == nil {
@@ -145,9 +146,10 @@ func (m *Dense) PredictBatch(x *tensor.U8Matrix, classes []int, probs []float32)
 	})
 }
 
-// chunks computes the logits of x chunkRows images at a time and calls f
-// with the index of each chunk's first image and its logits.
-func (m *Dense) chunks(x *tensor.U8Matrix, f func(lo int, z *tensor.Matrix)) error {
+// chunks computes the logits of x chunkRows images at a time, on the
+// threads of ws, and calls f with the index of each chunk's first image and
+// its logits.
+func (m *Dense) chunks(ws *tensor.Workers, x *tensor.U8Matrix, f func(lo int, z *tensor.Matrix)) error {
 	k := m.W.Rows
 	if x.Rows == 0 {
 		return nil
@@ -164,7 +166,7 @@ func (m *Dense) chunks(x *tensor.U8Matrix, f func(lo int, z *tensor.Matrix)) err
 			s.v.Data = x.Data[lo*x.Stride:]
 		}
 		s.c = tensor.Matrix{Rows: hi - lo, Cols: k, Stride: k, Data: s.z[:(hi-lo)*k]}
-		if err := m.forward(&s.c, &s.v); err != nil {
+		if err := m.forward(ws, &s.c, &s.v); err != nil {
 			return fmt.Errorf("%w: %w", ErrData, err)
 		}
 		f(lo, &s.c)
@@ -176,7 +178,7 @@ func (m *Dense) chunks(x *tensor.U8Matrix, f func(lo int, z *tensor.Matrix)) err
 // correctly (0 for an empty set). Like PredictBatch it is batched on the
 // training kernels and safe for concurrent use.
 func (m *Dense) Accuracy(d Dataset) (float64, error) {
-	c, err := m.evaluate(d, nil)
+	c, err := m.evaluate(nil, d, nil)
 	if err != nil || d.Len() == 0 {
 		return 0, err
 	}
@@ -196,26 +198,26 @@ func (m *Dense) Confusion(d Dataset) (counts [][]int, err error) {
 	for i := range counts {
 		counts[i] = flat[i*k : (i+1)*k : (i+1)*k]
 	}
-	if _, err := m.evaluate(d, counts); err != nil {
+	if _, err := m.evaluate(nil, d, counts); err != nil {
 		return nil, err
 	}
 	return counts, nil
 }
 
 // evaluate counts the correct predictions of m on d and, if counts is not
-// nil, adds each (label, prediction) pair to it.
-func (m *Dense) evaluate(d Dataset, counts [][]int) (correct int, err error) {
+// nil, adds each (label, prediction) pair to it, on the threads of ws.
+func (m *Dense) evaluate(ws *tensor.Workers, d Dataset, counts [][]int) (correct int, err error) {
 	if err := m.checkShape(); err != nil {
 		return 0, err
 	}
 	if err := d.check("evaluation", m.W.Cols, m.W.Rows); err != nil {
 		return 0, err
 	}
-	err = m.chunks(d.Images, func(lo int, z *tensor.Matrix) {
+	err = m.chunks(ws, d.Images, func(lo int, z *tensor.Matrix) {
 		s := getPreds(z.Rows)
 		defer predsPool.Put(s)
 		preds := *s
-		tensor.Parallel(z.Rows, 64, float64(z.Rows)*pickWork, func(a, b int) {
+		ws.For(z.Rows, 64, float64(z.Rows)*pickWork, func(a, b int) {
 			for i := a; i < b; i++ {
 				p, _ := argmax(z.Row(i))
 				preds[i] = int32(p)

@@ -109,7 +109,7 @@ func (o SGD) LRAtStep(epoch, t, T int) float64 {
 }
 
 // lossWork is the cost of the loss per logit, in floating-point operations
-// of the products (3 ns at ~60 GFLOP/s), for tensor.Parallel's decision.
+// of the products (3 ns at ~60 GFLOP/s), for tensor.Workers.For's decision.
 const lossWork = 180
 
 // blockBytes bounds the uint8 rows of the minibatch that a training step
@@ -144,6 +144,7 @@ func blockRows(inputs int) int {
 // stepper holds the buffers of training steps on one model and data set, so
 // that a step allocates little (the bookkeeping of the parallel products).
 type stepper struct {
+	ws     *tensor.Workers // the threads of every product and of the loss
 	m      *Dense
 	opt    SGD // with defaults
 	loss   lossKind
@@ -163,10 +164,12 @@ type stepper struct {
 }
 
 // newStepper returns a stepper for batches of up to batch rows of images,
-// with the options opt (defaults filled in) and the loss kind.
-func newStepper(m *Dense, images *tensor.U8Matrix, batch int, opt SGD, loss lossKind) *stepper {
+// with the options opt (defaults filled in) and the loss kind, run on the
+// threads of ws.
+func newStepper(ws *tensor.Workers, m *Dense, images *tensor.U8Matrix, batch int, opt SGD, loss lossKind) *stepper {
 	k := m.Classes()
 	s := &stepper{
+		ws:     ws,
 		m:      m,
 		opt:    opt,
 		loss:   loss,
@@ -222,14 +225,14 @@ func (s *stepper) step(n int, lr float64) (loss float64, correct int, err error)
 		rows := hi - lo
 		s.x.Rows, s.x.Index = rows, s.idx[lo:hi]
 		s.g.Rows, s.g.Data = rows, s.buf[:rows*k]
-		if err := m.forward(&s.g, &s.x); err != nil {
+		if err := m.forward(s.ws, &s.g, &s.x); err != nil {
 			return 0, 0, err
 		}
 		// The loss in parts of lossChunk rows, spread over the threads,
 		// scaled for the whole minibatch. The bias gradient (the column sums
 		// of G) comes with it, part by part.
 		l, c := lossGradBlock(&s.g, &s.g, s.labels[lo:hi], s.loss, s.parts, s.colsum, n, func(np int, f func(int, int)) {
-			tensor.Parallel(np, 1, float64(rows*k)*lossWork, f)
+			s.ws.For(np, 1, float64(rows*k)*lossWork, f)
 		})
 		loss += l
 		correct += c
@@ -241,7 +244,7 @@ func (s *stepper) step(n int, lr float64) (loss float64, correct int, err error)
 		}
 		if rows == n && s.vel == nil {
 			// W = (1 - lr·λ)·W - lr·Gᵀ·X/255, in one pass.
-			if err := tensor.MatMulTU8(float32(-lr/255), &s.g, &s.x, float32(1-lr*s.opt.WeightDecay), m.W); err != nil {
+			if err := s.ws.MatMulTU8(float32(-lr/255), &s.g, &s.x, float32(1-lr*s.opt.WeightDecay), m.W); err != nil {
 				return 0, 0, err
 			}
 			for j, v := range s.colsum {
@@ -257,7 +260,7 @@ func (s *stepper) step(n int, lr float64) (loss float64, correct int, err error)
 		for j, v := range s.colsum {
 			s.bgrad[j] += v
 		}
-		if err := tensor.MatMulTU8(1.0/255, &s.g, &s.x, beta, s.grad); err != nil {
+		if err := s.ws.MatMulTU8(1.0/255, &s.g, &s.x, beta, s.grad); err != nil {
 			return 0, 0, err
 		}
 	}

@@ -125,11 +125,10 @@ type Trainer struct {
 	Seed uint64
 	// SGD holds the learning rate and the optimizer's options.
 	SGD SGD
-	// Threads, when > 0, is the most goroutines a product may use during
-	// Fit: Fit calls tensor.SetThreads(Threads) and restores the previous
-	// value of tensor.Threads() when it returns. That setting is
-	// process-wide, so concurrent Fits (or other users of tensor) should
-	// agree on it. The trained weights do not depend on it.
+	// Threads is the number of threads Fit runs on; 0 means GOMAXPROCS.
+	// Each Fit has threads of its own (a tensor.Workers that lives as long
+	// as the Fit), so concurrent Fits do not share them. The trained
+	// weights do not depend on it.
 	Threads int
 	// OnEpoch, if not nil, is called after each epoch with its metrics;
 	// an error from it stops training and Fit returns that error.
@@ -177,6 +176,81 @@ type Trainer struct {
 	Average int
 }
 
+// epochsAndBatch returns t's epochs and batch size, defaults filled in.
+func (t *Trainer) epochsAndBatch() (epochs, batch int) {
+	epochs, batch = t.Epochs, t.BatchSize
+	if epochs == 0 {
+		epochs = 5
+	}
+	if batch == 0 {
+		batch = 256
+	}
+	return epochs, batch
+}
+
+// Validate reports whether t's options are in range and fit together (zero
+// fields taking their defaults): nil, or an error wrapping ErrOption that
+// names the option. Fit calls it before anything else; a command can call
+// it to reject bad flags before loading any data.
+func (t *Trainer) Validate() error {
+	epochs, batch := t.epochsAndBatch()
+	switch {
+	case epochs < 0:
+		return fmt.Errorf("%w: %d epochs", ErrOption, epochs)
+	case batch < 0:
+		return fmt.Errorf("%w: batch size %d", ErrOption, batch)
+	case t.Threads < 0:
+		return fmt.Errorf("%w: %d threads", ErrOption, t.Threads)
+	}
+	if err := t.SGD.Validate(); err != nil {
+		return err
+	}
+	switch {
+	case t.EarlyStop < 0:
+		return fmt.Errorf("%w: early stop after %d epochs", ErrOption, t.EarlyStop)
+	case t.EarlyStop > 0 && t.Validation.Len() == 0:
+		return fmt.Errorf("%w: early stopping needs a validation set with images", ErrOption)
+	case t.EarlyStop > 0 && t.Average > 0:
+		return fmt.Errorf("%w: early stopping and averaging together (averaging may never begin)", ErrOption)
+	case !(t.LabelSmoothing >= 0 && t.LabelSmoothing < 1):
+		return fmt.Errorf("%w: label smoothing %v is not in [0, 1)", ErrOption, t.LabelSmoothing)
+	case !(t.GCE >= 0 && t.GCE <= 1):
+		return fmt.Errorf("%w: GCE exponent %v is not in [0, 1]", ErrOption, t.GCE)
+	case !(t.CEShare >= 0 && t.CEShare <= 1):
+		return fmt.Errorf("%w: cross-entropy share %v is not in [0, 1]", ErrOption, t.CEShare)
+	case t.CEShare != 0 && t.GCE == 0:
+		return fmt.Errorf("%w: a cross-entropy share without a GCE exponent", ErrOption)
+	case t.GCE != 0 && t.LabelSmoothing != 0:
+		return fmt.Errorf("%w: GCE and label smoothing together", ErrOption)
+	case t.Average < 0 || t.Average > epochs:
+		return fmt.Errorf("%w: averaging the last %d of %d epochs", ErrOption, t.Average, epochs)
+	}
+	return nil
+}
+
+// checkData checks the training, test and validation sets against m: the
+// training set must have images, the others may be empty (no images: not
+// measured).
+func (t *Trainer) checkData(m *Dense, train, test Dataset) error {
+	if err := train.check("training", m.Inputs(), m.Classes()); err != nil {
+		return err
+	}
+	if train.Images.Rows == 0 {
+		return fmt.Errorf("%w: empty training set", ErrData)
+	}
+	if test.Images != nil {
+		if err := test.check("test", m.Inputs(), m.Classes()); err != nil {
+			return err
+		}
+	}
+	if t.Validation.Images != nil {
+		if err := t.Validation.check("validation", m.Inputs(), m.Classes()); err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
 // Fit trains m on train for t.Epochs epochs and returns the metrics of each
 // epoch. If test has images, its accuracy is measured after every epoch.
 //
@@ -192,8 +266,9 @@ type Trainer struct {
 //
 // Training is deterministic: the same model, data, options and Seed give
 // bitwise-identical weights whatever the number of threads (on one ISA
-// level; see package tensor). Fit must not run concurrently with other uses
-// of m.
+// level; see package tensor). Fit runs on t.Threads threads of its own,
+// which end when it returns; several Fits may run at once on distinct
+// models, but Fit must not run concurrently with other uses of m.
 func (t *Trainer) Fit(ctx context.Context, m *Dense, train, test Dataset) ([]EpochStats, error) {
 	if ctx == nil {
 		ctx = context.Background()
@@ -204,182 +279,187 @@ func (t *Trainer) Fit(ctx context.Context, m *Dense, train, test Dataset) ([]Epo
 	if err := m.Validate(); err != nil {
 		return nil, err
 	}
-	epochs, batch := t.Epochs, t.BatchSize
-	if epochs == 0 {
-		epochs = 5
-	}
-	if batch == 0 {
-		batch = 256
-	}
-	if epochs < 0 {
-		return nil, fmt.Errorf("%w: %d epochs", ErrOption, epochs)
-	}
-	if batch < 0 {
-		return nil, fmt.Errorf("%w: batch size %d", ErrOption, batch)
-	}
-	if t.Threads < 0 {
-		return nil, fmt.Errorf("%w: %d threads", ErrOption, t.Threads)
-	}
-	if err := t.SGD.Validate(); err != nil {
+	if err := t.Validate(); err != nil {
 		return nil, err
 	}
-	switch {
-	case t.EarlyStop < 0:
-		return nil, fmt.Errorf("%w: early stop after %d epochs", ErrOption, t.EarlyStop)
-	case t.EarlyStop > 0 && t.Validation.Len() == 0:
-		return nil, fmt.Errorf("%w: early stopping needs a validation set with images", ErrOption)
-	case t.EarlyStop > 0 && t.Average > 0:
-		return nil, fmt.Errorf("%w: early stopping and averaging together (averaging may never begin)", ErrOption)
-	case !(t.LabelSmoothing >= 0 && t.LabelSmoothing < 1):
-		return nil, fmt.Errorf("%w: label smoothing %v is not in [0, 1)", ErrOption, t.LabelSmoothing)
-	case !(t.GCE >= 0 && t.GCE <= 1):
-		return nil, fmt.Errorf("%w: GCE exponent %v is not in [0, 1]", ErrOption, t.GCE)
-	case !(t.CEShare >= 0 && t.CEShare <= 1):
-		return nil, fmt.Errorf("%w: cross-entropy share %v is not in [0, 1]", ErrOption, t.CEShare)
-	case t.CEShare != 0 && t.GCE == 0:
-		return nil, fmt.Errorf("%w: a cross-entropy share without a GCE exponent", ErrOption)
-	case t.GCE != 0 && t.LabelSmoothing != 0:
-		return nil, fmt.Errorf("%w: GCE and label smoothing together", ErrOption)
-	case t.Average < 0 || t.Average > epochs:
-		return nil, fmt.Errorf("%w: averaging the last %d of %d epochs", ErrOption, t.Average, epochs)
-	}
-	if err := train.check("training", m.Inputs(), m.Classes()); err != nil {
+	if err := t.checkData(m, train, test); err != nil {
 		return nil, err
 	}
-	n := train.Images.Rows
-	if n == 0 {
-		return nil, fmt.Errorf("%w: empty training set", ErrData)
+	// The workers of every product of the steps and evaluations, waiting
+	// between them (a step's products are shorter than waking a thread).
+	ws := tensor.NewWorkers(t.Threads)
+	defer ws.Close()
+	if testHookWorkers != nil {
+		testHookWorkers(t, ws)
 	}
-	hasTest, hasVal := test.Images != nil, t.Validation.Images != nil
-	if hasTest {
-		if err := test.check("test", m.Inputs(), m.Classes()); err != nil {
-			return nil, err
+	f := t.newFit(ws, m, train, test)
+	for e := 1; e <= f.epochs; e++ {
+		es, err := f.epoch(ctx, e)
+		if err == nil {
+			err = f.measure(&es)
 		}
-	}
-	if hasVal {
-		if err := t.Validation.check("validation", m.Inputs(), m.Classes()); err != nil {
-			return nil, err
+		if err != nil {
+			return f.stats, t.finish(m, f.eval, f.best, err)
 		}
-	}
-	if t.Threads > 0 {
-		prev := tensor.Threads()
-		tensor.SetThreads(t.Threads)
-		defer tensor.SetThreads(prev)
-	}
-	// A persistent pool of workers for the products of every step, stopped
-	// when Fit returns (see tensor.StartWorkers).
-	defer tensor.StartWorkers(tensor.Threads())()
-	batch = min(batch, n)
-	opt := t.SGD.withDefaults()
-	st := newStepper(m, train.Images, batch, opt, lossKind{eps: t.LabelSmoothing, q: t.GCE, beta: t.CEShare})
-	src := rand.NewPCG(t.Seed, shuffleStream)
-	perm := make([]int32, n) // positions in train, reshuffled every epoch
-	for i := range perm {
-		perm[i] = int32(i)
-	}
-	steps := (n + batch - 1) / batch // per epoch
-	var avg *averager
-	if t.Average > 0 {
-		avg = newAverager(m)
-	}
-	// eval is the model whose metrics are reported and which Fit leaves in
-	// m: m itself, or the running mean of its weights.
-	eval := m
-	var best *Dense // the weights of the best epoch, with EarlyStop
-	bestAcc, sinceBest := math.Inf(-1), 0
-	var stats []EpochStats
-	for e := 1; e <= epochs; e++ {
-		start := time.Now()
-		shuffle(src, perm)
-		averaging := avg != nil && e > epochs-t.Average
-		var lossSum float64
-		var correct int
-		for lo, step := 0, 1; lo < n; lo, step = lo+batch, step+1 {
-			if err := ctx.Err(); err != nil {
-				return stats, t.finish(m, eval, best, err)
-			}
-			hi := min(lo+batch, n)
-			for i, p := range perm[lo:hi] {
-				st.idx[i] = rowOf(train.Images, int(p))
-				st.labels[i] = train.Labels[p]
-			}
-			lr := opt.LRAtStep(e, (e-1)*steps+step-1, epochs*steps)
-			loss, c, err := st.step(hi-lo, lr)
-			if err != nil {
-				return stats, t.finish(m, eval, best, err)
-			}
-			if math.IsNaN(loss) || math.IsInf(loss, 0) {
-				return stats, t.finish(m, eval, best, fmt.Errorf("%w: epoch %d, step %d: the loss is %v (learning rate %g)", ErrDiverged, e, step, loss, lr))
-			}
-			// The cross-entropy, not a bounded loss such as the GCE.
-			if mean := st.ce / float64(hi-lo); mean > divergedLoss || math.IsNaN(mean) {
-				return stats, t.finish(m, eval, best, fmt.Errorf("%w: epoch %d, step %d: the mean cross-entropy is %.3g, above %v (learning rate %g)", ErrDiverged, e, step, mean, float64(divergedLoss), lr))
-			}
-			lossSum += loss
-			correct += c
-			if averaging {
-				avg.add(m)
-			}
-			if t.OnStep != nil {
-				t.OnStep(e, step, steps)
-			}
-		}
-		es := EpochStats{
-			Epoch:     e,
-			LR:        opt.LRAtStep(e, (e-1)*steps, epochs*steps),
-			Loss:      lossSum / float64(n),
-			TrainAcc:  float64(correct) / float64(n),
-			TestAcc:   math.NaN(),
-			ValAcc:    math.NaN(),
-			TrainTime: time.Since(start),
-		}
-		if !m.Finite() {
-			return stats, t.finish(m, eval, best, fmt.Errorf("%w: epoch %d: the weights are no longer finite (learning rate %g)", ErrDiverged, e, es.LR))
-		}
-		if averaging {
-			eval = avg.mean
-		}
-		start = time.Now()
-		if hasVal {
-			c, err := eval.evaluate(t.Validation, nil)
-			if err != nil {
-				return stats, t.finish(m, eval, best, err)
-			}
-			if t.Validation.Len() > 0 {
-				es.ValAcc = float64(c) / float64(t.Validation.Len())
-			}
-			if es.ValAcc > bestAcc {
-				bestAcc, sinceBest, es.Best = es.ValAcc, 0, true
-				if t.EarlyStop > 0 {
-					best = eval.Clone()
-				}
-			} else {
-				sinceBest++
-			}
-		}
-		if hasTest {
-			c, err := eval.evaluate(test, nil)
-			if err != nil {
-				return stats, t.finish(m, eval, best, err)
-			}
-			if test.Len() > 0 {
-				es.TestAcc = float64(c) / float64(test.Len())
-			}
-		}
-		if hasVal || hasTest {
-			es.EvalTime = time.Since(start)
-		}
-		stats = append(stats, es)
+		f.stats = append(f.stats, es)
 		if t.OnEpoch != nil {
 			if err := t.OnEpoch(es); err != nil {
-				return stats, t.finish(m, eval, best, err)
+				return f.stats, t.finish(m, f.eval, f.best, err)
 			}
 		}
-		if t.EarlyStop > 0 && sinceBest >= t.EarlyStop {
+		if t.EarlyStop > 0 && f.sinceBest >= t.EarlyStop {
 			break
 		}
 	}
-	return stats, t.finish(m, eval, best, nil)
+	return f.stats, t.finish(m, f.eval, f.best, nil)
+}
+
+// testHookWorkers, if not nil, is called by Fit with its Trainer and the
+// Workers it runs on (tests check that each Fit has its own).
+var testHookWorkers func(*Trainer, *tensor.Workers)
+
+// fit is the state of one Fit between its epochs.
+type fit struct {
+	t             *Trainer
+	ws            *tensor.Workers
+	m             *Dense
+	train, test   Dataset
+	epochs, batch int
+	steps         int // per epoch
+	opt           SGD // with defaults
+	st            *stepper
+	src           *rand.PCG
+	perm          []int32 // positions in train, reshuffled every epoch
+	avg           *averager
+	// eval is the model whose metrics are reported and which Fit leaves in
+	// m: m itself, or the running mean of its weights.
+	eval      *Dense
+	best      *Dense // the weights of the best epoch, with EarlyStop
+	bestAcc   float64
+	sinceBest int // epochs since the best validation accuracy
+	stats     []EpochStats
+}
+
+// newFit prepares the training of m on train with t's (valid) options and
+// data sets checked by checkData.
+func (t *Trainer) newFit(ws *tensor.Workers, m *Dense, train, test Dataset) *fit {
+	epochs, batch := t.epochsAndBatch()
+	n := train.Images.Rows
+	batch = min(batch, n)
+	f := &fit{
+		t: t, ws: ws, m: m, train: train, test: test,
+		epochs: epochs, batch: batch,
+		steps:   (n + batch - 1) / batch,
+		opt:     t.SGD.withDefaults(),
+		src:     rand.NewPCG(t.Seed, shuffleStream),
+		perm:    make([]int32, n),
+		eval:    m,
+		bestAcc: math.Inf(-1),
+	}
+	f.st = newStepper(ws, m, train.Images, batch, f.opt, lossKind{eps: t.LabelSmoothing, q: t.GCE, beta: t.CEShare})
+	for i := range f.perm {
+		f.perm[i] = int32(i)
+	}
+	if t.Average > 0 {
+		f.avg = newAverager(m)
+	}
+	return f
+}
+
+// epoch runs the steps of epoch e (counted from 1) on a fresh shuffle and
+// returns its training metrics. It stops at the first step that finds ctx
+// done, fails or diverges, with that error.
+func (f *fit) epoch(ctx context.Context, e int) (EpochStats, error) {
+	start := time.Now()
+	t, m, train, n, batch := f.t, f.m, f.train, len(f.perm), f.batch
+	shuffle(f.src, f.perm)
+	averaging := f.avg != nil && e > f.epochs-t.Average
+	var lossSum float64
+	var correct int
+	for lo, step := 0, 1; lo < n; lo, step = lo+batch, step+1 {
+		if err := ctx.Err(); err != nil {
+			return EpochStats{}, err
+		}
+		hi := min(lo+batch, n)
+		for i, p := range f.perm[lo:hi] {
+			f.st.idx[i] = rowOf(train.Images, int(p))
+			f.st.labels[i] = train.Labels[p]
+		}
+		lr := f.opt.LRAtStep(e, (e-1)*f.steps+step-1, f.epochs*f.steps)
+		loss, c, err := f.st.step(hi-lo, lr)
+		if err != nil {
+			return EpochStats{}, err
+		}
+		if math.IsNaN(loss) || math.IsInf(loss, 0) {
+			return EpochStats{}, fmt.Errorf("%w: epoch %d, step %d: the loss is %v (learning rate %g)", ErrDiverged, e, step, loss, lr)
+		}
+		// The cross-entropy, not a bounded loss such as the GCE.
+		if mean := f.st.ce / float64(hi-lo); mean > divergedLoss || math.IsNaN(mean) {
+			return EpochStats{}, fmt.Errorf("%w: epoch %d, step %d: the mean cross-entropy is %.3g, above %v (learning rate %g)", ErrDiverged, e, step, mean, float64(divergedLoss), lr)
+		}
+		lossSum += loss
+		correct += c
+		if averaging {
+			f.avg.add(m)
+		}
+		if t.OnStep != nil {
+			t.OnStep(e, step, f.steps)
+		}
+	}
+	es := EpochStats{
+		Epoch:     e,
+		LR:        f.opt.LRAtStep(e, (e-1)*f.steps, f.epochs*f.steps),
+		Loss:      lossSum / float64(n),
+		TrainAcc:  float64(correct) / float64(n),
+		TestAcc:   math.NaN(),
+		ValAcc:    math.NaN(),
+		TrainTime: time.Since(start),
+	}
+	if !m.Finite() {
+		return EpochStats{}, fmt.Errorf("%w: epoch %d: the weights are no longer finite (learning rate %g)", ErrDiverged, e, es.LR)
+	}
+	if averaging {
+		f.eval = f.avg.mean
+	}
+	return es, nil
+}
+
+// measure sets the validation and test accuracy of the model f reports
+// (f.eval) in es, and keeps the best epoch's weights with EarlyStop.
+func (f *fit) measure(es *EpochStats) error {
+	t := f.t
+	hasVal, hasTest := t.Validation.Images != nil, f.test.Images != nil
+	start := time.Now()
+	if hasVal {
+		c, err := f.eval.evaluate(f.ws, t.Validation, nil)
+		if err != nil {
+			return err
+		}
+		if t.Validation.Len() > 0 {
+			es.ValAcc = float64(c) / float64(t.Validation.Len())
+		}
+		if es.ValAcc > f.bestAcc {
+			f.bestAcc, f.sinceBest, es.Best = es.ValAcc, 0, true
+			if t.EarlyStop > 0 {
+				f.best = f.eval.Clone()
+			}
+		} else {
+			f.sinceBest++
+		}
+	}
+	if hasTest {
+		c, err := f.eval.evaluate(f.ws, f.test, nil)
+		if err != nil {
+			return err
+		}
+		if f.test.Len() > 0 {
+			es.TestAcc = float64(c) / float64(f.test.Len())
+		}
+	}
+	if hasVal || hasTest {
+		es.EvalTime = time.Since(start)
+	}
+	return nil
 }
 
 // finish leaves in m the model Fit returns: the best epoch's weights with

@@ -7,6 +7,7 @@ import (
 	"fmt"
 	"math"
 	"slices"
+	"sync"
 	"testing"
 
 	"github.com/softmax-fast/softmax-fast/tensor"
@@ -127,6 +128,61 @@ func TestFitSeparable(t *testing.T) {
 	})
 }
 
+// TestFitConcurrent: two Fits at once in one process, one on 1 thread and
+// one on 2, each run on Workers of their own with the threads their Trainer
+// names, and each gives the bytes it gives alone (run under -race in CI).
+func TestFitConcurrent(t *testing.T) {
+	data := synth(1200, 784, 10, 0.6, 21)
+	test := synth(300, 784, 10, 0.6, 22)
+	trainers := []*Trainer{
+		{Epochs: 2, Seed: 5, Threads: 1, BatchSize: 100},
+		{Epochs: 2, Seed: 6, Threads: 2, BatchSize: 300, SGD: SGD{Momentum: 0.9, LR: 0.05}},
+	}
+	fit := func(tr *Trainer) []byte {
+		m, _ := NewDense(784, 10, 0.01, 3)
+		if _, err := tr.Fit(context.Background(), m, data, test); err != nil {
+			t.Error(err)
+			return nil
+		}
+		b, err := m.MarshalBinary()
+		if err != nil {
+			t.Error(err)
+		}
+		return b
+	}
+	alone := make([][]byte, len(trainers))
+	for i, tr := range trainers {
+		alone[i] = fit(tr)
+	}
+	var mu sync.Mutex
+	seen := map[*Trainer]*tensor.Workers{}
+	testHookWorkers = func(tr *Trainer, ws *tensor.Workers) {
+		mu.Lock()
+		defer mu.Unlock()
+		seen[tr] = ws
+	}
+	defer func() { testHookWorkers = nil }()
+	for round := range 3 {
+		together := make([][]byte, len(trainers))
+		var wg sync.WaitGroup
+		for i, tr := range trainers {
+			wg.Go(func() { together[i] = fit(tr) })
+		}
+		wg.Wait()
+		for i, tr := range trainers {
+			if !bytes.Equal(together[i], alone[i]) {
+				t.Errorf("round %d: the %d-thread model trained beside another differs from the one trained alone", round, tr.Threads)
+			}
+			if ws := seen[tr]; ws == nil || ws.Threads() != tr.Threads {
+				t.Errorf("round %d: Trainer{Threads: %d} ran on %v threads", round, tr.Threads, ws.Threads())
+			}
+		}
+		if seen[trainers[0]] == seen[trainers[1]] {
+			t.Errorf("round %d: two Fits shared their Workers", round)
+		}
+	}
+}
+
 // The same seed gives bitwise-identical weights with 1 and 2 threads.
 func TestFitDeterministicThreads(t *testing.T) {
 	data := synth(1500, 784, 10, 0.6, 11)
@@ -141,15 +197,11 @@ func TestFitDeterministicThreads(t *testing.T) {
 		var files [][]byte
 		var losses []float64
 		for _, threads := range []int{1, 2, 1} {
-			tensor.SetThreads(3)
 			m, _ := NewDense(784, 10, 0.01, 9)
 			tr := &Trainer{Epochs: 2, Seed: 17, SGD: opt, Threads: threads, BatchSize: c.batch}
 			stats, err := tr.Fit(context.Background(), m, data, Dataset{})
 			if err != nil {
 				t.Fatal(err)
-			}
-			if got := tensor.Threads(); got != 3 {
-				t.Errorf("Fit left tensor.Threads() = %d, want 3 restored", got)
 			}
 			if !math.IsNaN(stats[0].TestAcc) || stats[0].EvalTime != 0 {
 				t.Errorf("no test set but TestAcc %v EvalTime %v", stats[0].TestAcc, stats[0].EvalTime)
@@ -161,7 +213,6 @@ func TestFitDeterministicThreads(t *testing.T) {
 			files = append(files, b)
 			losses = append(losses, stats[1].Loss)
 		}
-		tensor.SetThreads(0)
 		for i := 1; i < len(files); i++ {
 			if !bytes.Equal(files[0], files[i]) || losses[0] != losses[i] {
 				t.Errorf("%+v, batch %d: run %d differs from run 0 (losses %v)", opt, c.batch, i, losses)
@@ -242,7 +293,7 @@ func stepReference(t *testing.T, n, k, b int, sigma float64) {
 		}
 		vb := make([]float64, k)
 		opt := opt.withDefaults()
-		st := newStepper(m, data.Images, b, opt, crossEntropy)
+		st := newStepper(nil, m, data.Images, b, opt, crossEntropy)
 		for step := range 2 {
 			for i := range b {
 				st.idx[i], st.labels[i] = int32(i), data.Labels[i]
@@ -529,9 +580,9 @@ func TestStepBlocksMatch(t *testing.T) {
 			opt = opt.withDefaults()
 			m1, _ := NewDense(n, k, 0.05, 3)
 			m2 := m1.Clone()
-			whole := newStepper(m1, data.Images, b, opt, kind)
+			whole := newStepper(nil, m1, data.Images, b, opt, kind)
 			whole.block = b
-			blocks := newStepper(m2, data.Images, b, opt, kind)
+			blocks := newStepper(nil, m2, data.Images, b, opt, kind)
 			blocks.block = lossChunk
 			if blocks.grad == nil || blocks.bgrad == nil {
 				blocks.grad, blocks.bgrad = tensor.NewMatrix(k, n), make([]float64, k)
@@ -582,7 +633,7 @@ func TestStepBlocksMatch(t *testing.T) {
 		for i := range m.W.Data {
 			m.W.Data[i] = 1e38
 		}
-		s := newStepper(m, x, b, opt, crossEntropy)
+		s := newStepper(nil, m, x, b, opt, crossEntropy)
 		s.block = lossChunk
 		if s.grad == nil || s.bgrad == nil {
 			s.grad, s.bgrad = tensor.NewMatrix(k, n), make([]float64, k)

@@ -18,10 +18,9 @@ import (
 // down, the learnt cut is faster.
 func BenchmarkSplit(b *testing.B) {
 	rng := benchRNG()
-	defer SetThreads(0)
-	SetThreads(2)
-	defer StartWorkers(2)()
-	p := pool.Load()
+	ws := NewWorkers(2)
+	defer ws.Close()
+	p := ws.pool
 	batches := make([]*U8Matrix, 16)
 	for i := range batches {
 		batches[i] = batch(rng, 256)
@@ -33,10 +32,10 @@ func BenchmarkSplit(b *testing.B) {
 	var learnt splitter
 	// One untimed step first, so that the splitter has its entries for both
 	// products (with their starting shares) before the equal side saves it.
-	if err := MatMulU8T(1.0/255, batches[0], w, 0, out); err != nil {
+	if err := ws.MatMulU8T(1.0/255, batches[0], w, 0, out); err != nil {
 		b.Fatal(err)
 	}
-	if err := MatMulTU8(1e-6, g, batches[0], 1, w); err != nil {
+	if err := ws.MatMulTU8(1e-6, g, batches[0], 1, w); err != nil {
 		b.Fatal(err)
 	}
 	i := 0
@@ -53,10 +52,10 @@ func BenchmarkSplit(b *testing.B) {
 			p.busy.Unlock()
 		}
 		t0 := time.Now()
-		if err := MatMulU8T(1.0/255, x, w, 0, out); err != nil {
+		if err := ws.MatMulU8T(1.0/255, x, w, 0, out); err != nil {
 			b.Fatal(err)
 		}
-		if err := MatMulTU8(1e-6, g, x, 1, w); err != nil {
+		if err := ws.MatMulTU8(1e-6, g, x, 1, w); err != nil {
 			b.Fatal(err)
 		}
 		d := time.Since(t0)

@@ -91,10 +91,9 @@ func TestSplitLearnsFromThreads(t *testing.T) {
 	if runtime.GOMAXPROCS(0) < 2 || runtime.NumCPU() < 2 {
 		t.Skip("needs two CPUs")
 	}
-	defer SetThreads(0)
-	SetThreads(2)
-	defer StartWorkers(2)()
-	p := pool.Load()
+	ws := NewWorkers(2)
+	defer ws.Close()
+	p := ws.pool
 	caller := goid(t)
 	spin := func(d time.Duration) {
 		for t0 := time.Now(); time.Since(t0) < d; {
@@ -107,7 +106,7 @@ func TestSplitLearnsFromThreads(t *testing.T) {
 		p.split = splitter{} // a share of 0.5
 		p.busy.Unlock()
 		var part0Elsewhere, part1Elsewhere atomic.Bool
-		parallelFor(units, 1, 1e12, func(lo, hi int) {
+		parallelFor(ws, units, 1, 1e12, func(lo, hi int) {
 			elsewhere := goid(t) != caller
 			if lo == 0 {
 				part0Elsewhere.Store(elsewhere)
@@ -142,10 +141,9 @@ func TestSplitLearnsFromThreads(t *testing.T) {
 // TestSplit2Bounds: whatever share was learnt, a 2-thread parallelFor runs
 // every element once, in two non-empty ranges cut at a multiple of grain.
 func TestSplit2Bounds(t *testing.T) {
-	defer SetThreads(0)
-	SetThreads(2)
-	defer StartWorkers(2)()
-	p := pool.Load()
+	ws := NewWorkers(2)
+	defer ws.Close()
+	p := ws.pool
 	if p == nil {
 		t.Fatal("no pool")
 	}
@@ -160,7 +158,7 @@ func TestSplit2Bounds(t *testing.T) {
 				hits := make([]int32, n)
 				var ranges atomic.Int32
 				var cut atomic.Int64
-				parallelFor(n, grain, 1e12, func(lo, hi int) {
+				parallelFor(ws, n, grain, 1e12, func(lo, hi int) {
 					ranges.Add(1)
 					if lo == 0 {
 						cut.Store(int64(hi))
@@ -190,34 +188,32 @@ func TestSplit2Bounds(t *testing.T) {
 // TestSplit2SameResults: products split at any share give the results of
 // one thread, bitwise (each element is computed on one thread).
 func TestSplit2SameResults(t *testing.T) {
-	defer SetThreads(0)
 	rng := newRNG(t)
 	x := batch(rng, 256)
 	w := randMat(rng, 10, 784)
 	g := randMat(rng, 256, 10)
-	run := func() (*Matrix, *Matrix) {
+	run := func(ws *Workers) (*Matrix, *Matrix) {
 		f, d := NewMatrix(256, 10), NewMatrix(10, 784)
-		if err := MatMulU8T(1.0/255, x, w, 0, f); err != nil {
+		if err := ws.MatMulU8T(1.0/255, x, w, 0, f); err != nil {
 			t.Fatal(err)
 		}
-		if err := MatMulTU8(1.0/255, g, x, 0, d); err != nil {
+		if err := ws.MatMulTU8(1.0/255, g, x, 0, d); err != nil {
 			t.Fatal(err)
 		}
 		return f, d
 	}
-	SetThreads(1)
-	wantF, wantD := run()
-	SetThreads(2)
-	defer StartWorkers(2)()
-	run() // makes the splitter's entries for both sizes
-	p := pool.Load()
+	wantF, wantD := run(NewWorkers(1))
+	ws := NewWorkers(2)
+	defer ws.Close()
+	run(ws) // makes the splitter's entries for both sizes
+	p := ws.pool
 	for _, sh := range []float64{minShare, 0.37, 0.5, 0.71, 1 - minShare} {
 		p.busy.Lock()
 		for i := range p.split.share {
 			p.split.share[i] = sh
 		}
 		p.busy.Unlock()
-		if f, d := run(); !slices.Equal(f.Data, wantF.Data) || !slices.Equal(d.Data, wantD.Data) {
+		if f, d := run(ws); !slices.Equal(f.Data, wantF.Data) || !slices.Equal(d.Data, wantD.Data) {
 			t.Errorf("share %v: a 2-thread product differs from the 1-thread one", sh)
 		}
 	}

@@ -34,7 +34,6 @@ func reportGFLOPS(b *testing.B, flop float64) {
 
 func BenchmarkGEMM(b *testing.B) {
 	rng := benchRNG()
-	defer SetThreads(0)
 	for _, s := range []struct {
 		tA, tB     Transpose
 		m, n, k, p int
@@ -63,9 +62,10 @@ func BenchmarkGEMM(b *testing.B) {
 					b.Skip("slow at the generic level")
 				}
 				defer setLevel(k)()
-				SetThreads(s.p)
+				ws := NewWorkers(s.p)
+				defer ws.Close()
 				for b.Loop() {
-					if err := MatMul(s.tA, s.tB, 1, a, bm, 0, c); err != nil {
+					if err := ws.MatMul(s.tA, s.tB, 1, a, bm, 0, c); err != nil {
 						b.Fatal(err)
 					}
 				}
@@ -106,7 +106,6 @@ func batch(rng *rand.Rand, rows int) *U8Matrix {
 // finds them right after the forward one.
 func BenchmarkGEMMU8(b *testing.B) {
 	rng := benchRNG()
-	defer SetThreads(0)
 	for _, s := range []struct {
 		op      string
 		m, n, k int
@@ -142,17 +141,17 @@ func BenchmarkGEMMU8(b *testing.B) {
 				name := fmt.Sprintf("%s/batch=%s/m=%d/n=%d/k=%d/threads=%d/impl=%v", s.op, mode, s.m, s.n, s.k, s.p, k.isa)
 				b.Run(name, func(b *testing.B) {
 					defer setLevel(k)()
-					SetThreads(s.p)
-					defer StartWorkers(s.p)() // a persistent pool, as training uses
+					ws := NewWorkers(s.p) // a persistent pool, as training uses
+					defer ws.Close()
 					i := 0
 					for b.Loop() {
 						x := batches[i%len(batches)]
 						i++
 						var err error
 						if s.op == "fwd" {
-							err = MatMulU8T(1.0/255, x, w, 0, out)
+							err = ws.MatMulU8T(1.0/255, x, w, 0, out)
 						} else {
-							err = MatMulTU8(1.0/255, g, x, 0, w)
+							err = ws.MatMulTU8(1.0/255, g, x, 0, w)
 						}
 						if err != nil {
 							b.Fatal(err)

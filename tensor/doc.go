@@ -18,11 +18,10 @@
 // CPU supports (per golang.org/x/sys/cpu, which also checks that the OS
 // saves the vector state) is chosen when the package is initialised. The
 // environment variable SOFTMAX_FAST_ISA (generic, avx2, avx512, neon or
-// best) or SetISA and Use choose another; a level that is unknown or that
-// this CPU cannot run is an error, never a silent fallback: SetISA returns
-// it, and CurrentISA and EnvError report a bad SOFTMAX_FAST_ISA. Available
-// lists the levels this process can run; package tensor/cpuinfo describes
-// the processor and tunes the cache blocking to it.
+// best) or SetISA chooses another; a level that is unknown or that this CPU
+// cannot run is an error, never a silent fallback: ParseISA and SetISA
+// return it, and CurrentISA reports a bad SOFTMAX_FAST_ISA. Available lists
+// the levels this process can run.
 //
 // Results of different levels agree within the documented error bounds but
 // not bit for bit: fused multiply-adds and the order of additions differ.
@@ -47,7 +46,6 @@
 //	Exp, LogSumExpRows, SoftmaxRows,
 //	ArgmaxProb (ops.go)                -> exp, expShiftSum, max (exp_*, vec_*)
 //	Dot, Axpy, Scale, Max (ops.go)     -> dot, axpy, scale, max (vec_*)
-//	PeakGFLOPS (peak.go)               -> fmaLoop{AVX2,AVX512,NEON} (peak_*)
 //
 // # Build tags
 //
@@ -59,12 +57,16 @@
 // # Concurrency
 //
 // All operations may be called from many goroutines at once on distinct
-// outputs. Large products split their work across up to Threads()
-// goroutines (see SetThreads), which end before the call returns. With the
-// worker pool of StartWorkers and two threads, the cut between the two parts
-// follows the threads' measured speeds, so that a thread slowed by another
-// process gets less of the next products of the same size. SetISA and
-// Use must not run concurrently with other calls of the package.
+// outputs. The package-level products split large work across up to
+// GOMAXPROCS goroutines, started for the call and ended before it returns.
+// A Workers value chooses the threads instead and keeps them between
+// products (NewWorkers), for a loop of short products such as training;
+// each Workers is its own, so two loops in one process do not share
+// settings. With two threads the cut between the two parts follows the
+// threads' measured speeds, so that a thread slowed by another process gets
+// less of the next products of the same size. There is no process-wide
+// thread setting; the only process-wide state is the ISA level, and SetISA
+// must not run concurrently with other calls of the package.
 //
 // # Errors
 //

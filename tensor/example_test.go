@@ -84,16 +84,39 @@ func ExampleSoftmaxRows() {
 
 func ExampleSetISA() {
 	// Force the portable kernels, as SOFTMAX_FAST_ISA=generic would.
-	if err := tensor.SetISA("generic"); err != nil {
+	level, err := tensor.ParseISA("generic")
+	if err != nil {
 		fmt.Println(err)
 		return
 	}
-	level, _ := tensor.CurrentISA()
-	fmt.Println(level)
-	// A name that is no level, or a level the CPU lacks, is an error.
-	fmt.Println(tensor.SetISA("sse5") != nil)
-	tensor.SetISA("best")
+	if err := tensor.SetISA(level); err != nil {
+		fmt.Println(err)
+		return
+	}
+	now, _ := tensor.CurrentISA()
+	fmt.Println(now)
+	// A name that is no level is an error, as is a level the CPU lacks.
+	_, err = tensor.ParseISA("sse5")
+	fmt.Println(err)
+	tensor.SetISA(tensor.Best())
 	// Output:
 	// generic
-	// true
+	// tensor: unknown ISA level "sse5" (want generic, avx2, avx512 or neon)
+}
+
+func ExampleWorkers() {
+	// Two threads that wait between products, for a loop of many short ones.
+	w := tensor.NewWorkers(2)
+	defer w.Close()
+	x := &tensor.U8Matrix{Rows: 2, Cols: 3, Stride: 3, Data: []uint8{255, 0, 0, 0, 255, 255}}
+	weights, _ := tensor.MatrixFrom(2, 3, []float32{1, 2, 3, -1, 0, 1})
+	logits := tensor.NewMatrix(2, 2)
+	for range 3 { // the same product, the same bits, whatever the threads
+		if err := w.MatMulU8T(1.0/255, x, weights, 0, logits); err != nil {
+			fmt.Println(err)
+			return
+		}
+	}
+	fmt.Printf("%d %.3f %.3f\n", w.Threads(), logits.Row(0), logits.Row(1))
+	// Output: 2 [1.000 -1.000] [5.000 1.000]
 }

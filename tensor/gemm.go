@@ -29,10 +29,16 @@ func (t Transpose) String() string {
 // when alpha is 0 or k is 0, A and B are not read. C must not overlap A or B.
 //
 // The product is blocked for the caches around the active ISA level's
-// register kernel and split across up to Threads() goroutines when it is
-// large enough; every element of C is computed by one goroutine in a fixed
-// order, so the result does not depend on the thread count.
+// register kernel and split across up to GOMAXPROCS goroutines when it is
+// large enough (Workers.MatMul chooses the threads); every element of C is
+// computed by one goroutine in a fixed order, so the result does not depend
+// on the thread count.
 func MatMul(tA, tB Transpose, alpha float32, a, b *Matrix, beta float32, c *Matrix) error {
+	return (*Workers)(nil).MatMul(tA, tB, alpha, a, b, beta, c)
+}
+
+// MatMul is the package's MatMul on the threads of ws.
+func (ws *Workers) MatMul(tA, tB Transpose, alpha float32, a, b *Matrix, beta float32, c *Matrix) error {
 	if err := a.check("A"); err != nil {
 		return err
 	}
@@ -63,7 +69,7 @@ func MatMul(tA, tB Transpose, alpha float32, a, b *Matrix, beta float32, c *Matr
 		scaleMatrix(c, beta)
 		return nil
 	}
-	gemm(active, tA, tB, m, n, k, alpha, a, b, beta, c)
+	gemm(ws, active, tA, tB, m, n, k, alpha, a, b, beta, c)
 	return nil
 }
 
@@ -107,7 +113,7 @@ func getBuf(n int) *[]float32 {
 // op(B), packed into nr-wide column panels, and each mc x kc block of op(A),
 // packed into mr-high row panels, the register kernel computes mr x nr tiles
 // that are merged into C. The first k block applies beta.
-func gemm(ks *kernelSet, tA, tB Transpose, m, n, k int, alpha float32, a, b *Matrix, beta float32, c *Matrix) {
+func gemm(ws *Workers, ks *kernelSet, tA, tB Transpose, m, n, k int, alpha float32, a, b *Matrix, beta float32, c *Matrix) {
 	mr, nr := ks.gemmMR, ks.gemmNR
 	bl := gemmBlocking(mr, nr)
 	kc, nc := min(bl.kc, k), min(bl.nc, roundUp(n, nr))
@@ -126,12 +132,12 @@ func gemm(ks *kernelSet, tA, tB Transpose, m, n, k int, alpha float32, a, b *Mat
 			// Split the rows of C across goroutines in whole mr panels; when C
 			// has few rows, split its nr-wide column panels instead.
 			flop := 2 * float64(m) * float64(nb) * float64(kb)
-			if Threads() > 1 && m < 2*mr*Threads() && nb > nr {
-				parallelFor(nb, nr, flop, func(lo, hi int) {
+			if th := ws.Threads(); th > 1 && m < 2*mr*th && nb > nr {
+				parallelFor(ws, nb, nr, flop, func(lo, hi int) {
 					gemmBlock(ks, a, tA, c, bp, pc, jc, kb, nb, 0, m, lo, hi, bl.mc, alpha, be)
 				})
 			} else {
-				parallelFor(m, mr, flop, func(lo, hi int) {
+				parallelFor(ws, m, mr, flop, func(lo, hi int) {
 					gemmBlock(ks, a, tA, c, bp, pc, jc, kb, nb, lo, hi, 0, nb, bl.mc, alpha, be)
 				})
 			}

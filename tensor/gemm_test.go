@@ -115,7 +115,7 @@ func TestMatMulAllSizes(t *testing.T) {
 							case 3:
 								alpha, beta = 1, 0.25
 							}
-							testMatMul(t, rng, tA, tB, m, n, k, alpha, beta)
+							testMatMul(t, rng, nil, tA, tB, m, n, k, alpha, beta)
 						}
 					}
 				}
@@ -124,7 +124,7 @@ func TestMatMulAllSizes(t *testing.T) {
 	})
 }
 
-func testMatMul(t *testing.T, rng *rand.Rand, tA, tB Transpose, m, n, k int, alpha, beta float32) {
+func testMatMul(t *testing.T, rng *rand.Rand, ws *Workers, tA, tB Transpose, m, n, k int, alpha, beta float32) {
 	t.Helper()
 	ar, ac := m, k
 	if tA {
@@ -138,7 +138,7 @@ func testMatMul(t *testing.T, rng *rand.Rand, tA, tB Transpose, m, n, k int, alp
 	c := newTestMat(rng, m, n, beta != 0)
 	c0 := append([]float32{}, c.m.Data...)
 	name := fmt.Sprintf("%v%v m=%d n=%d k=%d alpha=%v beta=%v", tA, tB, m, n, k, alpha, beta)
-	if err := MatMul(tA, tB, alpha, a.m, b.m, beta, c.m); err != nil {
+	if err := ws.MatMul(tA, tB, alpha, a.m, b.m, beta, c.m); err != nil {
 		t.Fatalf("%s: %v", name, err)
 	}
 	checkGemm(t, name, tA, tB, alpha, a.m, b.m, beta, c0, c.m)
@@ -151,7 +151,6 @@ func testMatMul(t *testing.T, rng *rand.Rand, tA, tB Transpose, m, n, k int, alp
 // cross the cache blocks, with one and several threads.
 func TestMatMulModelShapes(t *testing.T) {
 	rng := newRNG(t)
-	defer SetThreads(0)
 	forEachISA(t, func(t *testing.T, ks *kernelSet) {
 		for _, s := range []struct {
 			tA, tB  Transpose
@@ -165,8 +164,7 @@ func TestMatMulModelShapes(t *testing.T) {
 			{Trans, Trans, 130, 70, 1100},
 		} {
 			for _, th := range []int{1, 2, 3} {
-				SetThreads(th)
-				testMatMul(t, rng, s.tA, s.tB, s.m, s.n, s.k, 0.75, 0.5)
+				testMatMul(t, rng, testWorkers(th), s.tA, s.tB, s.m, s.n, s.k, 0.75, 0.5)
 			}
 		}
 	})
@@ -176,14 +174,12 @@ func TestMatMulModelShapes(t *testing.T) {
 // single bit of the result.
 func TestMatMulThreadsBitwise(t *testing.T) {
 	rng := newRNG(t)
-	defer SetThreads(0)
 	forEachISA(t, func(t *testing.T, ks *kernelSet) {
 		a, b := newTestMat(rng, 300, 784, true), newTestMat(rng, 784, 10, true)
 		var ref []float32
 		for _, th := range []int{1, 2, 4} {
-			SetThreads(th)
 			c := NewMatrix(300, 10)
-			if err := MatMul(NoTrans, NoTrans, 1, a.m, b.m, 0, c); err != nil {
+			if err := testWorkers(th).MatMul(NoTrans, NoTrans, 1, a.m, b.m, 0, c); err != nil {
 				t.Fatal(err)
 			}
 			if ref == nil {
@@ -251,7 +247,6 @@ func u8Mat(rng *rand.Rand, rows, cols int, indexed bool) *U8Matrix {
 
 func TestMatMulU8T(t *testing.T) {
 	rng := newRNG(t)
-	defer SetThreads(0)
 	forEachISA(t, func(t *testing.T, ks *kernelSet) {
 		sizes := [][3]int{{256, 10, 784}, {255, 10, 784}, {33, 7, 785}, {64, 100, 300}}
 		for m := 0; m <= 9; m++ {
@@ -264,7 +259,7 @@ func TestMatMulU8T(t *testing.T) {
 		for _, s := range sizes {
 			for _, indexed := range []bool{false, true} {
 				for _, th := range []int{1, 2} {
-					SetThreads(th)
+					ws := testWorkers(th)
 					m, n, k := s[0], s[1], s[2]
 					x := u8Mat(rng, m, k, indexed)
 					w := newTestMat(rng, n, k, true)
@@ -276,7 +271,7 @@ func TestMatMulU8T(t *testing.T) {
 					c0 := append([]float32{}, c.m.Data...)
 					alpha := float32(1.0 / 255)
 					name := fmt.Sprintf("U8T m=%d n=%d k=%d indexed=%v threads=%d", m, n, k, indexed, th)
-					if err := MatMulU8T(alpha, x, w.m, beta, c.m); err != nil {
+					if err := ws.MatMulU8T(alpha, x, w.m, beta, c.m); err != nil {
 						t.Fatalf("%s: %v", name, err)
 					}
 					xf := u8ToMatrix(x)
@@ -294,7 +289,6 @@ func TestMatMulU8T(t *testing.T) {
 // read of it would show).
 func TestMatMulU8TBias(t *testing.T) {
 	rng := newRNG(t)
-	defer SetThreads(0)
 	forEachISA(t, func(t *testing.T, ks *kernelSet) {
 		sizes := [][3]int{{256, 10, 784}, {255, 10, 784}, {33, 7, 785}, {64, 25, 300}, {9, 20, 13}}
 		for m := 0; m <= 5; m++ {
@@ -307,10 +301,9 @@ func TestMatMulU8TBias(t *testing.T) {
 		for _, s := range sizes {
 			for _, indexed := range []bool{false, true} {
 				for _, th := range []int{1, 2, -2} { // -2: two threads with a worker pool
-					SetThreads(max(th, -th))
-					stop := func() {}
+					ws := testWorkers(th)
 					if th < 0 {
-						stop = StartWorkers(-th)
+						ws = NewWorkers(-th)
 					}
 					m, n, k := s[0], s[1], s[2]
 					x := u8Mat(rng, m, k, indexed)
@@ -326,7 +319,7 @@ func TestMatMulU8TBias(t *testing.T) {
 					want := NewMatrix(m, n)
 					alpha := float32(1.0 / 255)
 					name := fmt.Sprintf("U8TBias m=%d n=%d k=%d indexed=%v threads=%d", m, n, k, indexed, th)
-					if err := MatMulU8T(alpha, x, w.m, 0, want); err != nil {
+					if err := ws.MatMulU8T(alpha, x, w.m, 0, want); err != nil {
 						t.Fatalf("%s: %v", name, err)
 					}
 					for i := range m {
@@ -334,10 +327,10 @@ func TestMatMulU8TBias(t *testing.T) {
 							want.Data[i*n+j] += bias[j]
 						}
 					}
-					if err := MatMulU8TBias(alpha, x, w.m, bias, c.m); err != nil {
+					if err := ws.MatMulU8TBias(alpha, x, w.m, bias, c.m); err != nil {
 						t.Fatalf("%s: %v", name, err)
 					}
-					stop()
+					ws.Close()
 					for i := range m {
 						for j := range n {
 							if g, e := c.m.At(i, j), want.At(i, j); math.Float32bits(g) != math.Float32bits(e) {
@@ -354,7 +347,6 @@ func TestMatMulU8TBias(t *testing.T) {
 
 func TestMatMulTU8(t *testing.T) {
 	rng := newRNG(t)
-	defer SetThreads(0)
 	forEachISA(t, func(t *testing.T, ks *kernelSet) {
 		sizes := [][3]int{{256, 10, 784}, {255, 10, 785}, {100, 23, 33}, {17, 1, 800}}
 		for m := 0; m <= 9; m++ {
@@ -367,7 +359,7 @@ func TestMatMulTU8(t *testing.T) {
 		for _, s := range sizes {
 			for _, indexed := range []bool{false, true} {
 				for _, th := range []int{1, 2} {
-					SetThreads(th)
+					ws := testWorkers(th)
 					m, n, k := s[0], s[1], s[2]
 					g := newTestMat(rng, m, n, true)
 					x := u8Mat(rng, m, k, indexed)
@@ -379,7 +371,7 @@ func TestMatMulTU8(t *testing.T) {
 					c0 := append([]float32{}, c.m.Data...)
 					alpha := float32(-0.1 / 255)
 					name := fmt.Sprintf("TU8 m=%d n=%d k=%d indexed=%v threads=%d", m, n, k, indexed, th)
-					if err := MatMulTU8(alpha, g.m, x, beta, c.m); err != nil {
+					if err := ws.MatMulTU8(alpha, g.m, x, beta, c.m); err != nil {
 						t.Fatalf("%s: %v", name, err)
 					}
 					checkGemm(t, name, Trans, NoTrans, alpha, g.m, u8ToMatrix(x), beta, c0, c.m)

@@ -4,7 +4,6 @@ import (
 	"errors"
 	"fmt"
 	"os"
-	"strings"
 )
 
 // ISA names a set of kernels: the portable Go one or one written for an
@@ -25,7 +24,8 @@ const (
 	AVX512
 )
 
-// String returns the level's name as SetISA and SOFTMAX_FAST_ISA accept it.
+// String returns the level's name as ParseISA and SOFTMAX_FAST_ISA accept
+// it.
 func (l ISA) String() string {
 	switch l {
 	case Generic:
@@ -40,19 +40,13 @@ func (l ISA) String() string {
 	return fmt.Sprintf("ISA(%d)", int(l))
 }
 
-// ParseISA returns the level named s ("generic", "avx2", "avx512" or "neon";
-// case does not matter). It does not check that this CPU can run it: see
-// SetISA.
+// ParseISA returns the level whose String is s: "generic", "avx2", "avx512"
+// or "neon". It does not check that this CPU can run it: see SetISA.
 func ParseISA(s string) (ISA, error) {
-	switch strings.ToLower(strings.TrimSpace(s)) {
-	case "generic", "purego", "go":
-		return Generic, nil
-	case "avx2":
-		return AVX2, nil
-	case "avx512":
-		return AVX512, nil
-	case "neon":
-		return NEON, nil
+	for _, l := range []ISA{Generic, AVX2, AVX512, NEON} {
+		if s == l.String() {
+			return l, nil
+		}
 	}
 	return 0, fmt.Errorf("tensor: unknown ISA level %q (want generic, avx2, avx512 or neon)", s)
 }
@@ -196,8 +190,12 @@ func register(k *kernelSet, ok bool) bool {
 
 func init() {
 	active = levels[len(levels)-1]
-	if name, set := os.LookupEnv("SOFTMAX_FAST_ISA"); set && name != "" {
-		if err := SetISA(name); err != nil {
+	if name := os.Getenv("SOFTMAX_FAST_ISA"); name != "" && name != "best" {
+		l, err := ParseISA(name)
+		if err == nil {
+			err = SetISA(l)
+		}
+		if err != nil {
 			envErr = fmt.Errorf("SOFTMAX_FAST_ISA: %w", err)
 		}
 	}
@@ -210,9 +208,6 @@ func init() {
 func CurrentISA() (level ISA, err error) {
 	return active.isa, envErr
 }
-
-// EnvError returns the error from SOFTMAX_FAST_ISA, if any (see CurrentISA).
-func EnvError() error { return envErr }
 
 // Available returns the levels this CPU and build can run, generic first and
 // the best last.
@@ -227,25 +222,11 @@ func Available() []ISA {
 // Best returns the fastest level available.
 func Best() ISA { return levels[len(levels)-1].isa }
 
-// SetISA selects the kernels by name: "generic", "avx2", "avx512", "neon",
-// or "best".
-// It fails, changing nothing, for an unknown name or a level this CPU or
-// build cannot run; it never falls back silently. SetISA is meant for start-up
-// and tests: it must not run concurrently with other functions of the package.
-func SetISA(name string) error {
-	if strings.EqualFold(strings.TrimSpace(name), "best") {
-		active = levels[len(levels)-1]
-		return nil
-	}
-	l, err := ParseISA(name)
-	if err != nil {
-		return err
-	}
-	return Use(l)
-}
-
-// Use selects the kernels of level l, like SetISA.
-func Use(l ISA) error {
+// SetISA selects the kernels of level l for every operation of the
+// package. It fails, changing nothing, for a level this CPU or build cannot
+// run; it never falls back silently. SetISA is meant for start-up and
+// tests: it must not run concurrently with other functions of the package.
+func SetISA(l ISA) error {
 	k := lookup(l)
 	if k == nil {
 		return fmt.Errorf("tensor: %v: %w (available: %v)", l, ErrISAUnavailable, Available())

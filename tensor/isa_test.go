@@ -1,16 +1,18 @@
 package tensor
 
 import (
+	"errors"
 	"fmt"
 	"math"
 	"math/rand/v2"
 	"os"
+	"strings"
 	"testing"
 	"time"
 )
 
 func TestMain(m *testing.M) {
-	if err := EnvError(); err != nil {
+	if _, err := CurrentISA(); err != nil {
 		fmt.Fprintln(os.Stderr, "tensor tests:", err)
 		os.Exit(2)
 	}
@@ -89,35 +91,47 @@ func TestISASelection(t *testing.T) {
 		t.Fatalf("Available() = %v, want generic first", av)
 	}
 	for _, l := range av {
-		if err := SetISA(l.String()); err != nil {
-			t.Errorf("SetISA(%q): %v", l, err)
+		if err := SetISA(l); err != nil {
+			t.Errorf("SetISA(%v): %v", l, err)
 		}
 		if got, _ := CurrentISA(); got != l {
-			t.Errorf("after SetISA(%q) CurrentISA() = %v", l, got)
+			t.Errorf("after SetISA(%v) CurrentISA() = %v", l, got)
 		}
 	}
-	for _, bad := range []string{"avx1024", "sse", "", "neon2"} {
-		before := active
-		if err := SetISA(bad); err == nil {
-			t.Errorf("SetISA(%q) succeeded", bad)
-		}
-		if active != before {
-			t.Errorf("failed SetISA(%q) changed the level", bad)
-		}
-	}
-	// A known level this CPU cannot run is an error naming the level.
-	for _, l := range []ISA{AVX2, AVX512, NEON} {
+	// A level this CPU cannot run, or no level at all, is an error naming
+	// the level, and changes nothing.
+	for _, l := range []ISA{AVX2, AVX512, NEON, ISA(-1), ISA(99)} {
 		if lookup(l) != nil {
 			continue
 		}
-		err := Use(l)
-		if err == nil {
-			t.Errorf("Use(%v) succeeded on a CPU without it", l)
+		before := active
+		err := SetISA(l)
+		if !errors.Is(err, ErrISAUnavailable) || !strings.Contains(err.Error(), l.String()) {
+			t.Errorf("SetISA(%v) on a CPU without it: %v", l, err)
 		}
-		t.Logf("Use(%v): %v", l, err)
+		if active != before {
+			t.Errorf("failed SetISA(%v) changed the level", l)
+		}
+		t.Logf("SetISA(%v): %v", l, err)
 	}
-	if err := SetISA("best"); err != nil || active != levels[len(levels)-1] {
-		t.Errorf("SetISA(best) = %v, active %v", err, active.isa)
+	if Best() != levels[len(levels)-1].isa {
+		t.Errorf("Best() = %v, want the last level %v", Best(), levels[len(levels)-1].isa)
+	}
+}
+
+// TestParseISA: ParseISA takes exactly the names String prints, nothing
+// else (no other case, spaces or aliases).
+func TestParseISA(t *testing.T) {
+	for _, l := range []ISA{Generic, AVX2, AVX512, NEON} {
+		got, err := ParseISA(l.String())
+		if err != nil || got != l {
+			t.Errorf("ParseISA(%q) = %v, %v; want %v", l.String(), got, err, l)
+		}
+	}
+	for _, bad := range []string{"avx1024", "sse", "", "neon2", "AVX2", " avx2", "avx2 ", "purego", "go", "best", "ISA(1)"} {
+		if l, err := ParseISA(bad); err == nil {
+			t.Errorf("ParseISA(%q) = %v, want an error", bad, l)
+		}
 	}
 }
 
@@ -142,7 +156,9 @@ func TestEnvISA(t *testing.T) {
 		wantLvl string
 	}{
 		{"generic", true, "generic"},
+		{"best", true, Best().String()},
 		{"bogus", false, ""},
+		{"AVX2", false, ""}, // names are exact
 	}
 	for _, l := range []ISA{AVX2, AVX512, NEON} {
 		cases = append(cases, struct {

@@ -3,29 +3,81 @@ package tensor
 import (
 	"runtime"
 	"sync"
-	"sync/atomic"
 )
 
-// threads is the most goroutines one operation may use; 0 means GOMAXPROCS.
-var threads atomic.Int32
-
-// SetThreads sets the most goroutines a single operation may use (n < 1
-// restores the default, GOMAXPROCS). Operations split work only when it is
-// large enough to pay for the goroutines, and always in a way that makes the
-// result independent of the thread count.
-func SetThreads(n int) {
-	if n < 1 {
-		n = 0
-	}
-	threads.Store(int32(n))
+// Workers are the threads that the parallel parts of the products run on:
+// at most Threads() goroutines per product, the caller's included. A nil
+// *Workers (what the package-level products use) runs up to GOMAXPROCS
+// goroutines, started for each product. NewWorkers keeps threads-1
+// goroutines waiting between products instead, for a sequence of short
+// products such as a training loop.
+//
+// Each Workers is its own: two of them (two models trained at once in one
+// process, say) neither share threads nor see each other's setting. A
+// product called while another one is using the same Workers (from another
+// goroutine) starts goroutines as a nil Workers does, so Workers may be
+// shared, only not for speed.
+//
+// Results never depend on the Workers: every product computes each output
+// element on one thread, in the same order, however the work is split.
+type Workers struct {
+	n    int         // threads, >= 1
+	pool *workerPool // nil with one thread
 }
 
-// Threads returns the most goroutines a single operation may use.
-func Threads() int {
-	if n := int(threads.Load()); n > 0 {
-		return n
+// NewWorkers returns Workers of the given number of threads (threads < 1
+// means GOMAXPROCS). With two or more it starts threads-1 goroutines that,
+// with the calling goroutine, run the parallel parts of every product called
+// through the Workers until Close. Between products they spin for a few
+// hundred microseconds, then sleep: the gaps inside a training step are
+// shorter than waking a sleeping thread, the gaps between a user's calls
+// much longer. With two threads the Workers also learn where to cut a
+// product so that both threads finish together (a thread slowed by another
+// process gets less).
+func NewWorkers(threads int) *Workers {
+	if threads < 1 {
+		threads = runtime.GOMAXPROCS(0)
 	}
-	return runtime.GOMAXPROCS(0)
+	w := &Workers{n: threads}
+	if threads >= 2 {
+		w.pool = startPool(threads)
+		// Workers dropped without Close still stop their goroutines, which
+		// hold the pool, never w.
+		runtime.AddCleanup(w, (*workerPool).stop, w.pool)
+	}
+	return w
+}
+
+// Threads returns the most goroutines a product run through w may use:
+// GOMAXPROCS for a nil w.
+func (w *Workers) Threads() int {
+	if w == nil {
+		return runtime.GOMAXPROCS(0)
+	}
+	return w.n
+}
+
+// Close stops w's goroutines, after any product in progress. Products run
+// through w after Close still work, on goroutines started for each call.
+// Close may be called more than once.
+func (w *Workers) Close() {
+	if w != nil && w.pool != nil {
+		w.pool.stop()
+	}
+}
+
+// For runs f over [0, n), split into contiguous ranges whose boundaries are
+// multiples of grain (the end excepted), on up to Threads() goroutines, the
+// first range on the calling goroutine. work is the cost of the whole range
+// in floating-point operations (as a product at full speed would count
+// them): a range is split off only when each part is worth more than
+// handing it to another thread. f must be safe to run concurrently on
+// distinct ranges. Where the range is cut depends on the thread count and,
+// with two threads, on their measured speeds (it moves from call to call),
+// so a caller that wants reproducible results must make them independent of
+// the cut, as the products do.
+func (w *Workers) For(n, grain int, work float64, f func(lo, hi int)) {
+	parallelFor(w, n, grain, work, f)
 }
 
 // parallelFLOP is the work (in floating-point operations) below which an
@@ -38,11 +90,8 @@ const parallelFLOP = 1 << 20
 // well under a microsecond: 128 kFLOP is about 2 us at AVX2 speed.
 const poolFLOP = 1 << 17
 
-// parallelFor splits [0, n) into at most Threads() contiguous ranges whose
-// boundaries are multiples of grain (except the end) and runs f on each, the
-// first on the calling goroutine. flop is the total work, used to decide how
-// many goroutines are worth it.
-func parallelFor(n, grain int, flop float64, f func(lo, hi int)) {
+// parallelFor is w.For.
+func parallelFor(w *Workers, n, grain int, flop float64, f func(lo, hi int)) {
 	if n <= 0 {
 		return
 	}
@@ -50,21 +99,22 @@ func parallelFor(n, grain int, flop float64, f func(lo, hi int)) {
 		grain = 1
 	}
 	units := (n + grain - 1) / grain
+	var wp *workerPool
 	minFLOP := float64(parallelFLOP)
-	if pool.Load() != nil {
-		minFLOP = poolFLOP
+	if w != nil && w.pool != nil && !w.pool.quit.Load() {
+		wp, minFLOP = w.pool, poolFLOP
 	}
-	p := min(Threads(), units, max(1, int(flop/minFLOP)))
+	p := min(w.Threads(), units, max(1, int(flop/minFLOP)))
 	if p <= 1 {
 		f(0, n)
 		return
 	}
-	if wp := pool.Load(); wp != nil && p <= wp.n {
+	if wp != nil {
 		// One part per thread; parts are claimed by whoever is free, so a
 		// part whose worker is off the CPU is run by the caller. (Cutting
-		// four parts per thread made a 2-thread training step 50 % slower
-		// here.) Two parts are cut where the last jobs of this size say
-		// both threads finish together (balance.go).
+		// four parts per thread made a 2-thread training step 50 % slower.)
+		// Two parts are cut where the last jobs of this size say both
+		// threads finish together (balance.go).
 		if p == 2 && wp.runSplit2(n, units, grain, f) {
 			return
 		}
@@ -73,27 +123,11 @@ func parallelFor(n, grain int, flop float64, f func(lo, hi int)) {
 			return
 		}
 	}
-	bound := func(w int) int { return min(n, units*w/p*grain) }
+	bound := func(i int) int { return min(n, units*i/p*grain) }
 	var wg sync.WaitGroup
-	for w := 1; w < p; w++ {
-		wg.Go(func() { f(bound(w), bound(w+1)) })
+	for i := 1; i < p; i++ {
+		wg.Go(func() { f(bound(i), bound(i+1)) })
 	}
 	f(0, bound(1))
 	wg.Wait()
-}
-
-// Parallel runs f over [0, n), split into contiguous ranges whose boundaries
-// are multiples of grain, on up to Threads() goroutines: on the pool of
-// StartWorkers when one is running, else on new goroutines (the first range
-// on the calling goroutine). work is the cost of the whole range in
-// floating-point operations (as a product at full speed would count them):
-// ranges are only split off when each is worth more than the cost of running
-// it elsewhere. f must be safe to run concurrently on distinct ranges. Where
-// the range is cut depends on the thread count and, with the pool and two
-// threads, on the threads' measured speeds (it moves from call to call), so
-// the result must not depend on how the range is split if it is to be
-// reproducible. Package softmax uses it to spread the
-// loss of a minibatch over the threads of the products.
-func Parallel(n, grain int, work float64, f func(lo, hi int)) {
-	parallelFor(n, grain, work, f)
 }

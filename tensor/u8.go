@@ -16,10 +16,16 @@ import (
 // not read. C must not overlap W.
 //
 // The rows of W go by groups of ten (the last group padded); the work is
-// split by rows of X across up to Threads() goroutines, and each element of
-// C is computed in the same order whatever the thread count.
+// split by rows of X across up to GOMAXPROCS goroutines (Workers choose the
+// threads), and each element of C is computed in the same order whatever
+// the thread count.
 func MatMulU8T(alpha float32, x *U8Matrix, w *Matrix, beta float32, c *Matrix) error {
-	return matMulU8T(alpha, x, w, beta, nil, c)
+	return matMulU8T(nil, alpha, x, w, beta, nil, c)
+}
+
+// MatMulU8T is the package's MatMulU8T on the threads of ws.
+func (ws *Workers) MatMulU8T(alpha float32, x *U8Matrix, w *Matrix, beta float32, c *Matrix) error {
+	return matMulU8T(ws, alpha, x, w, beta, nil, c)
 }
 
 // MatMulU8TBias computes C = alpha * X * Wᵀ + bias, the forward pass of a
@@ -32,15 +38,20 @@ func MatMulU8T(alpha float32, x *U8Matrix, w *Matrix, beta float32, c *Matrix) e
 // computed it: setting C's rows to the bias beforehand on one thread would
 // wait for cache lines that both threads had just read.
 func MatMulU8TBias(alpha float32, x *U8Matrix, w *Matrix, bias []float32, c *Matrix) error {
+	return (*Workers)(nil).MatMulU8TBias(alpha, x, w, bias, c)
+}
+
+// MatMulU8TBias is the package's MatMulU8TBias on the threads of ws.
+func (ws *Workers) MatMulU8TBias(alpha float32, x *U8Matrix, w *Matrix, bias []float32, c *Matrix) error {
 	if bias == nil {
 		bias = []float32{} // checked like any other bias (nil means none below)
 	}
-	return matMulU8T(alpha, x, w, 0, bias, c)
+	return matMulU8T(ws, alpha, x, w, 0, bias, c)
 }
 
 // matMulU8T is MatMulU8T, then, when bias is not nil, adds bias (checked
 // against W and C) to every row (a third rounding).
-func matMulU8T(alpha float32, x *U8Matrix, w *Matrix, beta float32, bias []float32, c *Matrix) error {
+func matMulU8T(ws *Workers, alpha float32, x *U8Matrix, w *Matrix, beta float32, bias []float32, c *Matrix) error {
 	if err := x.check("X"); err != nil {
 		return err
 	}
@@ -86,7 +97,7 @@ func matMulU8T(alpha float32, x *U8Matrix, w *Matrix, beta float32, bias []float
 			copy(wpad[j*k:(j+1)*k], w.Row(n/10*10+j))
 		}
 	}
-	parallelFor(m, 2, 2*float64(m)*float64(n)*float64(k), func(lo, hi int) {
+	parallelFor(ws, m, 2, 2*float64(m)*float64(n)*float64(k), func(lo, hi int) {
 		for j0 := 0; j0 < n; j0 += 10 {
 			var gb []float32 // the group's bias
 			if bias != nil {
@@ -203,6 +214,11 @@ var offsPool = sync.Pool{New: func() any { return new([]int) }}
 // way each element of C is summed in a fixed order, whatever the thread
 // count.
 func MatMulTU8(alpha float32, g *Matrix, x *U8Matrix, beta float32, c *Matrix) error {
+	return (*Workers)(nil).MatMulTU8(alpha, g, x, beta, c)
+}
+
+// MatMulTU8 is the package's MatMulTU8 on the threads of ws.
+func (ws *Workers) MatMulTU8(alpha float32, g *Matrix, x *U8Matrix, beta float32, c *Matrix) error {
 	if err := g.check("G"); err != nil {
 		return err
 	}
@@ -229,7 +245,7 @@ func MatMulTU8(alpha float32, g *Matrix, x *U8Matrix, beta float32, c *Matrix) e
 	}
 	ks := active
 	if m < gradHalfRows || n*k > gradHalfMaxWeights {
-		gradRows(ks, alpha, g, x, 0, m, beta, c, true)
+		gradRows(ws, ks, alpha, g, x, 0, m, beta, c, true)
 		return nil
 	}
 	// Two halves of the rows, each summed on its own (on its own thread
@@ -245,13 +261,13 @@ func MatMulTU8(alpha float32, g *Matrix, x *U8Matrix, beta float32, c *Matrix) e
 		{Rows: n, Cols: k, Stride: k, Data: (*pb)[n*k:]},
 	}
 	half := m / 2
-	parallelFor(2, 1, 2*float64(m)*float64(n)*float64(k), func(lo, hi int) {
+	parallelFor(ws, 2, 1, 2*float64(m)*float64(n)*float64(k), func(lo, hi int) {
 		for p := lo; p < hi; p++ {
 			r0, r1 := p*half, half+p*(m-half)
-			gradRows(ks, 1, g, x, r0, r1, 0, parts[p], false)
+			gradRows(ws, ks, 1, g, x, r0, r1, 0, parts[p], false)
 		}
 	})
-	parallelFor(k, 16, gradMergeWork*float64(n)*float64(k), func(lo, hi int) {
+	parallelFor(ws, k, 16, gradMergeWork*float64(n)*float64(k), func(lo, hi int) {
 		for r := range n {
 			v, v1 := parts[0].Data[r*k+lo:r*k+hi], parts[1].Data[r*k+lo:r*k+hi]
 			ks.axpy(1, v1, v) // v = v + v1, one rounding
@@ -286,9 +302,9 @@ const gradHalfMaxWeights = 1 << 15
 const gradMergeWork = 32
 
 // gradRows computes C = alpha * G[r0:r1]ᵀ * X[r0:r1] + beta*C (the rows
-// [r0, r1) of MatMulTU8's operands), its chunks split across the threads if
-// parallel, else on the calling goroutine.
-func gradRows(ks *kernelSet, alpha float32, g *Matrix, x *U8Matrix, r0, r1 int, beta float32, c *Matrix, parallel bool) {
+// [r0, r1) of MatMulTU8's operands), its chunks split across the threads of
+// ws if parallel, else on the calling goroutine.
+func gradRows(ws *Workers, ks *kernelSet, alpha float32, g *Matrix, x *U8Matrix, r0, r1 int, beta float32, c *Matrix, parallel bool) {
 	m, n, k := r1-r0, g.Cols, x.Cols
 	op := offsPool.Get().(*[]int)
 	defer offsPool.Put(op)
@@ -328,7 +344,7 @@ func gradRows(ks *kernelSet, alpha float32, g *Matrix, x *U8Matrix, r0, r1 int, 
 	// takes at a time): a boundary inside one would give both threads a
 	// partial step and, when C's rows start on 64-byte boundaries (a model's
 	// W does, with 784 inputs), cache lines of C written by both.
-	parallelFor(chunks, ks.gradGrain, 2*float64(m)*float64(n)*float64(k), func(lo, hi int) {
+	parallelFor(ws, chunks, ks.gradGrain, 2*float64(m)*float64(n)*float64(k), func(lo, hi int) {
 		gradU8(ks, lo, hi, alpha, gp, x, offs, beta, c)
 	})
 }

@@ -387,7 +387,6 @@ func TestKernelGradU8x10(t *testing.T) {
 // tail, k below 8, and row counts over several kernel calls.
 func TestMatMulU8TLevels(t *testing.T) {
 	rng := newRNG(t)
-	defer SetThreads(0)
 	type size struct{ m, n, k int }
 	var sizes []size
 	for _, m := range []int{1, 2, 3, 4, 5, 7, 9} {
@@ -436,22 +435,26 @@ func testU8T(t *testing.T, rng *rand.Rand, m, n, k int, indexed bool, beta float
 	c0 := append([]float32(nil), c.m.Data...)
 	name := fmt.Sprintf("U8T m=%d n=%d k=%d indexed=%v beta=%v", m, n, k, indexed, beta)
 	xf := u8ToMatrix(x)
-	onThreads(t, name, c, func(got *Matrix) error { return MatMulU8T(alpha, x, w.m, beta, got) }, func(nameT string, got *Matrix) {
+	onThreads(t, name, c, func(ws *Workers, got *Matrix) error { return ws.MatMulU8T(alpha, x, w.m, beta, got) }, func(nameT string, got *Matrix) {
 		checkGemm(t, nameT, NoTrans, Trans, alpha, xf, w.m, beta, c0, got)
 	})
 }
 
+// testWorkers returns Workers of th threads that start goroutines for every
+// product, as a nil Workers does with GOMAXPROCS = th (NewWorkers tests the
+// pool).
+func testWorkers(th int) *Workers { return &Workers{n: th} }
+
 // onThreads runs f on a copy of c with 1 and with 2 threads; after each it
 // calls check and checks that nothing outside C was written, and it demands
 // bitwise the same C from both.
-func onThreads(t *testing.T, name string, c testMat, f func(c *Matrix) error, check func(name string, c *Matrix)) {
+func onThreads(t *testing.T, name string, c testMat, f func(ws *Workers, c *Matrix) error, check func(name string, c *Matrix)) {
 	t.Helper()
 	var first testMat
 	for _, th := range []int{1, 2} {
-		SetThreads(th)
 		got := c.clone()
 		nameT := fmt.Sprintf("%s threads=%d", name, th)
-		if err := f(got.m); err != nil {
+		if err := f(testWorkers(th), got.m); err != nil {
 			t.Fatalf("%s: %v", nameT, err)
 		}
 		check(nameT, got.m)
@@ -470,7 +473,6 @@ func onThreads(t *testing.T, name string, c testMat, f func(c *Matrix) error, ch
 // gradAccChunks chunks, odd chunk counts.
 func TestMatMulTU8Levels(t *testing.T) {
 	rng := newRNG(t)
-	defer SetThreads(0)
 	type size struct{ m, n, k int }
 	var sizes []size
 	for _, m := range []int{1, 2, 3, 7, 8} {
@@ -518,7 +520,7 @@ func testTU8(t *testing.T, rng *rand.Rand, m, n, k int, indexed bool, beta float
 	c0 := append([]float32(nil), c.m.Data...)
 	name := fmt.Sprintf("TU8 m=%d n=%d k=%d indexed=%v beta=%v", m, n, k, indexed, beta)
 	xf := u8ToMatrix(x)
-	onThreads(t, name, c, func(got *Matrix) error { return MatMulTU8(alpha, g.m, x, beta, got) }, func(nameT string, got *Matrix) {
+	onThreads(t, name, c, func(ws *Workers, got *Matrix) error { return ws.MatMulTU8(alpha, g.m, x, beta, got) }, func(nameT string, got *Matrix) {
 		checkGemm(t, nameT, Trans, NoTrans, alpha, g.m, xf, beta, c0, got)
 	})
 }

@@ -538,15 +538,6 @@ func TestAVX512GemmTile(t *testing.T) {
 	}
 }
 
-// TestAVX512PeakLoop runs fmaLoopAVX512 (it has no output: this checks that
-// it returns, for n <= 0 too).
-func TestAVX512PeakLoop(t *testing.T) {
-	needAVX512(t)
-	for _, n := range []int{-1, 0, 1, 1000} {
-		fmaLoopAVX512(n)
-	}
-}
-
 // BenchmarkVecKernels compares the AVX-512 vector kernels with the AVX2
 // ones: `benchstat -col /isa`.
 func BenchmarkVecKernels(b *testing.B) {
@@ -657,24 +648,6 @@ func BenchmarkGemmTile(b *testing.B) {
 	}
 }
 
-// BenchmarkPeakFMA runs the peak loops on one thread, in GFLOP/s.
-func BenchmarkPeakFMA(b *testing.B) {
-	needAVX512(b)
-	const iters = 10000
-	for _, l := range []struct {
-		isa  string
-		run  func(int)
-		flop int
-	}{{"avx2", fmaLoopAVX2, 12 * 16}, {"avx512", fmaLoopAVX512, 16 * 32}} {
-		b.Run("isa="+l.isa, func(b *testing.B) {
-			for b.Loop() {
-				l.run(iters)
-			}
-			reportGFLOPS(b, float64(iters*l.flop))
-		})
-	}
-}
-
 // TestAVX512Interleaved times each AVX-512 kernel against its AVX2 version in
 // short alternating bursts (50 calls each) for about 20 s and logs the
 // median and best rates and their ratio: on a machine shared with other
@@ -724,8 +697,6 @@ func TestAVX512Interleaved(t *testing.T) {
 			},
 			func() { gemmTileAVX512(k, a5, b5, t5) }})
 	}
-	ps = append(ps, pair{"peak (GFLOP)", 100 * 16 * 32,
-		func() { fmaLoopAVX2(100 * 16 * 32 / (12 * 16)) }, func() { fmaLoopAVX512(100) }})
 	const reps = 50
 	r2 := make([][]float64, len(ps))
 	r5 := make([][]float64, len(ps))

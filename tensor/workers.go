@@ -50,6 +50,7 @@ type workerPool struct {
 	wake     []chan struct{}
 	exited   sync.WaitGroup
 	split    splitter // two-part splits, under busy
+	stopOnce sync.Once
 }
 
 // spinLimit is how many times an idle worker polls for a job before it
@@ -57,52 +58,32 @@ type workerPool struct {
 // step, shorter than anything a user would notice as a busy CPU.
 const spinLimit = 1 << 15
 
-var pool atomic.Pointer[workerPool]
-
-// StartWorkers starts a pool of n-1 goroutines that, with the calling
-// goroutine, run the parallel parts of the package's operations until stop
-// is called, instead of starting goroutines for every call. Between calls
-// the workers spin for a few hundred microseconds, then sleep, so that a
-// sequence of short products (a training loop) does not wait for sleeping
-// threads to wake up. A part that no worker has picked up yet is run by the
-// caller. For an operation cut in two parts (two threads) the pool also
-// learns where to cut so that both finish together (a thread slowed by
-// another process gets less). Results do not change: each output element is
-// computed by one thread, in the same order, wherever the cut is.
-//
-// Only one pool exists at a time: while one is running, StartWorkers
-// returns a stop function that does nothing. n < 2 starts nothing. An
-// operation called while another one is using the pool (from another
-// goroutine) starts goroutines as usual.
-func StartWorkers(n int) (stop func()) {
-	if n < 2 {
-		return func() {}
-	}
+// startPool starts the n-1 workers of a pool of n threads.
+func startPool(n int) *workerPool {
 	p := &workerPool{n: n, sleeping: make([]atomic.Bool, n), wake: make([]chan struct{}, n)}
-	if !pool.CompareAndSwap(nil, p) {
-		return func() {}
-	}
 	for w := 1; w < n; w++ {
 		p.wake[w] = make(chan struct{}, 1)
 		p.exited.Add(1)
 		go p.worker(w)
 	}
-	var once sync.Once
-	return func() {
-		once.Do(func() {
-			p.busy.Lock() // wait for a job in progress
-			pool.CompareAndSwap(p, nil)
-			p.quit.Store(true)
-			for w := 1; w < n; w++ {
-				select {
-				case p.wake[w] <- struct{}{}:
-				default:
-				}
+	return p
+}
+
+// stop ends the workers after the job in progress, if any, and waits for
+// them to exit. Later calls do nothing.
+func (p *workerPool) stop() {
+	p.stopOnce.Do(func() {
+		p.busy.Lock() // wait for a job in progress
+		p.quit.Store(true)
+		for w := 1; w < p.n; w++ {
+			select {
+			case p.wake[w] <- struct{}{}:
+			default:
 			}
-			p.busy.Unlock()
-			p.exited.Wait()
-		})
-	}
+		}
+		p.busy.Unlock()
+		p.exited.Wait()
+	})
 }
 
 func (p *workerPool) worker(w int) {

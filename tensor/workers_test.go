@@ -2,29 +2,30 @@ package tensor
 
 import (
 	"math"
+	"runtime"
 	"sync"
 	"sync/atomic"
 	"testing"
 	"time"
 )
 
+// TestWorkersRunEveryRange: through Workers of 2-4 threads, every element
+// of a range is run exactly once, whether the workers spin or sleep, and
+// after Close too (on goroutines started for the call).
 func TestWorkersRunEveryRange(t *testing.T) {
-	defer SetThreads(0)
 	for _, n := range []int{2, 3, 4} {
-		SetThreads(n)
-		stop := StartWorkers(n)
-		if pool.Load() == nil {
-			t.Fatalf("StartWorkers(%d) started no pool", n)
-		}
-		if stop2 := StartWorkers(n); pool.Load() == nil {
-			t.Fatal("a second StartWorkers replaced the pool")
-		} else {
-			stop2() // a no-op
+		ws := NewWorkers(n)
+		if ws.Threads() != n || ws.pool == nil {
+			t.Fatalf("NewWorkers(%d): %d threads, pool %v", n, ws.Threads(), ws.pool)
 		}
 		for round := range 2000 {
+			if round == 1500 {
+				ws.Close()
+				ws.Close() // idempotent
+			}
 			size := 1 + round%97
 			hits := make([]int32, size)
-			parallelFor(size, 1, 1e12, func(lo, hi int) {
+			parallelFor(ws, size, 1, 1e12, func(lo, hi int) {
 				for i := lo; i < hi; i++ {
 					atomic.AddInt32(&hits[i], 1)
 				}
@@ -38,20 +39,44 @@ func TestWorkersRunEveryRange(t *testing.T) {
 				time.Sleep(2 * time.Millisecond) // let the workers go to sleep
 			}
 		}
-		stop()
-		stop() // idempotent
-		if pool.Load() != nil {
-			t.Fatal("stop left the pool in place")
+		if !ws.pool.quit.Load() {
+			t.Fatal("Close left the workers running")
 		}
+	}
+}
+
+// TestWorkersThreads: the thread count a Workers reports, the default of
+// a nil one and of NewWorkers(0) included.
+func TestWorkersThreads(t *testing.T) {
+	var nilWorkers *Workers
+	if got := nilWorkers.Threads(); got != runtime.GOMAXPROCS(0) {
+		t.Errorf("nil Workers: %d threads, want GOMAXPROCS %d", got, runtime.GOMAXPROCS(0))
+	}
+	nilWorkers.Close() // does nothing
+	for _, n := range []int{-1, 0, 1, 2, 5} {
+		ws := NewWorkers(n)
+		want := n
+		if n < 1 {
+			want = runtime.GOMAXPROCS(0)
+		}
+		if got := ws.Threads(); got != want || (ws.pool != nil) != (want >= 2) {
+			t.Errorf("NewWorkers(%d): %d threads, pool %v; want %d", n, got, ws.pool != nil, want)
+		}
+		// At most Threads() ranges, whatever the size of the job.
+		var ranges atomic.Int32
+		ws.For(1000, 1, 1e12, func(lo, hi int) { ranges.Add(1) })
+		if r := int(ranges.Load()); r < 1 || r > want {
+			t.Errorf("NewWorkers(%d).For: %d ranges", n, r)
+		}
+		ws.Close()
 	}
 }
 
 // TestWorkersConcurrentCallers: operations from several goroutines while a
 // pool runs; those that find it busy start goroutines instead.
 func TestWorkersConcurrentCallers(t *testing.T) {
-	defer SetThreads(0)
-	SetThreads(2)
-	defer StartWorkers(2)()
+	ws := NewWorkers(2)
+	defer ws.Close()
 	rng := newRNG(t)
 	a, b := randMat(rng, 300, 784), randMat(rng, 784, 10)
 	want := NewMatrix(300, 10)
@@ -63,7 +88,7 @@ func TestWorkersConcurrentCallers(t *testing.T) {
 		wg.Go(func() {
 			c := NewMatrix(300, 10)
 			for range 50 {
-				if err := MatMul(NoTrans, NoTrans, 1, a, b, 0, c); err != nil {
+				if err := ws.MatMul(NoTrans, NoTrans, 1, a, b, 0, c); err != nil {
 					t.Error(err)
 					return
 				}

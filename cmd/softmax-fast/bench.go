@@ -12,13 +12,14 @@ import (
 	"strings"
 	"time"
 
+	"github.com/softmax-fast/softmax-fast/internal/probe"
 	"github.com/softmax-fast/softmax-fast/softmax"
 	"github.com/softmax-fast/softmax-fast/tensor"
 )
 
 // The bench command times one epoch of training (softmax.Trainer, plain SGD)
 // on synthetic random uint8 data, so it needs no data set, and relates the
-// rate to the measured multiply-add peak of the machine (tensor.PeakGFLOPS).
+// rate to the measured multiply-add peak of the machine (internal/probe).
 // An epoch of n samples does 2 products of 2·n·inputs·classes FLOP each
 // (forward Z = X·Wᵀ, backward G·X); the softmax, loss and update are not
 // counted.
@@ -113,7 +114,7 @@ func runBench(ctx context.Context, args []string, stdout, stderr io.Writer) erro
 	slices.Sort(threadCounts)
 	enc := json.NewEncoder(stdout)
 	for _, t := range threadCounts {
-		peaks[t] = tensor.PeakGFLOPS(t, peakTime)
+		peaks[t], _ = probe.PeakGFLOPS(tensor.Best(), t, peakTime)
 		if f.asJSON {
 			if err := enc.Encode(map[string]any{"table": "peak", "isa": tensor.Best().String(), "threads": t, "gflops": peaks[t]}); err != nil {
 				return err

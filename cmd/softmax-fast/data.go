@@ -84,7 +84,9 @@ func (f *runFlags) start(stdout, stderr io.Writer, r *recipe) (*runData, error) 
 	if err := selectISA(f.isa); err != nil {
 		return nil, err
 	}
-	tensor.SetThreads(f.threads)
+	// Training runs on f.threads (Trainer.Threads); the evaluations and
+	// predictions around it on GOMAXPROCS goroutines: the same count.
+	runtime.GOMAXPROCS(f.threads)
 	d := &runData{info: stdout}
 	if f.asJSON {
 		d.info = stderr

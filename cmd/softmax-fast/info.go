@@ -8,8 +8,9 @@ import (
 	"runtime"
 	"time"
 
+	"github.com/softmax-fast/softmax-fast/internal/cpuinfo"
+	"github.com/softmax-fast/softmax-fast/internal/probe"
 	"github.com/softmax-fast/softmax-fast/tensor"
-	"github.com/softmax-fast/softmax-fast/tensor/cpuinfo"
 )
 
 func runInfo(ctx context.Context, args []string, stdout, stderr io.Writer) error {
@@ -22,7 +23,7 @@ func runInfo(ctx context.Context, args []string, stdout, stderr io.Writer) error
 	if fs.NArg() > 0 {
 		return usagef("unexpected argument %q", fs.Arg(0))
 	}
-	if err := tensor.EnvError(); err != nil {
+	if _, err := tensor.CurrentISA(); err != nil {
 		return err
 	}
 	panicHook()
@@ -37,17 +38,17 @@ func runInfo(ctx context.Context, args []string, stdout, stderr io.Writer) error
 	var handoff float64
 	if *peak {
 		// A throwaway run first: an idle core runs slower for a while.
-		tensor.PeakGFLOPSOf(tensor.Best(), c.LogicalCores, 100*time.Millisecond)
+		probe.PeakGFLOPS(tensor.Best(), c.LogicalCores, 100*time.Millisecond)
 		for _, l := range c.ISAAvailable {
 			if l == tensor.Generic && len(c.ISAAvailable) > 1 {
 				continue
 			}
 			p := levelPeak{level: l}
-			p.one, _ = tensor.PeakGFLOPSOf(l, 1, 300*time.Millisecond)
-			p.all, _ = tensor.PeakGFLOPSOf(l, c.LogicalCores, 300*time.Millisecond)
+			p.one, _ = probe.PeakGFLOPS(l, 1, 300*time.Millisecond)
+			p.all, _ = probe.PeakGFLOPS(l, c.LogicalCores, 300*time.Millisecond)
 			peaks = append(peaks, p)
 		}
-		handoff = tensor.HandoffNanos(50 * time.Millisecond)
+		handoff = probe.HandoffNanos(50 * time.Millisecond)
 	}
 	if *asJSON {
 		levels := make([]string, len(c.ISAAvailable))
@@ -58,7 +59,7 @@ func runInfo(ctx context.Context, args []string, stdout, stderr io.Writer) error
 			"cpu": c.Name, "arch": c.Arch, "physical_cores": c.PhysicalCores, "logical_cores": c.LogicalCores,
 			"features": c.Features, "isa_available": levels, "isa_selected": c.ISASelected.String(),
 			"l1d_bytes": c.L1D, "l2_bytes": c.L2, "l3_bytes": c.L3, "go": runtime.Version(),
-			"threads": tensor.Threads(),
+			"threads": runtime.GOMAXPROCS(0),
 		}
 		if *peak {
 			widest := peaks[len(peaks)-1]
@@ -84,7 +85,7 @@ func runInfo(ctx context.Context, args []string, stdout, stderr io.Writer) error
 	fmt.Fprintf(stdout, "features  %v\n", c.Features)
 	fmt.Fprintf(stdout, "isa       %v (available: %v)\n", c.ISASelected, c.ISAAvailable)
 	fmt.Fprintf(stdout, "caches    L1d %s, L2 %s, L3 %s\n", size(c.L1D), size(c.L2), size(c.L3))
-	fmt.Fprintf(stdout, "threads   %d\n", tensor.Threads())
+	fmt.Fprintf(stdout, "threads   %d\n", runtime.GOMAXPROCS(0))
 	fmt.Fprintf(stdout, "go        %s\n", runtime.Version())
 	if *peak {
 		for _, p := range peaks {
@@ -94,7 +95,7 @@ func runInfo(ctx context.Context, args []string, stdout, stderr io.Writer) error
 		if handoff > 0 {
 			note := ""
 			if handoff > 150 {
-				// See tensor.HandoffNanos: ~60 ns or ~340 ns on the project's VMs.
+				// See probe.HandoffNanos: it is bimodal on shared VMs.
 				note = " (slow: 2-thread training runs slower than usual while it is)"
 			}
 			fmt.Fprintf(stdout, "handoff   %s round trip of a value between two threads%s\n", nanos(handoff), note)

@@ -13,10 +13,10 @@ import (
 	"strings"
 	"time"
 
+	"github.com/softmax-fast/softmax-fast/internal/cpuinfo"
 	"github.com/softmax-fast/softmax-fast/mnist"
 	"github.com/softmax-fast/softmax-fast/softmax"
 	"github.com/softmax-fast/softmax-fast/tensor"
-	"github.com/softmax-fast/softmax-fast/tensor/cpuinfo"
 )
 
 type trainFlags struct {
@@ -196,13 +196,21 @@ func runTrain(ctx context.Context, args []string, stdout, stderr io.Writer) erro
 // selectISA applies -isa (a usage error if unknown or unavailable) and
 // otherwise checks SOFTMAX_FAST_ISA.
 func selectISA(name string) error {
-	if name != "" {
-		if err := tensor.SetISA(name); err != nil {
+	if name == "" {
+		_, err := tensor.CurrentISA()
+		return err
+	}
+	l := tensor.Best()
+	if name != "best" {
+		var err error
+		if l, err = tensor.ParseISA(name); err != nil {
 			return usagef("-isa %s: %v", name, err)
 		}
-		return nil
 	}
-	return tensor.EnvError()
+	if err := tensor.SetISA(l); err != nil {
+		return usagef("-isa %s: %v", name, err)
+	}
+	return nil
 }
 
 func currentISA() string {

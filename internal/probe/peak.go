@@ -1,22 +1,29 @@
-package tensor
+// Package probe measures the machine for the command's reports: the
+// multiply-add peak of each ISA level of package tensor, against which the
+// products' speed is judged, and the time a value takes between two
+// threads, the cost under every synchronisation of a parallel product.
+// These are measurements, not specifications: on a shared or virtual
+// machine they drop when other programs run.
+package probe
 
 import (
 	"fmt"
 	"math"
 	"runtime"
+	"slices"
 	"sync"
 	"sync/atomic"
 	"time"
+
+	"github.com/softmax-fast/softmax-fast/tensor"
 )
 
-// The peak probe: a loop of independent multiply-adds on registers only (no
-// memory traffic), per ISA level, timed on several threads. It tells how far
-// the kernels are from what the core can do (docs/kernels.md has the
-// figures of the development machines).
+// The peak probe is a loop of independent multiply-adds on registers only
+// (no memory traffic), one per ISA level, timed on several threads.
 
 // peakLoop is the compute-bound loop of one ISA level.
 type peakLoop struct {
-	isa ISA
+	isa tensor.ISA
 	// run executes n iterations (nothing for n <= 0).
 	run func(n int)
 	// flop is the number of floating-point operations of one iteration,
@@ -27,7 +34,7 @@ type peakLoop struct {
 // peakLoops lists the loops of every level compiled in: the generic one here,
 // the others appended by the arch files from package var initializers
 // (registerPeak), like levels in isa.go.
-var peakLoops = []peakLoop{{isa: Generic, run: fmaLoopGenericSink, flop: fmaGenericChains * 2}}
+var peakLoops = []peakLoop{{isa: tensor.Generic, run: fmaLoopGenericSink, flop: fmaGenericChains * 2}}
 
 // registerPeak adds the loop of a level. It returns true so that it can be
 // called from a var initializer.
@@ -37,7 +44,7 @@ func registerPeak(l peakLoop) bool {
 }
 
 // peakLoopFor returns the loop of level l, or the generic one if l has none.
-func peakLoopFor(l ISA) peakLoop {
+func peakLoopFor(l tensor.ISA) peakLoop {
 	for _, p := range peakLoops {
 		if p.isa == l {
 			return p
@@ -46,35 +53,28 @@ func peakLoopFor(l ISA) peakLoop {
 	return peakLoops[0]
 }
 
-// PeakGFLOPS measures the float32 multiply-add throughput of the widest
-// level this CPU can run (Best: the machine's limit, whatever level is
-// active), in GFLOP/s; see PeakGFLOPSOf.
-func PeakGFLOPS(threads int, d time.Duration) float64 {
-	g, _ := PeakGFLOPSOf(Best(), threads, d)
-	return g
-}
-
-// PeakGFLOPSOf measures the float32 multiply-add throughput of level l, in
+// PeakGFLOPS measures the float32 multiply-add throughput of level l, in
 // GFLOP/s (10**9 floating-point operations per second, a fused multiply-add
 // counting 2 per lane: 16 per VFMADD231PS ymm, 32 per zmm, 8 per VFMLA .4S
 // on NEON). It runs a loop of independent multiply-adds on registers only
 // on threads goroutines, each locked to an OS thread, for about d, and
 // returns their total rate. The generic level's loop is scalar Go code, so
-// its "peak" is just what scalar Go code reaches. It fails for a level this
+// its "peak" is just what scalar Go code reaches. The machine's limit is the
+// peak of tensor.Best(), whatever level is in use. It fails for a level this
 // CPU or build cannot run.
 //
-// threads < 1 means Threads(); d is raised to at least 10 ms.
+// threads < 1 means GOMAXPROCS; d is raised to at least 10 ms.
 //
 // This is a measurement, not a specification: it is noisy, and on a shared or
 // virtual machine it drops when other programs run (with threads above the
 // number of idle cores, the threads share them). Use it to judge the
 // fraction of peak a kernel reaches, measured under the same conditions.
-func PeakGFLOPSOf(l ISA, threads int, d time.Duration) (float64, error) {
-	if lookup(l) == nil {
-		return 0, fmt.Errorf("tensor: %v: %w (available: %v)", l, ErrISAUnavailable, Available())
+func PeakGFLOPS(l tensor.ISA, threads int, d time.Duration) (float64, error) {
+	if !slices.Contains(tensor.Available(), l) {
+		return 0, fmt.Errorf("probe: %v: %w (available: %v)", l, tensor.ErrISAUnavailable, tensor.Available())
 	}
 	if threads < 1 {
-		threads = Threads()
+		threads = runtime.GOMAXPROCS(0)
 	}
 	d = max(d, 10*time.Millisecond)
 	loop := peakLoopFor(l)

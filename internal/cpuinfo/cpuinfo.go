@@ -1,13 +1,13 @@
 // Package cpuinfo describes the processor (name, SIMD features, cache sizes)
 // with github.com/klauspost/cpuid/v2, and tunes the cache blocking of package
-// tensor to the detected caches.
+// tensor to the detected caches (package internal/cachesize).
 //
 // It is kept out of package tensor so that programs that only run a model
 // (see examples/classify) do not link cpuid/v2, which imports the flag
-// package. Importing cpuinfo (the softmax-fast command does) sets tensor's
-// cache sizes when the program starts; without it tensor assumes 32 KiB of
-// L1d and 512 KiB of L2 per core, which only changes the speed of large
-// float32 products, never a result.
+// package. Importing cpuinfo (the softmax-fast command does) sets the cache
+// sizes when the program starts; without it tensor assumes 32 KiB of L1d and
+// 512 KiB of L2 per core, which only changes the speed of large float32
+// products, never a result.
 package cpuinfo
 
 import (
@@ -15,6 +15,7 @@ import (
 
 	"github.com/klauspost/cpuid/v2"
 
+	"github.com/softmax-fast/softmax-fast/internal/cachesize"
 	"github.com/softmax-fast/softmax-fast/tensor"
 )
 
@@ -58,5 +59,5 @@ func Get() Info {
 }
 
 func init() {
-	tensor.SetCacheSizes(cpuid.CPU.Cache.L1D, cpuid.CPU.Cache.L2)
+	cachesize.Set(cpuid.CPU.Cache.L1D, cpuid.CPU.Cache.L2)
 }

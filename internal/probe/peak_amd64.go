@@ -1,13 +1,15 @@
 //go:build !purego
 
-package tensor
+package probe
+
+import "github.com/softmax-fast/softmax-fast/tensor"
 
 // The loops of the peak probe (peak.go), in peak_amd64.s. They are listed
 // even when the CPU lacks the level: PeakGFLOPS only runs the loops of the
 // levels this process can run.
 var (
-	_ = registerPeak(peakLoop{isa: AVX2, run: fmaLoopAVX2, flop: 12 * 16})
-	_ = registerPeak(peakLoop{isa: AVX512, run: fmaLoopAVX512, flop: 16 * 32})
+	_ = registerPeak(peakLoop{isa: tensor.AVX2, run: fmaLoopAVX2, flop: 12 * 16})
+	_ = registerPeak(peakLoop{isa: tensor.AVX512, run: fmaLoopAVX512, flop: 16 * 32})
 )
 
 // fmaLoopAVX2 runs n iterations of 12 independent VFMADD231PS on YMM

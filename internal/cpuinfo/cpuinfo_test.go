@@ -4,6 +4,7 @@ import (
 	"runtime"
 	"testing"
 
+	"github.com/softmax-fast/softmax-fast/internal/cachesize"
 	"github.com/softmax-fast/softmax-fast/tensor"
 )
 
@@ -17,7 +18,7 @@ func TestGet(t *testing.T) {
 	if len(info.ISAAvailable) != len(av) || info.ISASelected != av[len(av)-1] && info.ISASelected != tensor.Generic {
 		t.Errorf("ISA levels %v selected %v; tensor says %v", info.ISAAvailable, info.ISASelected, av)
 	}
-	if l1, l2 := tensor.CacheSizes(); l1 <= 0 || l2 <= 0 {
+	if l1, l2 := cachesize.Get(); l1 <= 0 || l2 <= 0 {
 		t.Errorf("tensor cache sizes %d, %d", l1, l2)
 	}
 }
