@@ -79,7 +79,7 @@ step "arm64: every other package under qemu-aarch64-static"
 GOARCH=arm64 go test -exec qemu-aarch64-static -short -count=1 $(go list ./... | grep -v '/tensor$')
 
 step "benchmarks compile and run once"
-go test -count=1 -run '^$' -bench . -benchtime 1x ./tensor > "$tmp/bench.log" 2>&1 || { cat "$tmp/bench.log"; exit 1; }
+go test -count=1 -run '^$' -bench . -benchtime 1x . ./tensor > "$tmp/bench.log" 2>&1 || { cat "$tmp/bench.log"; exit 1; }
 grep -c '^Benchmark' "$tmp/bench.log" | sed 's/^/benchmarks run: /'
 (cd bench && go vet ./... && go test -count=1 -run '^$' -bench . -benchtime 1x ./... > "$tmp/peer.log" 2>&1) || { cat "$tmp/peer.log"; exit 1; }
 grep -c '^Benchmark' "$tmp/peer.log" | sed 's/^/peer benchmarks run: /'
