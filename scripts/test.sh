@@ -57,6 +57,9 @@ go test -run '^$' -fuzz '^FuzzReadIDX$' -fuzztime "${FUZZTIME:-150000x}" -fuzzmi
 go test -run '^$' -fuzz '^FuzzReadPNG$' -fuzztime "${FUZZTIME:-150000x}" -fuzzminimizetime 1s ./mnist
 go test -run '^$' -fuzz '^FuzzRead$' -fuzztime "${FUZZTIME:-150000x}" -fuzzminimizetime 1s ./softmax
 
+step "the tensor tests again on fresh random data (SOFTMAX_FAST_SEED=random; each test logs its seed)"
+SOFTMAX_FAST_SEED=random go test -count=1 -short ./tensor
+
 step "go test -tags purego"
 go test -count=1 -tags purego ./...
 
