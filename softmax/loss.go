@@ -186,11 +186,31 @@ func lossRows(grad, logits *tensor.Matrix, labels []uint8, kind lossKind, cs []f
 	if cs != nil {
 		clear(cs)
 	}
-	eps := kind.eps
+	shift, correct := shiftRows(grad, logits, labels, kind.eps, lo, hi)
+	if grad.Stride == k {
+		tensor.Exp(grad.Data[lo*k:hi*k], grad.Data[lo*k:hi*k])
+	} else {
+		for i := lo; i < hi; i++ {
+			g := grad.Data[i*grad.Stride : i*grad.Stride+k]
+			tensor.Exp(g, g)
+		}
+	}
+	logSum, gce := normalizeRows(grad, labels, kind, cs, n, lo, hi)
+	ce = logSum + shift
+	if kind.q > 0 {
+		return kind.beta*ce + (1-kind.beta)*gce, ce, correct
+	}
+	return ce, ce, correct
+}
+
+// shiftRows is pass 1 of lossRows: for each row, its max m, whether its
+// first largest logit is at the label, the (m - z_y) part of its loss
+// (m - (1-eps)·z_y - eps·mean(z) with label smoothing), summed into shift,
+// and z - m into the gradient row.
+func shiftRows(grad, logits *tensor.Matrix, labels []uint8, eps float64, lo, hi int) (shift float64, correct int) {
+	k := logits.Cols
 	off := eps / float64(k) // the smoothed target of a wrong class
-	var gce float64         // the sum of (1 - p_y**q)/q with the GCE mix
 	zs, gs := logits.Stride, grad.Stride
-	var shift float64 // sum of m_i - z_y
 	for i := lo; i < hi; i++ {
 		y := labels[i]
 		z := logits.Data[i*zs : i*zs+k]
@@ -219,14 +239,17 @@ func lossRows(grad, logits *tensor.Matrix, labels []uint8, kind lossKind, cs []f
 			g[j] = v - m
 		}
 	}
-	if gs == k {
-		tensor.Exp(grad.Data[lo*k:hi*k], grad.Data[lo*k:hi*k])
-	} else {
-		for i := lo; i < hi; i++ {
-			g := grad.Data[i*gs : i*gs+k]
-			tensor.Exp(g, g)
-		}
-	}
+	return shift, correct
+}
+
+// normalizeRows is pass 3 of lossRows, on gradient rows that hold
+// e = e**(z - m): for each row, s = sum of e, the log(s) part of the loss
+// (summed into logSum), the GCE part (1 - p_y**q)/q with kind.q > 0 (summed
+// into gce), grad = (e/s - target)/n times the row's weight, and, if cs is
+// not nil, the column sums of the gradient rows added into cs.
+func normalizeRows(grad *tensor.Matrix, labels []uint8, kind lossKind, cs []float64, n, lo, hi int) (logSum, gce float64) {
+	k, gs, eps := grad.Cols, grad.Stride, kind.eps
+	off := eps / float64(k)
 	// The sum of log(s_i) is taken as the log of their product, kept as
 	// prod·2^exp2 (renormalised every 16 rows: each s_i is in [1, k], at most
 	// 2^16), so that the part needs one math.Log instead of one per row.
@@ -263,11 +286,7 @@ func lossRows(grad, logits *tensor.Matrix, labels []uint8, kind lossKind, cs []f
 			}
 		}
 	}
-	ce = math.Log(prod) + float64(exp2)*math.Ln2 + shift
-	if kind.q > 0 {
-		return kind.beta*ce + (1-kind.beta)*gce, ce, correct
-	}
-	return ce, ce, correct
+	return math.Log(prod) + float64(exp2)*math.Ln2, gce
 }
 
 // lossRowsXent10 is lossRows for the plain cross-entropy of 10 classes, both

@@ -241,63 +241,16 @@ func (mr *modelReader) floats(n int, what string) ([]float32, error) {
 
 func read(r io.Reader, path string) (*Dense, error) {
 	mr := &modelReader{r: r, crc: crc32.New(castagnoli), path: path}
-	if err := mr.full(mr.buf[:4], "magic number"); err != nil {
-		return nil, err
-	}
-	if string(mr.buf[:4]) != Magic {
-		return nil, mr.fail(0, ErrFormat, "bad magic %q, want %q (not a softmax-fast model file)", mr.buf[:4], Magic)
-	}
-	version, err := mr.u32("version")
+	n, k, nnames, err := mr.header()
 	if err != nil {
 		return nil, err
-	}
-	if version != Version {
-		return nil, mr.fail(4, ErrVersion, "file format version %d, this program reads version %d", version, Version)
-	}
-	inputs, err := mr.u32("input count")
-	if err != nil {
-		return nil, err
-	}
-	classes, err := mr.u32("class count")
-	if err != nil {
-		return nil, err
-	}
-	if inputs < 1 || inputs > MaxInputs {
-		return nil, mr.fail(8, ErrFormat, "%d inputs, want 1..%d", inputs, MaxInputs)
-	}
-	if classes < 1 || classes > MaxClasses {
-		return nil, mr.fail(12, ErrFormat, "%d classes, want 1..%d", classes, MaxClasses)
-	}
-	n, k := int(inputs), int(classes)
-	if uint64(n)*uint64(k) > MaxWeights {
-		return nil, mr.fail(8, ErrFormat, "%d inputs x %d classes is more than %d weights", n, k, MaxWeights)
-	}
-	nnames, err := mr.u32("class name count")
-	if err != nil {
-		return nil, err
-	}
-	if nnames != 0 && nnames != classes {
-		return nil, mr.fail(16, ErrFormat, "%d class names for %d classes, want 0 or %d", nnames, classes, classes)
 	}
 	m := &Dense{}
 	var nameOffs []int64
 	if nnames > 0 {
-		m.Names = make([]string, k)
-		nameOffs = make([]int64, k)
-	}
-	for i := range m.Names {
-		off := mr.off
-		l, err := mr.u32(fmt.Sprintf("length of class name %d", i))
-		if err != nil {
+		if m.Names, nameOffs, err = mr.names(k); err != nil {
 			return nil, err
 		}
-		if l > MaxNameLength {
-			return nil, mr.fail(off, ErrFormat, "class name %d is %d bytes long, at most %d allowed", i, l, MaxNameLength)
-		}
-		if err := mr.full(mr.buf[:l], fmt.Sprintf("class name %d", i)); err != nil {
-			return nil, err
-		}
-		m.Names[i], nameOffs[i] = string(mr.buf[:l]), off+4
 	}
 	wOff := mr.off
 	w, err := mr.floats(n*k, "weights")
@@ -317,6 +270,8 @@ func read(r io.Reader, path string) (*Dense, error) {
 	if sum != want {
 		return nil, mr.fail(mr.off-4, ErrChecksum, "checksum mismatch: the file says %#08x, the contents give %#08x (the file is corrupted)", want, sum)
 	}
+	// The contents are checked once the checksum holds, so that a corrupted
+	// file is reported as such rather than as a bad value.
 	for i, s := range m.Names {
 		if !utf8.ValidString(s) {
 			return nil, mr.fail(nameOffs[i], ErrFormat, "class name %d is not valid UTF-8", i)
@@ -334,4 +289,71 @@ func read(r io.Reader, path string) (*Dense, error) {
 	}
 	m.W, m.Bias = &tensor.Matrix{Rows: k, Cols: n, Stride: n, Data: w}, bias
 	return m, nil
+}
+
+// header reads the fixed header: magic, version, inputs n, classes k (their
+// ranges checked before anything is allocated) and the number of class
+// names, 0 or k.
+func (mr *modelReader) header() (n, k int, nnames uint32, err error) {
+	if err := mr.full(mr.buf[:4], "magic number"); err != nil {
+		return 0, 0, 0, err
+	}
+	if string(mr.buf[:4]) != Magic {
+		return 0, 0, 0, mr.fail(0, ErrFormat, "bad magic %q, want %q (not a softmax-fast model file)", mr.buf[:4], Magic)
+	}
+	version, err := mr.u32("version")
+	if err != nil {
+		return 0, 0, 0, err
+	}
+	if version != Version {
+		return 0, 0, 0, mr.fail(4, ErrVersion, "file format version %d, this program reads version %d", version, Version)
+	}
+	inputs, err := mr.u32("input count")
+	if err != nil {
+		return 0, 0, 0, err
+	}
+	classes, err := mr.u32("class count")
+	if err != nil {
+		return 0, 0, 0, err
+	}
+	if inputs < 1 || inputs > MaxInputs {
+		return 0, 0, 0, mr.fail(8, ErrFormat, "%d inputs, want 1..%d", inputs, MaxInputs)
+	}
+	if classes < 1 || classes > MaxClasses {
+		return 0, 0, 0, mr.fail(12, ErrFormat, "%d classes, want 1..%d", classes, MaxClasses)
+	}
+	n, k = int(inputs), int(classes)
+	if uint64(n)*uint64(k) > MaxWeights {
+		return 0, 0, 0, mr.fail(8, ErrFormat, "%d inputs x %d classes is more than %d weights", n, k, MaxWeights)
+	}
+	nnames, err = mr.u32("class name count")
+	if err != nil {
+		return 0, 0, 0, err
+	}
+	if nnames != 0 && nnames != classes {
+		return 0, 0, 0, mr.fail(16, ErrFormat, "%d class names for %d classes, want 0 or %d", nnames, classes, classes)
+	}
+	return n, k, nnames, nil
+}
+
+// names reads k class names, each a length (at most MaxNameLength) and its
+// bytes, and returns them with the offset of each name's bytes (for the
+// UTF-8 check after the checksum).
+func (mr *modelReader) names(k int) (names []string, offs []int64, err error) {
+	names, offs = make([]string, k), make([]int64, k)
+	for i := range names {
+		off := mr.off
+		l, err := mr.u32(fmt.Sprintf("length of class name %d", i))
+		if err != nil {
+			return nil, nil, err
+		}
+		if l > MaxNameLength {
+			return nil, nil, mr.fail(off, ErrFormat, "class name %d is %d bytes long, at most %d allowed", i, l, MaxNameLength)
+		}
+		if err := mr.full(mr.buf[:l], fmt.Sprintf("class name %d", i)); err != nil {
+			return nil, nil, err
+		}
+		names[i], offs[i] = string(mr.buf[:l]), off+4
+	}
+	return names, offs, nil
 }
