@@ -1,7 +1,8 @@
 //go:build !purego
 
 // exp and exp-shift-sum: the AVX2 and AVX-512 kernels (contracts in
-// kernelSet, isa.go; the algorithm in exp_amd64.h).
+// kernelSet, isa.go; the algorithm in exp_amd64.h; each level's error on all
+// 2**32 inputs in docs/kernels.md, "The exp and its error").
 
 #include "textflag.h"
 // exp's constants all live in registers (Z16-Z27): the kernels use Z0-Z11.

@@ -1,7 +1,8 @@
 //go:build !purego
 
 // The float32 GEMM micro-kernels (kernelSet.gemmTile in isa.go; the blocking
-// is gemm.go's).
+// is gemm.go's). docs/kernels.md ("The float32 GEMM") compares the tiles of
+// every level.
 //   - gemmTileAVX2: the 6x16 broadcast micro-kernel of BLIS
 //     (bli_sgemm_haswell_asm_6x16, flame/blis kernels/haswell/3): C rows in
 //     vector lanes, one broadcast of A per row and two vectors of B per step.

@@ -2,7 +2,8 @@
 
 // The NEON float32 GEMM micro-kernel (kernelSet.gemmTile in isa.go):
 // gemmTileNEON is a Goto/BLIS register micro-kernel (8x8 tile, A broadcast
-// by lane with FMLA by element, as in XNNPACK's aarch64 neonfma GEMMs).
+// by lane with FMLA by element, as in XNNPACK's aarch64 neonfma GEMMs;
+// docs/kernels.md, "The float32 GEMM", compares the levels' tiles).
 //
 // Go's assembler lacks FMLA (by element), so it is written as WORD with the
 // instruction in a comment in ARM syntax (destination first, unlike the Go

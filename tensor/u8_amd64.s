@@ -2,7 +2,8 @@
 
 // The uint8 products: the forward rows (fwdU8Rows10), the gradient blocks
 // (gradU8x10) and one image against every class (dotU8Row), for AVX2 and
-// AVX-512, and the prefetch of rows. Contracts: kernelSet in isa.go.
+// AVX-512, and the prefetch of rows. Contracts: kernelSet in isa.go; the
+// design of every level's tiles: docs/kernels.md ("The uint8 products").
 // Pixels are converted in registers (VPMOVZXBD + VCVTDQ2PS) once per load
 // and used in one FMA per class of the tile; the conversion runs on the
 // FMA/shuffle ports of Intel cores, so a tile that converted a pixel once
@@ -65,7 +66,7 @@
 	VPXORD Z19, Z19, Z19
 
 // One image against all classes (Predict): dotU8RowAVX512 and dotU8RowAVX2,
-// the contract "dotU8Row" (row_amd64.go):
+// the contract "dotU8Row" (kernelSet in isa.go):
 //   z[j] = float32(alpha*s_j) + bias[j] for j < n = len(z),
 //   s_j  = sum_{p<k} float32(x[p]) * w[j*wstride+p], k = len(x).
 // Design: a dot product along k ("rd", as dotU8x2x5AVX2) with the classes in

@@ -12,6 +12,7 @@
 // FADD (vector), so they are written as WORD with the instruction in a
 // comment in ARM syntax (destination first). The encodings were checked
 // against llvm-mc and llvm-objdump, and the tests run every one of them.
+// docs/kernels.md ("The uint8 products") compares the tiles of every level.
 
 #include "textflag.h"
 
@@ -241,8 +242,8 @@ store:
 	RET
 
 // One image against all classes (Predict) in NEON: dotU8RowNEON, the
-// contract "dotU8Row" (row_arm64.go), with the design of dotU8RowAVX2
-// (row_amd64.s): a dot product along k with the classes in groups of 10,
+// contract "dotU8Row" (kernelSet in isa.go), with the design of dotU8RowAVX2
+// (u8_amd64.s): a dot product along k with the classes in groups of 10,
 // 8 pixels per step widened u8 -> u16 -> u32 (UXTL) -> float32 (UCVTF) and
 // used by the 20 FMLAs of the 10 classes (two accumulators of 4 lanes per
 // class), W rows clamped to the last real row in the last group, the last

@@ -2,7 +2,8 @@
 
 // max, dot, axpy and scale: the AVX2 and AVX-512 kernels (contracts in
 // kernelSet, isa.go; tails as tail_amd64.h describes: nothing outside the
-// slices is read or written).
+// slices is read or written). docs/kernels.md ("Tails and bounds") describes
+// the tails of every level.
 
 #include "textflag.h"
 #include "tail_amd64.h"

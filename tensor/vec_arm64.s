@@ -4,7 +4,8 @@
 // the contracts and vec_generic.go for the reference code. Go's assembler
 // lacks most floating-point vector instructions (golang/go#41092); they are
 // written as WORD with the instruction in the comment, in ARM syntax
-// (destination first), and the tests run every one of them.
+// (destination first), and the tests run every one of them. docs/kernels.md
+// ("Go's assembler on arm64") lists those instructions.
 
 #include "textflag.h"
 

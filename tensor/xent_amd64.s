@@ -3,7 +3,8 @@
 // The fused softmax cross-entropy of rows of 10 logits (softmaxXent10; the
 // contract is kernelSet.softmaxXent10 in isa.go): the AVX2 and the AVX-512
 // kernels. Both use the exp of exp_amd64.h, and the AVX-512 kernel gives
-// each row bitwise the AVX2 kernel's results.
+// each row bitwise the AVX2 kernel's results. docs/kernels.md ("The fused
+// softmax cross-entropy") compares the levels.
 
 #include "textflag.h"
 // The AVX-512 kernel keeps exp's constants in Z22-Z30 (its group takes

@@ -4,6 +4,7 @@
 // registers only, no memory. fmaLoopAVX2: 12 chains of VFMADD231PS ymm,
 // enough to keep 2 FMA pipes of latency 4-5 busy; fmaLoopAVX512: 16 chains
 // of VFMADD231PS zmm, for cores that issue two 512-bit FMAs a cycle.
+// docs/kernels.md ("The peak probe") gives the development machines' peaks.
 
 #include "textflag.h"
 

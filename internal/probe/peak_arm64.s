@@ -2,7 +2,8 @@
 
 // Peak probe for NEON: 24 independent chains of VFMLA .4S (FMLA Vd.4S), enough
 // to keep up to 4 FMA pipes of latency 4 busy (Neoverse V1/V2, Apple cores).
-// Registers only, no memory. See peak.go.
+// Registers only, no memory. See peak.go, and docs/kernels.md ("The peak
+// probe").
 
 #include "textflag.h"
 
