@@ -41,7 +41,7 @@
 // best epoch's weights (Trainer.EarlyStop). The command's "-recipe best"
 // (30 epochs, Nesterov momentum 0.9, cosine from lr 1, GCE q = 0.7 with 5 %
 // cross-entropy) reaches about 0.851 test accuracy on Fashion-MNIST in under
-// a second on two cores; see the repository's README for how it was chosen.
+// a second on two cores; docs/recipe.md tells how it was chosen.
 //
 // # Determinism and threads
 //

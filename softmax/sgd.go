@@ -119,7 +119,7 @@ const lossWork = 180
 // product right after its forward product and loss, the gradient summed over
 // the blocks before W is updated. Without blocks the gradient product read a
 // minibatch of 2048 or 4096 images back from L3: those epochs took 1.3-2.1x
-// as long as with 256 (README, How cost grows).
+// as long as with 256 (docs/performance.md, "How cost grows").
 const blockBytes = 512 << 10
 
 // minBlockRows is the fewest rows a block may have. Each block reads and

@@ -29,7 +29,7 @@ type recipe struct {
 //
 // chapter is the Gluon chapter's recipe. best is the best recipe found for
 // the same linear model on a validation split of the training set (see
-// README.md, "The best linear model"): 30 epochs of Nesterov momentum with a
+// docs/recipe.md): 30 epochs of Nesterov momentum with a
 // cosine learning rate from 1 to 0, on the generalized cross-entropy
 // (q = 0.7) mixed with 5% of the cross-entropy.
 var recipes = map[string]recipe{
