@@ -109,7 +109,7 @@ func (o SGD) LRAtStep(epoch, t, T int) float64 {
 }
 
 // lossWork is the cost of the loss per logit, in floating-point operations
-// of the products (3 ns at ~60 GFLOP/s), for tensor.Workers.For's decision.
+// of the products, for tensor.Workers.For's decision.
 const lossWork = 180
 
 // blockBytes bounds the uint8 rows of the minibatch that a training step
@@ -117,9 +117,8 @@ const lossWork = 180
 // gradient product when it fits (512 KiB: a Zen3's L2 per core, half of a
 // Zen4's); a larger one is run in blocks of rows, each block's gradient
 // product right after its forward product and loss, the gradient summed over
-// the blocks before W is updated. Without blocks the gradient product read a
-// minibatch of 2048 or 4096 images back from L3: those epochs took 1.3-2.1x
-// as long as with 256 (docs/performance.md, "How cost grows").
+// the blocks before W is updated. Without blocks the gradient product reads a
+// large minibatch back from L3 (docs/performance.md, "How cost grows").
 const blockBytes = 512 << 10
 
 // minBlockRows is the fewest rows a block may have. Each block reads and

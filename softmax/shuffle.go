@@ -8,8 +8,8 @@ import (
 // shuffle permutes p exactly as rand.New(src).Shuffle(len(p), swap) does
 // (Fisher-Yates from the last element down, the same numbers drawn from
 // src), without its two indirect calls per element (the source behind an
-// interface, the swap function): 0.23 instead of 0.30 ms for the 60,000
-// rows of an epoch, part of the training time.
+// interface, the swap function), which would be a visible part of an
+// epoch's time.
 func shuffle(src *rand.PCG, p []int32) {
 	for i := len(p) - 1; i > 0; i-- {
 		j := uint64n(src, uint64(i+1))

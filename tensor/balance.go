@@ -3,12 +3,9 @@ package tensor
 import "time"
 
 // Two threads are not always equally fast: on a shared host one virtual
-// CPU can run 30-40 % slower than the other for seconds at a time (another
+// CPU can run much slower than the other for seconds at a time (another
 // guest on the same core, presumably), and a product split in equal halves
-// then waits for the slow half. Measured on the 2-CPU machine of the
-// project (every 2-part job of six trainings, each part timed): in two of
-// them the caller's part took 0.71 of the worker's time at the median, and
-// equal finishing times would have saved 4-25 % of the products' time.
+// then waits for the slow half (docs/performance.md has the measurements).
 //
 // So a job of two parts (two threads) is split unequally: the caller's
 // share of the work is learnt from the last jobs of the same size, so that

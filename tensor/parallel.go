@@ -110,9 +110,9 @@ func parallelFor(w *Workers, n, grain int, flop float64, f func(lo, hi int)) {
 		return
 	}
 	if wp != nil {
-		// One part per thread; parts are claimed by whoever is free, so a
-		// part whose worker is off the CPU is run by the caller. (Cutting
-		// four parts per thread made a 2-thread training step 50 % slower.)
+		// One part per thread (more parts cost a claim each and made the
+		// short products of a step slower); parts are claimed by whoever is
+		// free, so a part whose worker is off the CPU is run by the caller.
 		// Two parts are cut where the last jobs of this size say both
 		// threads finish together (balance.go).
 		if p == 2 && wp.runSplit2(n, units, grain, f) {

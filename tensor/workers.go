@@ -6,11 +6,11 @@ import (
 	"sync/atomic"
 )
 
-// A training step is two products of ~30-70 us each. Starting goroutines
-// for each of them costs little, but the second CPU's thread is usually
-// asleep by then, and waking it takes longer than the product: measured on a
-// 2-core machine, a step ran slower on two threads than on one. A persistent
-// pool whose workers spin for a while between calls (then sleep) avoids that.
+// The products of a training step are each shorter than the time it takes
+// to wake a sleeping thread: with goroutines started for each product, the
+// second CPU's thread is usually asleep by then, and a step ran slower on
+// two threads than on one. A persistent pool whose workers spin for a while
+// between products (then sleep) avoids that.
 //
 // The parts of a job other than the first are not bound to workers: the
 // caller runs part 0, then every participant, the caller included, claims
