@@ -7,8 +7,8 @@ import (
 
 // Workers are the threads that the parallel parts of the products run on:
 // at most Threads() goroutines per product, the caller's included. A nil
-// *Workers (what the package-level products use) runs up to GOMAXPROCS
-// goroutines, started for each product. NewWorkers keeps threads-1
+// (or zero) Workers, what the package-level products use, runs up to
+// GOMAXPROCS goroutines, started for each product. NewWorkers keeps threads-1
 // goroutines waiting between products instead, for a sequence of short
 // products such as a training loop.
 //
@@ -49,9 +49,9 @@ func NewWorkers(threads int) *Workers {
 }
 
 // Threads returns the most goroutines a product run through w may use:
-// GOMAXPROCS for a nil w.
+// GOMAXPROCS for a nil or zero w.
 func (w *Workers) Threads() int {
-	if w == nil {
+	if w == nil || w.n < 1 {
 		return runtime.GOMAXPROCS(0)
 	}
 	return w.n

@@ -53,6 +53,9 @@ func TestWorkersThreads(t *testing.T) {
 		t.Errorf("nil Workers: %d threads, want GOMAXPROCS %d", got, runtime.GOMAXPROCS(0))
 	}
 	nilWorkers.Close() // does nothing
+	if got := new(Workers).Threads(); got != runtime.GOMAXPROCS(0) {
+		t.Errorf("zero Workers: %d threads, want GOMAXPROCS %d", got, runtime.GOMAXPROCS(0))
+	}
 	for _, n := range []int{-1, 0, 1, 2, 5} {
 		ws := NewWorkers(n)
 		want := n
