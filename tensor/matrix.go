@@ -112,12 +112,7 @@ type U8Matrix struct {
 }
 
 // rowOff returns the offset in Data of row i.
-func (x *U8Matrix) rowOff(i int) int {
-	if x.Index != nil {
-		return int(x.Index[i]) * x.Stride
-	}
-	return i * x.Stride
-}
+func (x *U8Matrix) rowOff(i int) int { return (*dataRows[uint8])(x).rowOff(i) }
 
 // Row returns row i of x, sharing its storage.
 func (x *U8Matrix) Row(i int) []uint8 {
@@ -129,33 +124,4 @@ func (x *U8Matrix) Row(i int) []uint8 {
 // inconsistent with Data or an Index entry out of range (see U8Matrix).
 func (x *U8Matrix) Validate() error { return x.check("uint8 matrix") }
 
-func (x *U8Matrix) check(name string) error {
-	if x == nil {
-		return fmt.Errorf("%w: %s is nil", ErrShape, name)
-	}
-	if x.Index == nil {
-		return checkDims(name, x.Rows, x.Cols, x.Stride, len(x.Data))
-	}
-	if x.Rows != len(x.Index) {
-		return fmt.Errorf("%w: %s has %d rows but an index of %d", ErrShape, name, x.Rows, len(x.Index))
-	}
-	if x.Cols < 0 {
-		return fmt.Errorf("%w: %s has negative size %dx%d", ErrShape, name, x.Rows, x.Cols)
-	}
-	if x.Rows == 0 || x.Cols == 0 {
-		return nil
-	}
-	if x.Stride < x.Cols {
-		return fmt.Errorf("%w: %s stride %d < cols %d", ErrShape, name, x.Stride, x.Cols)
-	}
-	avail := (len(x.Data)-x.Cols)/x.Stride + 1 // rows the data can hold
-	if len(x.Data) < x.Cols {
-		avail = 0
-	}
-	for i, r := range x.Index {
-		if r < 0 || int(r) >= avail {
-			return fmt.Errorf("%w: %s index[%d] = %d out of range [0, %d)", ErrShape, name, i, r, avail)
-		}
-	}
-	return nil
-}
+func (x *U8Matrix) check(name string) error { return (*dataRows[uint8])(x).check(name) }

@@ -21,10 +21,10 @@ func TestGradU8AVX512MatchesAVX2(t *testing.T) {
 				name := fmt.Sprintf("nch=%d m=%d beta=%v", nch, m, beta)
 				g := newGradOperands(rng, m, nch, beta)
 				cbuf0 := append([]float32(nil), g.cbuf...)
-				gradU8Blocks(&avx2Set, 0, nch, 0.25, g.gp, g.data, g.offs, beta, g.c, g.cstride)
+				gradBlocks(avx2Set.gradU8x10, 0, nch, 0.25, g.gp, g.data, g.offs, beta, g.c, g.cstride)
 				want := append([]float32(nil), g.cbuf...)
 				copy(g.cbuf, cbuf0)
-				gradU8Blocks(&avx512Set, 0, nch, 0.25, g.gp, g.data, g.offs, beta, g.c, g.cstride)
+				gradBlocks(avx512Set.gradU8x10, 0, nch, 0.25, g.gp, g.data, g.offs, beta, g.c, g.cstride)
 				sameBits(t, name, g.cbuf, want)
 			}
 		}

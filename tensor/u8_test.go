@@ -525,7 +525,7 @@ func testTU8(t *testing.T, rng *rand.Rand, m, n, k int, indexed bool, beta float
 	})
 }
 
-// gradBlocksBench is gradU8Blocks for one tile of ten classes with the
+// gradBlocksBench is gradBlocks for one tile of ten classes with the
 // kernel grad: groups of at most gradAccChunks chunks , blocks of gradRowBlock rows, the sums in acc.
 func gradBlocksBench(grad func(x []uint8, offs []int, gp []float32, c []float32, cstride, nch int, alpha, beta float32, acc []float32, mode int),
 	x []uint8, offs []int, gp, c []float32, cstride, nch int, alpha, beta float32, acc []float32) {
@@ -556,7 +556,7 @@ func gradBlocksBench(grad func(x []uint8, offs []int, gp []float32, c []float32,
 //   - op=grad: the weight gradient merged into W (beta 1) for one
 //     minibatch whose rows stay in L2 (training runs it right after the
 //     forward product on the same rows): blocks=1 is one call on all 256
-//     rows (mode 2); blocks=32 runs the driver's order (gradU8Blocks):
+//     rows (mode 2); blocks=32 runs the driver's order (gradBlocks):
 //     chunk groups of 64 and 34, blocks of 32 rows, sums in acc.
 func BenchmarkU8Kernels(b *testing.B) {
 	const m, k, stride = 256, 784, 784
