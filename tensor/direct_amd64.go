@@ -26,7 +26,7 @@ func dotU8RowOf(ks *kernelSet, x []uint8, w []float32, wstride int, alpha float3
 	case &avx2Set:
 		dotU8RowAVX2Go(x, w, wstride, alpha, bias, z)
 	default:
-		dotU8RowGeneric(x, w, wstride, alpha, bias, z)
+		dotRowGeneric(x, w, wstride, alpha, bias, z)
 	}
 }
 

@@ -16,7 +16,7 @@ func dotU8RowOf(ks *kernelSet, x []uint8, w []float32, wstride int, alpha float3
 		dotU8RowNEONGo(x, w, wstride, alpha, bias, z)
 		return
 	}
-	dotU8RowGeneric(x, w, wstride, alpha, bias, z)
+	dotRowGeneric(x, w, wstride, alpha, bias, z)
 }
 
 func expShiftSumOf(ks *kernelSet, dst, src []float32, shift float32) float32 {

@@ -10,7 +10,7 @@ func xent10(ks *kernelSet, z []float32, labels []uint8, scale float64, s []float
 }
 
 func dotU8RowOf(ks *kernelSet, x []uint8, w []float32, wstride int, alpha float32, bias []float32, z []float32) {
-	dotU8RowGeneric(x, w, wstride, alpha, bias, z)
+	dotRowGeneric(x, w, wstride, alpha, bias, z)
 }
 
 func expShiftSumOf(ks *kernelSet, dst, src []float32, shift float32) float32 {

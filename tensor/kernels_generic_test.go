@@ -7,7 +7,7 @@ import (
 )
 
 // gradU8x10x8GenericRowwise is the plain loop over rows that
-// gradU8x10x8Generic (by blocks of rows, class by class) must equal bit for
+// gradx10x8Generic (by blocks of rows, class by class) must equal bit for
 // bit: every element summed over the rows in the same order.
 func gradU8x10x8GenericRowwise(x []uint8, offs []int, gp []float32, tile *[80]float32) {
 	var acc [80]float32
@@ -36,7 +36,7 @@ func TestGradU8x10x8GenericBlocks(t *testing.T) {
 		}
 		gp := randSlice(rng, 10*m, -1, 1)
 		var got, want [80]float32
-		gradU8x10x8Generic(x, offs, gp, &got)
+		gradx10x8Generic(x, offs, gp, &got)
 		gradU8x10x8GenericRowwise(x, offs, gp, &want)
 		for i := range got {
 			if math.Float32bits(got[i]) != math.Float32bits(want[i]) {

@@ -20,7 +20,7 @@ func fwdU8Rows10AVX2(x []uint8, index []int32, stride int, w []float32, wstride 
 // needs 8 readable pixels).
 func fwdU8Rows10AVX2Go(x []uint8, index []int32, stride int, w []float32, wstride int, c []float32, cstride int, m, k int, alpha, beta float32, bias []float32) {
 	if k < 8 {
-		fwdU8Rows10Generic(x, index, stride, w, wstride, c, cstride, m, k, alpha, beta, bias)
+		fwdRows10Generic(x, index, stride, w, wstride, c, cstride, m, k, alpha, beta, bias)
 		return
 	}
 	fwdU8Rows10AVX2(x, index, stride, w, wstride, c, cstride, m, k, alpha, beta, bias)
@@ -88,7 +88,7 @@ func dotU8RowAVX2(x []uint8, w []float32, wstride int, alpha float32, bias []flo
 // k >= 8, the generic one for fewer pixels.
 func dotU8RowAVX2Go(x []uint8, w []float32, wstride int, alpha float32, bias []float32, z []float32) {
 	if len(x) < 8 {
-		dotU8RowGeneric(x, w, wstride, alpha, bias, z)
+		dotRowGeneric(x, w, wstride, alpha, bias, z)
 		return
 	}
 	dotU8RowAVX2(x, w, wstride, alpha, bias, z)

@@ -96,7 +96,7 @@ func gradU8x10NEON(x []uint8, offs []int, gp []float32, c []float32, cstride, nc
 // k >= 8, the generic one for fewer pixels.
 func dotU8RowNEONGo(x []uint8, w []float32, wstride int, alpha float32, bias []float32, z []float32) {
 	if len(x) < 8 {
-		dotU8RowGeneric(x, w, wstride, alpha, bias, z)
+		dotRowGeneric(x, w, wstride, alpha, bias, z)
 		return
 	}
 	dotU8RowNEON(x, w, wstride, alpha, bias, z)

@@ -1,15 +1,17 @@
 package tensor
 
-// The generic uint8 products: the forward rows, the gradient blocks and one
-// image against every class, in plain Go. Pixels are converted to float32
-// as they are used, as the assembly levels convert them in registers.
+// The generic products of data rows, for uint8 pixels and float32
+// features alike (E): the forward rows, the gradient blocks and one row
+// against every class, in plain Go. Elements are converted to float32 as
+// they are used (exactly: uint8 and float32 both convert without rounding),
+// as the assembly levels convert pixels in registers.
 
-// fwdU8Rows10Generic is kernelSet.fwdU8Rows10 in Go: rows by pairs (an odd
-// last row alone), each pair against classes 0-4 and then 5-9 with
-// dotU8x2x5Generic on the first k&^7 pixels, the last k%8 pixels added to
+// fwdRows10Generic is kernelSet.fwdU8Rows10 and fwdF32Rows10 in Go: rows
+// by pairs (an odd last row alone), each pair against classes 0-4 and then
+// 5-9 with dot2x5Generic on the first k&^7 elements, the last k%8 added to
 // each sum after it, then the epilogue. A row's sums do not depend on the
 // row it is paired with.
-func fwdU8Rows10Generic(x []uint8, index []int32, stride int, w []float32, wstride int, c []float32, cstride int, m, k int, alpha, beta float32, bias []float32) {
+func fwdRows10Generic[E elem](x []E, index []int32, stride int, w []float32, wstride int, c []float32, cstride int, m, k int, alpha, beta float32, bias []float32) {
 	k8 := k &^ 7
 	var out [10]float32
 	var wr [10][]float32
@@ -24,7 +26,7 @@ func fwdU8Rows10Generic(x []uint8, index []int32, stride int, w []float32, wstri
 		}
 		for j0 := 0; j0 < 10; j0 += 5 {
 			ws := wr[j0 : j0+5]
-			dotU8x2x5Generic(x0[:k8], x1[:k8], ws[0][:k8], ws[1][:k8], ws[2][:k8], ws[3][:k8], ws[4][:k8], &out)
+			dot2x5Generic(x0[:k8], x1[:k8], ws[0][:k8], ws[1][:k8], ws[2][:k8], ws[3][:k8], ws[4][:k8], &out)
 			fwdFinish(c[i*cstride+j0:i*cstride+j0+5], out[:5], x0, ws, k8, alpha, beta, bias, j0)
 			if two {
 				fwdFinish(c[(i+1)*cstride+j0:(i+1)*cstride+j0+5], out[5:], x1, ws, k8, alpha, beta, bias, j0)
@@ -33,11 +35,11 @@ func fwdU8Rows10Generic(x []uint8, index []int32, stride int, w []float32, wstri
 	}
 }
 
-// fwdFinish stores one row's five sums of fwdU8Rows10 (classes j0..j0+4)
-// into crow: each sum plus the row's last len(xr)-k8 pixels (the k%8 tail,
-// added after the sum of the lanes), then alpha*s, plus beta*c unless beta
-// is +-0, plus the bias if not nil.
-func fwdFinish(crow, sums []float32, xr []uint8, ws [][]float32, k8 int, alpha, beta float32, bias []float32, j0 int) {
+// fwdFinish stores one row's five sums of a forward kernel (classes
+// j0..j0+4) into crow: each sum plus the row's last len(xr)-k8 elements
+// (the k%8 tail, added after the sum of the lanes), then alpha*s, plus
+// beta*c unless beta is +-0, plus the bias if not nil.
+func fwdFinish[E elem](crow, sums []float32, xr []E, ws [][]float32, k8 int, alpha, beta float32, bias []float32, j0 int) {
 	for j := range 5 {
 		s := sums[j]
 		for p := k8; p < len(xr); p++ { // the k%8 tail
@@ -56,10 +58,10 @@ func fwdFinish(crow, sums []float32, xr []uint8, ws [][]float32, k8 int, alpha, 
 	}
 }
 
-// dotU8x2x5Generic computes, for r < 2 and j < 5, out[r*5+j] =
+// dot2x5Generic computes, for r < 2 and j < 5, out[r*5+j] =
 // sum_{p<k} float32(x_r[p]) * w_j[p] with k = len(x0), summed in order;
 // x1 and the five w rows are at least k long.
-func dotU8x2x5Generic(x0, x1 []uint8, w0, w1, w2, w3, w4 []float32, out *[10]float32) {
+func dot2x5Generic[E elem](x0, x1 []E, w0, w1, w2, w3, w4 []float32, out *[10]float32) {
 	n := len(x0)
 	x1 = x1[:n]
 	w0, w1, w2, w3, w4 = w0[:n], w1[:n], w2[:n], w3[:n], w4[:n]
@@ -81,10 +83,11 @@ func dotU8x2x5Generic(x0, x1 []uint8, w0, w1, w2, w3, w4 []float32, out *[10]flo
 	*out = [10]float32{s00, s01, s02, s03, s04, s10, s11, s12, s13, s14}
 }
 
-// gradU8x10Generic is kernelSet.gradU8x10 in Go: chunk by chunk, its 80
-// sums (acc[80q:80q+80], class-major, in this level's layout) carried
-// through gradU8x10x8Generic, then merged as mergeRow8 merges.
-func gradU8x10Generic(x []uint8, offs []int, gp []float32, c []float32, cstride, nch int, alpha, beta float32, acc []float32, mode int) {
+// gradx10Generic is kernelSet.gradU8x10 and gradF32x10 in Go: chunk by
+// chunk, its 80 sums (acc[80q:80q+80], class-major, in this level's
+// layout) carried through gradx10x8Generic, then merged as mergeRow8
+// merges.
+func gradx10Generic[E elem](x []E, offs []int, gp []float32, c []float32, cstride, nch int, alpha, beta float32, acc []float32, mode int) {
 	var tile [80]float32
 	for q := range nch {
 		if mode&1 != 0 {
@@ -92,7 +95,7 @@ func gradU8x10Generic(x []uint8, offs []int, gp []float32, c []float32, cstride,
 		} else {
 			tile = [80]float32{}
 		}
-		gradU8x10x8Generic(x[8*q:], offs, gp, &tile)
+		gradx10x8Generic(x[8*q:], offs, gp, &tile)
 		if mode&2 == 0 {
 			copy(acc[80*q:80*q+80], tile[:])
 			continue
@@ -104,12 +107,12 @@ func gradU8x10Generic(x []uint8, offs []int, gp []float32, c []float32, cstride,
 	}
 }
 
-// gradU8x10x8Generic adds to tile[c*8+j], for c < 10 and j < 8, the sum
+// gradx10x8Generic adds to tile[c*8+j], for c < 10 and j < 8, the sum
 // over the rows i < m = len(offs), in order, of gp[i*10+c] *
 // float32(x[offs[i]+j]), one product at a time; len(gp) >= 10m and every
 // offs[i]+8 <= len(x).
-func gradU8x10x8Generic(x []uint8, offs []int, gp []float32, tile *[80]float32) {
-	// By blocks of rows: their 8 pixels converted once, then for each class
+func gradx10x8Generic[E elem](x []E, offs []int, gp []float32, tile *[80]float32) {
+	// By blocks of rows: their 8 elements converted once, then for each class
 	// eight sums kept in registers over the block's rows. Every element is
 	// still summed over the rows in order, one product at a time.
 	const rows = 256
@@ -120,7 +123,7 @@ func gradU8x10x8Generic(x []uint8, offs []int, gp []float32, tile *[80]float32) 
 	for i0 := 0; i0 < len(offs); i0 += rows {
 		blk := offs[i0:min(i0+rows, len(offs))]
 		for i, o := range blk {
-			px := (*[8]uint8)(x[o : o+8])
+			px := (*[8]E)(x[o : o+8])
 			xf[i] = [8]float32{float32(px[0]), float32(px[1]), float32(px[2]), float32(px[3]),
 				float32(px[4]), float32(px[5]), float32(px[6]), float32(px[7])}
 		}
@@ -166,10 +169,10 @@ func mergeRow8(c, t *[8]float32, alpha, beta float32) {
 	}
 }
 
-// dotU8RowGeneric is kernelSet.dotU8Row in Go: the classes by groups of
-// five, each group's sums over the pixels in order (two rows of
-// dotU8x2x5Generic would do every product twice).
-func dotU8RowGeneric(x []uint8, w []float32, wstride int, alpha float32, bias []float32, z []float32) {
+// dotRowGeneric is kernelSet.dotU8Row and dotF32Row in Go: the classes by
+// groups of five, each group's sums over the elements in order (two rows of
+// dot2x5Generic would do every product twice).
+func dotRowGeneric[E elem](x []E, w []float32, wstride int, alpha float32, bias []float32, z []float32) {
 	k, n := len(x), len(z)
 	for j0 := 0; j0 < n; j0 += 5 {
 		nj := min(5, n-j0)
