@@ -39,3 +39,7 @@ func expShiftSumOf(ks *kernelSet, dst, src []float32, shift float32) float32 {
 	}
 	return expShiftSumGeneric(dst, src, shift)
 }
+
+func dotF32RowOf(ks *kernelSet, x []float32, w []float32, wstride int, alpha float32, bias []float32, z []float32) {
+	dotRowGeneric(x, w, wstride, alpha, bias, z)
+}

@@ -74,14 +74,13 @@ func (ws *Workers) MatMul(tA, tB Transpose, alpha float32, a, b *Matrix, beta fl
 }
 
 // overlaps reports whether two slices share memory.
-func overlaps[T any](x, y []T) bool {
+func overlaps[T, U any](x []T, y []U) bool {
 	if len(x) == 0 || len(y) == 0 {
 		return false
 	}
-	sz := unsafe.Sizeof(x[0])
 	x0 := uintptr(unsafe.Pointer(unsafe.SliceData(x)))
 	y0 := uintptr(unsafe.Pointer(unsafe.SliceData(y)))
-	return x0 < y0+uintptr(len(y))*sz && y0 < x0+uintptr(len(x))*sz
+	return x0 < y0+uintptr(len(y))*unsafe.Sizeof(y[0]) && y0 < x0+uintptr(len(x))*unsafe.Sizeof(x[0])
 }
 
 // scaleMatrix sets C = beta*C, writing zeros when beta is 0.

@@ -63,6 +63,20 @@ func (g *guardArena) u8(n int, front bool) []uint8 {
 	return s[:n:n]
 }
 
+// guardRows returns n elements of data rows against the back or front
+// guard: bytes as u8, or float32s of both signs.
+func guardRows[E elem](g *guardArena, n int, front bool) []E {
+	var z E
+	if _, ok := any(z).(uint8); ok {
+		return any(g.u8(n, front)).([]E)
+	}
+	s := g.f32(n, front, 0)
+	for i := range s {
+		s[i] = float32(i%13)*0.25 - 1.5
+	}
+	return any(s).([]E)
+}
+
 // guardInts returns n integers of type T against the back or front guard,
 // zeroed.
 func guardInts[T int | int32](g *guardArena, n int, front bool) []T {
@@ -108,8 +122,10 @@ func TestGuardPages(t *testing.T) {
 			for n := 0; n <= 200; n++ { // a hint that must never fault
 				ks.prefetch(ar[0].u8(n, front))
 			}
-			testGuardFwd(t, ks, ar, front)
-			testGuardGrad(t, ks, ar, front)
+			testGuardFwd(t, "fwdU8Rows10", ks.fwdU8Rows10, ar, front)
+			testGuardGrad(t, "gradU8x10", ks.gradU8x10, ar, front)
+			testGuardFwd(t, "fwdF32Rows10", ks.fwdF32Rows10, ar, front)
+			testGuardGrad(t, "gradF32x10", ks.gradF32x10, ar, front)
 			mr, nr := ks.gemmMR, ks.gemmNR
 			for k := 1; k <= 20; k++ {
 				ap := ar[0].f32(mr*k, front, 1)
@@ -150,6 +166,14 @@ func TestGuardPages(t *testing.T) {
 				if err := MatMulTU8(1, g, x, 1, bt); err != nil {
 					t.Fatal(err)
 				}
+				xf := &F32Matrix{Rows: m, Cols: k, Stride: k, Data: guardRows[float32](ar[7], m*k, front)}
+				if err := MatMulF32TBias(1, xf, bt, ar[6].f32(n, front, 0.5), c); err != nil {
+					t.Fatal(err)
+				}
+				if err := MatMulTF32(0.5, g, xf, 1, bt); err != nil {
+					t.Fatal(err)
+				}
+				checkNoNaN(t, fmt.Sprintf("F32 m=%d n=%d k=%d front=%v", m, n, k, front), bt.Data)
 				res := ar[6].f32(m, front, poison)
 				if err := LogSumExpRows(res, c); err != nil {
 					t.Fatal(err)
@@ -162,19 +186,19 @@ func TestGuardPages(t *testing.T) {
 	})
 }
 
-// testGuardFwd runs kernelSet.fwdU8Rows10 with every operand flush against
-// a PROT_NONE page, after its end and before its start: the rows of X (the
+// testGuardFwd runs the forward kernel fwd (kernelSet.fwdU8Rows10 or
+// fwdF32Rows10) with every operand flush against a PROT_NONE page, after its end and before its start: the rows of X (the
 // last row of x ends, or the first starts, at the guard), the index, W, C
 // and the bias; beta 0 (C poisoned: it must not be read) and 1, with and
 // without a bias; every k tail. Every element of C must be written.
-func testGuardFwd(t *testing.T, ks *kernelSet, ar []*guardArena, front bool) {
+func testGuardFwd[E elem](t *testing.T, kname string, fwd fwdKernel[E], ar []*guardArena, front bool) {
 	for _, k := range []int{1, 2, 3, 7, 8, 9, 15, 16, 17, 23, 31, 32, 33, 47, 48, 49, 196, 784, 785} {
 		for m := 1; m <= 5; m++ {
 			for _, beta := range []float32{0, 1} {
 				for _, withBias := range []bool{false, true} {
-					name := fmt.Sprintf("fwdU8Rows10 k=%d m=%d beta=%v bias=%v front=%v", k, m, beta, withBias, front)
+					name := fmt.Sprintf("%s k=%d m=%d beta=%v bias=%v front=%v", kname, k, m, beta, withBias, front)
 					stride := k + m%3
-					x := ar[0].u8((m-1)*stride+k, front)
+					x := guardRows[E](ar[0], (m-1)*stride+k, front)
 					index := guardInts[int32](ar[1], m, front)
 					for i := range index {
 						index[i] = int32(m - 1 - i) // the rows backwards: the first and last rows are read
@@ -191,7 +215,7 @@ func testGuardFwd(t *testing.T, ks *kernelSet, ar []*guardArena, front bool) {
 					if withBias {
 						bias = ar[4].f32(10, front, 0.5)
 					}
-					ks.fwdU8Rows10(x, index, stride, w, wstride, c, cstride, m, k, 1, beta, bias)
+					fwd(x, index, stride, w, wstride, c, cstride, m, k, 1, beta, bias)
 					for i := range m {
 						checkNoNaN(t, name, c[i*cstride:i*cstride+10])
 					}
@@ -201,13 +225,13 @@ func testGuardFwd(t *testing.T, ks *kernelSet, ar []*guardArena, front bool) {
 	}
 }
 
-// guardGradOperands returns X (rows of 8*nch+8 bytes, the last 8*nch of
-// each used), the row offsets, G and C (stride 8*nch, so C ends with the
+// guardGradOperands returns X (rows of 8*nch+8 elements, the last 8*nch
+// of each used), the row offsets, G and C (stride 8*nch, so C ends with the
 // last chunk) of the merging gradient kernels, each flush against a guard
 // page; C is poison when beta is 0.
-func guardGradOperands(ar []*guardArena, nch, m int, beta float32, front bool) (x []uint8, offs []int, gp, c []float32) {
+func guardGradOperands[E elem](ar []*guardArena, nch, m int, beta float32, front bool) (x []E, offs []int, gp, c []float32) {
 	rowLen := 8*nch + 8
-	x = ar[0].u8(m*rowLen, front)
+	x = guardRows[E](ar[0], m*rowLen, front)
 	offs = guardInts[int](ar[1], m, front)
 	for i := range offs {
 		offs[i] = i*rowLen + 8
@@ -223,24 +247,24 @@ func guardGradOperands(ar []*guardArena, nch, m int, beta float32, front bool) (
 	return x, offs, gp, c
 }
 
-// testGuardGrad runs kernelSet.gradU8x10 with every operand flush against
-// a guard page: as one block, and as two blocks with the sums in a buffer
+// testGuardGrad runs the gradient kernel grad (kernelSet.gradU8x10 or
+// gradF32x10) with every operand flush against a guard page: as one block, and as two blocks with the sums in a buffer
 // against a guard page too.
-func testGuardGrad(t *testing.T, ks *kernelSet, ar []*guardArena, front bool) {
+func testGuardGrad[E elem](t *testing.T, kname string, grad gradKernel[E], ar []*guardArena, front bool) {
 	for _, nch := range []int{1, 2, 3, 4, 5, 6, 7, 8, 9, 33, 98} {
 		for _, m := range []int{1, 2, 3, 20} {
 			for _, beta := range []float32{0, 1} {
-				name := fmt.Sprintf("gradU8x10 nch=%d m=%d beta=%v front=%v", nch, m, beta, front)
-				x, offs, gp, c := guardGradOperands(ar, nch, m, beta, front)
-				ks.gradU8x10(x, offs, gp, c, 8*nch, nch, 1, beta, nil, 2)
+				name := fmt.Sprintf("%s nch=%d m=%d beta=%v front=%v", kname, nch, m, beta, front)
+				x, offs, gp, c := guardGradOperands[E](ar, nch, m, beta, front)
+				grad(x, offs, gp, c, 8*nch, nch, 1, beta, nil, 2)
 				checkNoNaN(t, name+" one block", c)
-				x, offs, gp, c = guardGradOperands(ar, nch, m, beta, front)
+				x, offs, gp, c = guardGradOperands[E](ar, nch, m, beta, front)
 				acc := ar[4].f32(80*nch, front, 1)
 				h := m / 2
 				if h > 0 {
-					ks.gradU8x10(x, offs[:h], gp[:10*h], c, 8*nch, nch, 1, beta, acc, 0)
+					grad(x, offs[:h], gp[:10*h], c, 8*nch, nch, 1, beta, acc, 0)
 				}
-				ks.gradU8x10(x, offs[h:], gp[10*h:], c, 8*nch, nch, 1, beta, acc, 3)
+				grad(x, offs[h:], gp[10*h:], c, 8*nch, nch, 1, beta, acc, 3)
 				checkNoNaN(t, name+" two blocks", c)
 			}
 		}

@@ -100,10 +100,11 @@ type kernelSet struct {
 	// len(acc) >= 80*nch unless mode == 2 (acc then unused), every
 	// offs[i]+8*nch <= len(x), len(gp) >= 10m, len(c) >= 9*cstride+8*nch.
 	gradU8x10 func(x []uint8, offs []int, gp []float32, c []float32, cstride, nch int, alpha, beta float32, acc []float32, mode int)
-	// gradGrain is the number of chunks a thread's share of the gradient
-	// product is a multiple of: the chunks the kernel takes at a time, so
-	// that no thread gets a partial step (and, with C's rows on 64-byte
-	// boundaries, no cache line of C is written by two threads).
+	// gradGrain is the number of chunks a thread's share of a gradient
+	// product is a multiple of: the chunks the kernels (gradU8x10 and
+	// gradF32x10) take at a time, so that no thread gets a partial step
+	// (and, with C's rows on 64-byte boundaries, no cache line of C is
+	// written by two threads).
 	gradGrain int
 
 	// dotU8Row is the product of one image with every class: for
@@ -111,6 +112,28 @@ type kernelSet struct {
 	// s_j = sum_{p<k} float32(x[p]) * w[j*wstride+p], k = len(x) >= 1,
 	// n >= 1, len(bias) >= n and w[:(n-1)*wstride+k] in bounds.
 	dotU8Row func(x []uint8, w []float32, wstride int, alpha float32, bias []float32, z []float32)
+
+	// fwdF32Rows10 is fwdU8Rows10 for float32 rows: the same contract with
+	// s[i][j] = sum_{p<k} x[index[i]*stride+p] * w[j*wstride+p] (summed in
+	// an order that depends on k only). Each product is added once: the
+	// elements a tail step takes again are masked to +0 in X and in W
+	// alike, so that an Inf or NaN of X or W enters only the sums it is a
+	// term of.
+	fwdF32Rows10 func(x []float32, index []int32, stride int, w []float32, wstride int, c []float32, cstride int, m, k int, alpha, beta float32, bias []float32)
+
+	// gradF32x10 is gradU8x10 for float32 rows: the same contract with
+	// T[r][p] = the sum over the rows i = 0, 1, ..., m-1, in that order and
+	// one multiply-add per row, of gp[i*10+r] * x[offs[i]+p] (offs and
+	// every bound in elements), the sums in acc in the level's own layout,
+	// which may differ from gradU8x10's.
+	gradF32x10 func(x []float32, offs []int, gp []float32, c []float32, cstride, nch int, alpha, beta float32, acc []float32, mode int)
+
+	// dotF32Row is dotU8Row for a float32 row: for j < n = len(z),
+	// z[j] = float32(alpha*s_j) + bias[j] with s_j = sum_{p<k} x[p] *
+	// w[j*wstride+p], each product added once (as fwdF32Rows10), k =
+	// len(x) >= 1, n >= 1, len(bias) >= n and w[:(n-1)*wstride+k] in
+	// bounds.
+	dotF32Row func(x []float32, w []float32, wstride int, alpha float32, bias []float32, z []float32)
 
 	// exp computes dst[i] = e**src[i] for i < len(src); len(dst) >= len(src).
 	exp func(dst, src []float32)
@@ -159,6 +182,9 @@ var genericSet = kernelSet{
 	gradU8x10:     gradx10Generic[uint8],
 	gradGrain:     2,
 	dotU8Row:      dotRowGeneric[uint8],
+	fwdF32Rows10:  fwdRows10Generic[float32],
+	gradF32x10:    gradx10Generic[float32],
+	dotF32Row:     dotRowGeneric[float32],
 	exp:           expGeneric,
 	max:           maxGeneric,
 	expShiftSum:   expShiftSumGeneric,

@@ -232,6 +232,11 @@ func TestDirectCalls(t *testing.T) {
 			dotU8RowOf(ks, x, w, k, 0.5, bias, za)
 			ks.dotU8Row(x, w, k, 0.5, bias, zb)
 			sameBits(t, fmt.Sprintf("dotU8Row k=%d", k), za, zb)
+			xf := randF32Data(rng, k)
+			fa, fb := make([]float32, 13), make([]float32, 13)
+			dotF32RowOf(ks, xf, w, k, 0.5, bias, fa)
+			ks.dotF32Row(xf, w, k, 0.5, bias, fb)
+			sameBits(t, fmt.Sprintf("dotF32Row k=%d", k), fa, fb)
 			da, db := make([]float32, 13), make([]float32, 13)
 			if a, b := expShiftSumOf(ks, da, za, 1), ks.expShiftSum(db, za, 1); math.Float32bits(a) != math.Float32bits(b) {
 				t.Fatalf("expShiftSum k=%d: %v, kernel set %v", k, a, b)

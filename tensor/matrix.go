@@ -125,3 +125,32 @@ func (x *U8Matrix) Row(i int) []uint8 {
 func (x *U8Matrix) Validate() error { return x.check("uint8 matrix") }
 
 func (x *U8Matrix) check(name string) error { return (*dataRows[uint8])(x).check(name) }
+
+// F32Matrix is a row-major float32 matrix of data rows, such as a data set
+// of feature vectors (embeddings, tabular data) with one sample per row:
+// element (i, j) is Data[r*Stride+j] where r = i, or r = Index[i] when
+// Index is not nil. Index selects rows (a minibatch) from a larger matrix
+// without copying; Rows must then equal len(Index), and every index must be
+// in [0, Data's row count). It is the float32 counterpart of U8Matrix, for
+// the products that pick rows by index (MatMulF32T, MatMulTF32); a Matrix
+// is the operand of the general products.
+type F32Matrix struct {
+	Rows, Cols, Stride int
+	Data               []float32
+	Index              []int32
+}
+
+// rowOff returns the offset in Data of row i.
+func (x *F32Matrix) rowOff(i int) int { return (*dataRows[float32])(x).rowOff(i) }
+
+// Row returns row i of x, sharing its storage.
+func (x *F32Matrix) Row(i int) []float32 {
+	o := x.rowOff(i)
+	return x.Data[o : o+x.Cols : o+x.Cols]
+}
+
+// Validate reports, as an error wrapping ErrShape, a header that is
+// inconsistent with Data or an Index entry out of range (see F32Matrix).
+func (x *F32Matrix) Validate() error { return x.check("float32 matrix") }
+
+func (x *F32Matrix) check(name string) error { return (*dataRows[float32])(x).check(name) }

@@ -48,7 +48,7 @@ func forEachRowKernel(t *testing.T, f func(t *testing.T, rk rowKernel)) {
 // float32 error: the sum's (k+1 roundings of partial sums bounded by
 // sum |x*w|) scaled by alpha, then the roundings of alpha*s and of the
 // addition of the bias.
-func rowOracle(x []uint8, w []float32, wstride int, alpha float32, bias []float32, j int) (want, tol float64) {
+func rowOracle[E elem](x []E, w []float32, wstride int, alpha float32, bias []float32, j int) (want, tol float64) {
 	var s, abs float64
 	for p, v := range x {
 		t := float64(v) * float64(w[j*wstride+p])

@@ -84,6 +84,10 @@ func u8Kernels(ks *kernelSet) elemKernels[uint8] {
 	return elemKernels[uint8]{ks, ks.fwdU8Rows10, ks.gradU8x10}
 }
 
+func f32Kernels(ks *kernelSet) elemKernels[float32] {
+	return elemKernels[float32]{ks, ks.fwdF32Rows10, ks.gradF32x10}
+}
+
 // matMulT is MatMulU8T and MatMulF32T: C = alpha * X * Wᵀ + beta*C, then,
 // when bias is not nil (checked against W and C), bias added to every row
 // (a third rounding).
@@ -104,6 +108,9 @@ func matMulT[E elem](ws *Workers, kern elemKernels[E], alpha float32, x *dataRow
 	}
 	if overlaps(c.Data, w.Data) {
 		return fmt.Errorf("%w: C overlaps W", ErrShape)
+	}
+	if overlaps(c.Data, x.Data) { // (only float32 rows can)
+		return fmt.Errorf("%w: C overlaps X", ErrShape)
 	}
 	if bias != nil && len(bias) != n {
 		return fmt.Errorf("%w: bias of length %d for %d rows of W", ErrShape, len(bias), n)
@@ -249,6 +256,9 @@ func matMulTRows[E elem](ws *Workers, kern elemKernels[E], alpha float32, g *Mat
 	}
 	if overlaps(c.Data, g.Data) {
 		return fmt.Errorf("%w: C overlaps G", ErrShape)
+	}
+	if overlaps(c.Data, x.Data) { // (only float32 rows can)
+		return fmt.Errorf("%w: C overlaps X", ErrShape)
 	}
 	if n == 0 || k == 0 {
 		return nil

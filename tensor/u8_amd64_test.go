@@ -19,12 +19,33 @@ func TestGradU8AVX512MatchesAVX2(t *testing.T) {
 		for _, m := range []int{1, 2, 3, 33, 256} {
 			for _, beta := range []float32{0, 1, -0.5} {
 				name := fmt.Sprintf("nch=%d m=%d beta=%v", nch, m, beta)
-				g := newGradOperands(rng, m, nch, beta)
+				g := newGradOperands(rng, m, nch, beta, randU8)
 				cbuf0 := append([]float32(nil), g.cbuf...)
 				gradBlocks(avx2Set.gradU8x10, 0, nch, 0.25, g.gp, g.data, g.offs, beta, g.c, g.cstride)
 				want := append([]float32(nil), g.cbuf...)
 				copy(g.cbuf, cbuf0)
 				gradBlocks(avx512Set.gradU8x10, 0, nch, 0.25, g.gp, g.data, g.offs, beta, g.c, g.cstride)
+				sameBits(t, name, g.cbuf, want)
+			}
+		}
+	}
+}
+
+// TestGradF32AVX512MatchesAVX2 is TestGradU8AVX512MatchesAVX2 for the
+// float32 gradient kernels.
+func TestGradF32AVX512MatchesAVX2(t *testing.T) {
+	needAVX512(t)
+	rng := newRNG(t)
+	for _, nch := range []int{1, 2, 3, 4, 5, 6, 7, 9, 17, 64, 98} {
+		for _, m := range []int{1, 2, 3, 33, 256} {
+			for _, beta := range []float32{0, 1, -0.5} {
+				name := fmt.Sprintf("nch=%d m=%d beta=%v", nch, m, beta)
+				g := newGradOperands(rng, m, nch, beta, randF32Data)
+				cbuf0 := append([]float32(nil), g.cbuf...)
+				gradBlocks(avx2Set.gradF32x10, 0, nch, 0.25, g.gp, g.data, g.offs, beta, g.c, g.cstride)
+				want := append([]float32(nil), g.cbuf...)
+				copy(g.cbuf, cbuf0)
+				gradBlocks(avx512Set.gradF32x10, 0, nch, 0.25, g.gp, g.data, g.offs, beta, g.c, g.cstride)
 				sameBits(t, name, g.cbuf, want)
 			}
 		}

@@ -61,20 +61,21 @@ func checkOutsideC(t *testing.T, name string, cbuf []float32, coff, n, cstride, 
 }
 
 // gradOperands are the operands of the merging gradient kernels for m rows
-// and nch chunks: rows at any alignment (the first two the same, ending at
-// the data's last byte), G at an odd offset, C (10 rows of cstride) inside
-// a poisoned buffer at offset coff, full of NaN garbage when beta is 0.
-type gradOperands struct {
-	data          []uint8
+// and nch chunks: rows of gen's elements at any alignment (the first two
+// the same, ending at the data's last element), G at an odd offset, C (10
+// rows of cstride) inside a poisoned buffer at offset coff, full of NaN
+// garbage when beta is 0.
+type gradOperands[E elem] struct {
+	data          []E
 	offs          []int
 	gp, c, cbuf   []float32
 	coff, cstride int
 }
 
-func newGradOperands(rng *rand.Rand, m, nch int, beta float32) gradOperands {
+func newGradOperands[E elem](rng *rand.Rand, m, nch int, beta float32, gen func(*rand.Rand, int) []E) gradOperands[E] {
 	rowLen := 8*nch + rng.IntN(9)
 	off := rng.IntN(8)
-	data := randU8(rng, off+(m+2)*rowLen)
+	data := gen(rng, off+(m+2)*rowLen)
 	offs := make([]int, m)
 	for i := range offs {
 		offs[i] = off + rng.IntN(len(data)-off-8*nch+1) // any alignment
@@ -96,7 +97,7 @@ func newGradOperands(rng *rand.Rand, m, nch int, beta float32) gradOperands {
 			}
 		}
 	}
-	return gradOperands{data, offs, gp, c, cbuf, coff, cstride}
+	return gradOperands[E]{data, offs, gp, c, cbuf, coff, cstride}
 }
 
 // fastU8Betas are the betas of the tests: 0 (C not read), 1 (training's
@@ -106,25 +107,26 @@ var fastU8Betas = []float32{0, 1, -0.5, 0.999}
 // negZero is -0 as a float32 (beta -0 must not read C, as beta +0).
 var negZero = float32(math.Copysign(0, -1))
 
-// fwdCase is one call of fwdU8Rows10AVX512 with its operands: rows picked
-// by index (random rows, the last row of the data, a repeated row) with
-// stride > k, W and C at odd offsets in poisoned buffers, C with gaps
-// (cstride > 10), full of NaN garbage when beta is +-0.
-type fwdCase struct {
-	data                  []uint8
+// fwdCase is one call of a forward kernel (fwdU8Rows10, fwdF32Rows10)
+// with its operands: rows of gen's elements picked by index (random rows,
+// the last row of the data, a repeated row) with stride > k, W and C at
+// odd offsets in poisoned buffers, C with gaps (cstride > 10), full of NaN
+// garbage when beta is +-0.
+type fwdCase[E elem] struct {
+	data                  []E
 	index                 []int32
 	stride, wstride, m, k int
 	w, c, cbuf, bias      []float32
 	coff, cstride         int
 	alpha, beta           float32
-	ks                    *kernelSet
+	fwd                   fwdKernel[E]
 }
 
-func newFwdCase(rng *rand.Rand, ks *kernelSet, m, k int, alpha, beta float32, withBias bool) fwdCase {
+func newFwdCase[E elem](rng *rand.Rand, fwd fwdKernel[E], m, k int, alpha, beta float32, withBias bool, gen func(*rand.Rand, int) []E) fwdCase[E] {
 	stride := k + 1 + rng.IntN(9)
 	rows := m + 3
 	xoff := rng.IntN(4)
-	data := randU8(rng, xoff+(rows-1)*stride+k)[xoff:]
+	data := gen(rng, xoff+(rows-1)*stride+k)[xoff:]
 	index := make([]int32, m+rng.IntN(3)) // longer than m: only [:m] is used
 	for i := range index {
 		index[i] = int32(rng.IntN(rows))
@@ -154,17 +156,17 @@ func newFwdCase(rng *rand.Rand, ks *kernelSet, m, k int, alpha, beta float32, wi
 		bias = append(randSlice(rng, boff+10, -2, 2), poisoned(6)...)[boff : boff+10]
 		bias[rng.IntN(10)] = negZero
 	}
-	return fwdCase{data, index, stride, wstride, m, k, w, c, cbuf, bias, coff, cstride, alpha, beta, ks}
+	return fwdCase[E]{data, index, stride, wstride, m, k, w, c, cbuf, bias, coff, cstride, alpha, beta, fwd}
 }
 
-func (f *fwdCase) run() {
-	f.ks.fwdU8Rows10(f.data, f.index, f.stride, f.w, f.wstride, f.c, f.cstride, f.m, f.k, f.alpha, f.beta, f.bias)
+func (f *fwdCase[E]) run() {
+	f.fwd(f.data, f.index, f.stride, f.w, f.wstride, f.c, f.cstride, f.m, f.k, f.alpha, f.beta, f.bias)
 }
 
 // check compares c with the float64 oracle (c0: C before the call), with
 // the bound of TestKernelDotU8Rows10, and checks nothing outside the
 // m x 10 block of C was written.
-func (f *fwdCase) check(t *testing.T, name string, c0 []float32) {
+func (f *fwdCase[E]) check(t *testing.T, name string, c0 []float32) {
 	t.Helper()
 	for i := range f.m {
 		xi := f.data[int(f.index[i])*f.stride:][:f.k]
@@ -205,6 +207,12 @@ var fwdTestK = []int{1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12, 13, 14, 15, 16, 17, 
 // poison around it (full of NaN garbage when beta is +-0), with and without
 // a bias.
 func TestKernelFwdU8Rows10(t *testing.T) {
+	testKernelFwd(t, func(ks *kernelSet) fwdKernel[uint8] { return ks.fwdU8Rows10 }, randU8, 1.0/255)
+}
+
+// testKernelFwd is TestKernelFwdU8Rows10 for the forward kernel fwd(ks) of
+// every level on rows of gen's elements, with alpha alpha0 or -1.5.
+func testKernelFwd[E elem](t *testing.T, fwd func(*kernelSet) fwdKernel[E], gen func(*rand.Rand, int) []E, alpha0 float32) {
 	rng := newRNG(t)
 	forEachISA(t, func(t *testing.T, ks *kernelSet) {
 		kk, ms := fwdTestK, []int{1, 2, 3, 4, 5, 7, 255, 256}
@@ -217,11 +225,11 @@ func TestKernelFwdU8Rows10(t *testing.T) {
 					if m > 7 && k < 783 && beta != 1 && k%16 != 1 {
 						continue // the big m with every beta for a few k only
 					}
-					alpha := float32(1.0 / 255)
+					alpha := alpha0
 					if rng.IntN(2) == 0 {
 						alpha = -1.5
 					}
-					f := newFwdCase(rng, ks, m, k, alpha, beta, rng.IntN(2) == 0)
+					f := newFwdCase(rng, fwd(ks), m, k, alpha, beta, rng.IntN(2) == 0, gen)
 					c0 := append([]float32(nil), f.c...)
 					f.run()
 					f.check(t, fmt.Sprintf("k=%d m=%d alpha=%v beta=%v bias=%v", k, m, alpha, beta, f.bias != nil), c0)
@@ -237,6 +245,12 @@ func TestKernelFwdU8Rows10(t *testing.T) {
 // (odd and even sizes, so rows meet other partners, or themselves at an
 // odd end) and against every row alone.
 func TestKernelFwdU8Rows10Independent(t *testing.T) {
+	testKernelFwdIndependent(t, func(ks *kernelSet) fwdKernel[uint8] { return ks.fwdU8Rows10 }, randU8, 1.0/255)
+}
+
+// testKernelFwdIndependent is TestKernelFwdU8Rows10Independent for the
+// forward kernel fwd(ks) of every level on rows of gen's elements.
+func testKernelFwdIndependent[E elem](t *testing.T, fwd func(*kernelSet) fwdKernel[E], gen func(*rand.Rand, int) []E, alpha float32) {
 	rng := newRNG(t)
 	forEachISA(t, func(t *testing.T, ks *kernelSet) {
 		kk, trials := []int{1, 15, 16, 17, 33, 784, 785}, 20
@@ -245,7 +259,7 @@ func TestKernelFwdU8Rows10Independent(t *testing.T) {
 		}
 		for _, k := range kk {
 			for _, beta := range []float32{0, 1, 0.75} {
-				f := newFwdCase(rng, ks, 256, k, 1.0/255, beta, beta != 1)
+				f := newFwdCase(rng, fwd(ks), 256, k, alpha, beta, beta != 1, gen)
 				c0 := append([]float32(nil), f.c...)
 				f.run()
 				want := append([]float32(nil), f.cbuf...)
@@ -272,10 +286,10 @@ func TestKernelFwdU8Rows10Independent(t *testing.T) {
 	})
 }
 
-// checkGradU8 compares c (the gradient of g's operands over all rows,
+// checkGrad compares c (the gradient of g's operands over all rows,
 // c0: C before) with the float64 oracle, and checks nothing outside C was
 // written.
-func checkGradU8(t *testing.T, name string, g gradOperands, nch int, alpha, beta float32, c0 []float32) {
+func checkGrad[E elem](t *testing.T, name string, g gradOperands[E], nch int, alpha, beta float32, c0 []float32) {
 	t.Helper()
 	for r := range 10 {
 		for p := range 8 * nch {
@@ -309,6 +323,12 @@ func checkGradU8(t *testing.T, name string, g gradOperands, nch int, alpha, beta
 // poisoned past 80*nch, C untouched before the last block) and against the
 // chunks split between two calls at every split point.
 func TestKernelGradU8x10(t *testing.T) {
+	testKernelGrad(t, func(ks *kernelSet) gradKernel[uint8] { return ks.gradU8x10 }, randU8, -0.1/255)
+}
+
+// testKernelGrad is TestKernelGradU8x10 for the gradient kernel grad(ks) of
+// every level on rows of gen's elements, with alpha alpha0 or 1.
+func testKernelGrad[E elem](t *testing.T, grad func(*kernelSet) gradKernel[E], gen func(*rand.Rand, int) []E, alpha0 float32) {
 	rng := newRNG(t)
 	forEachISA(t, func(t *testing.T, ks *kernelSet) {
 		nchs, ms := []int{1, 2, 3, 4, 5, 6, 7, 8, 9, 15, 16, 17, 31, 32, 33, 64, 98}, []int{1, 2, 3, 31, 32, 33, 256}
@@ -321,16 +341,16 @@ func TestKernelGradU8x10(t *testing.T) {
 					if m == 256 && beta != 1 && nch > 9 && nch != 98 {
 						continue
 					}
-					alpha := float32(-0.1 / 255)
+					alpha := alpha0
 					if rng.IntN(2) == 0 {
 						alpha = 1
 					}
 					name := fmt.Sprintf("nch=%d m=%d alpha=%v beta=%v", nch, m, alpha, beta)
-					g := newGradOperands(rng, m, nch, beta)
+					g := newGradOperands(rng, m, nch, beta, gen)
 					c0 := append([]float32(nil), g.c...)
 					cbuf0 := append([]float32(nil), g.cbuf...)
-					ks.gradU8x10(g.data, g.offs, g.gp, g.c, g.cstride, nch, alpha, beta, nil, 2)
-					checkGradU8(t, name+" one block", g, nch, alpha, beta, c0)
+					grad(ks)(g.data, g.offs, g.gp, g.c, g.cstride, nch, alpha, beta, nil, 2)
+					checkGrad(t, name+" one block", g, nch, alpha, beta, c0)
 					want := append([]float32(nil), g.cbuf...)
 
 					// Blocks of rows with the sums in acc.
@@ -351,7 +371,7 @@ func TestKernelGradU8x10(t *testing.T) {
 						if r+b == m {
 							mode |= 2
 						}
-						ks.gradU8x10(g.data, g.offs[r:r+b], g.gp[10*r:10*(r+b)], g.c, g.cstride, nch, alpha, beta, acc, mode)
+						grad(ks)(g.data, g.offs[r:r+b], g.gp[10*r:10*(r+b)], g.c, g.cstride, nch, alpha, beta, acc, mode)
 						blocks = append(blocks, b)
 						if mode&2 == 0 {
 							sameBits(t, fmt.Sprintf("%s: C after block %d of %v", name, len(blocks), blocks), g.cbuf, cbuf0)
@@ -371,8 +391,8 @@ func TestKernelGradU8x10(t *testing.T) {
 					}
 					for s := 1; s < nch; s++ {
 						copy(g.cbuf, cbuf0)
-						ks.gradU8x10(g.data, g.offs, g.gp, g.c, g.cstride, s, alpha, beta, nil, 2)
-						ks.gradU8x10(g.data[8*s:], g.offs, g.gp, g.c[8*s:], g.cstride, nch-s, alpha, beta, nil, 2)
+						grad(ks)(g.data, g.offs, g.gp, g.c, g.cstride, s, alpha, beta, nil, 2)
+						grad(ks)(g.data[8*s:], g.offs, g.gp, g.c[8*s:], g.cstride, nch-s, alpha, beta, nil, 2)
 						sameBits(t, fmt.Sprintf("%s split at chunk %d", name, s), g.cbuf, want)
 					}
 				}
