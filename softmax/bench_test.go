@@ -49,7 +49,7 @@ func BenchmarkStep(b *testing.B) {
 				ws := tensor.NewWorkers(threads) // as Fit does
 				defer ws.Close()
 				m, _ := NewDense(784, 10, 0.01, 1)
-				st := newStepper(ws, m, data.Images, batch, SGD{}.withDefaults(), crossEntropy)
+				st := newStepper(ws, m, data, batch, SGD{}.withDefaults(), crossEntropy)
 				r := rand.New(rand.NewPCG(3, 4))
 				perm := r.Perm(data.Len())
 				pos := 0
@@ -109,7 +109,7 @@ func BenchmarkAccuracy(b *testing.B) {
 				}
 				m, _ := NewDense(784, 10, 0.01, 1)
 				for b.Loop() {
-					if _, err := m.evaluate(ws, test, nil); err != nil {
+					if _, err := m.evaluate(ws, test, nil, false); err != nil {
 						b.Fatal(err)
 					}
 				}

@@ -25,9 +25,13 @@ const (
 var ErrModel = errors.New("softmax: invalid model")
 
 // Dense is a dense layer with softmax output: for an input x of Inputs()
-// values, the logits are z = W·x/255 + Bias and the class probabilities
-// softmax(z). Inputs are uint8 pixels; the division by 255 (the usual
-// scaling of pixels to [0, 1]) is folded into the products.
+// values, the logits are z = W·x' + Bias and the class probabilities
+// softmax(z), where x' is the input scaled. A model of images (Features
+// false) reads uint8 pixels and x' = x/255, the usual scaling of pixels to
+// [0, 1], folded into the products. A model of features (Features true)
+// reads float32 values and x' = (x - Mean)·Scale, element by element, when
+// it has a standardization (Mean and Scale, see Standardization), else
+// x' = x.
 //
 // W is class-major: row c holds the weights of class c (W.Rows == classes,
 // W.Cols == inputs), so that each class's weights are contiguous.
@@ -38,6 +42,15 @@ type Dense struct {
 	W     *tensor.Matrix // classes x inputs
 	Bias  []float32      // one per class
 	Names []string       // optional class names: nil, or one per class
+
+	// Features makes the model one of float32 feature vectors
+	// (Dataset.Features, PredictFeatures) instead of uint8 images; each
+	// kind refuses the other's data.
+	Features bool
+	// Mean and Scale, in a model of features, are nil or one finite value
+	// per input each: the standardization applied to every input before the
+	// layer. Fit sets them from the training set (see Trainer.NoStandardize).
+	Mean, Scale []float32
 }
 
 // NewDense returns a layer with inputs inputs and classes classes, its
@@ -113,6 +126,9 @@ func (m *Dense) Validate() error {
 	if len(m.Bias) != w.Rows {
 		return fmt.Errorf("%w: %d bias values for %d classes", ErrModel, len(m.Bias), w.Rows)
 	}
+	if err := m.checkStandardization(); err != nil {
+		return err
+	}
 	if m.Names != nil {
 		if len(m.Names) != w.Rows {
 			return fmt.Errorf("%w: %d class names for %d classes", ErrModel, len(m.Names), w.Rows)
@@ -139,9 +155,11 @@ func (m *Dense) Finite() bool {
 			}
 		}
 	}
-	for _, v := range m.Bias {
-		if !isFinite32(v) {
-			return false
+	for _, s := range [][]float32{m.Bias, m.Mean, m.Scale} {
+		for _, v := range s {
+			if !isFinite32(v) {
+				return false
+			}
 		}
 	}
 	return true
@@ -162,6 +180,10 @@ func (m *Dense) Clone() *Dense {
 	if m.Names != nil {
 		c.Names = append([]string(nil), m.Names...)
 	}
+	c.Features = m.Features
+	if m.Mean != nil {
+		c.Mean, c.Scale = append([]float32(nil), m.Mean...), append([]float32(nil), m.Scale...)
+	}
 	return c
 }
 
@@ -173,6 +195,9 @@ func (m *Dense) Clone() *Dense {
 func (m *Dense) Forward(logits *tensor.Matrix, x *tensor.U8Matrix) error {
 	if err := m.Validate(); err != nil {
 		return err
+	}
+	if m.Features {
+		return fmt.Errorf("%w: images given to a model of feature vectors", ErrData)
 	}
 	return m.forward(nil, logits, x)
 }

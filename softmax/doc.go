@@ -1,12 +1,17 @@
-// Package softmax provides softmax regression on uint8 images: a dense layer
-// (Dense) from Inputs() pixels to Classes() classes, trained by minibatch SGD
-// on the fused softmax cross-entropy (Trainer), evaluated, saved to and
-// loaded from a small checked file, and used for prediction.
+// Package softmax provides softmax regression on uint8 images or float32
+// feature vectors: a dense layer (Dense) from Inputs() values to Classes()
+// classes, trained by minibatch SGD on the fused softmax cross-entropy
+// (Trainer), evaluated, saved to and loaded from a small checked file, and
+// used for prediction.
 //
 // It is built on the kernels of package tensor and never converts a data set
-// to float32: the images of a minibatch are picked from the data set by an
-// index (tensor.U8Matrix.Index), and the scaling of pixels by 1/255 is folded
-// into the products.
+// of images to float32: the images of a minibatch are picked from the data
+// set by an index (tensor.U8Matrix.Index), and the scaling of pixels by
+// 1/255 is folded into the products. A model of features (Dense.Features)
+// takes the rows of a tensor.F32Matrix the same way, through the float32
+// twins of the products (tensor.MatMulF32TBias, tensor.MatMulTF32); Fit
+// standardizes its features first, and the model keeps the standardization
+// (Dense.Mean, Dense.Scale) so that prediction applies it to raw values.
 //
 // # Training step
 //
@@ -73,7 +78,7 @@
 //
 //	offset  size      field
 //	0       4         magic: the bytes "SMXF" (0x53 0x4d 0x58 0x46)
-//	4       4         format version: 1
+//	4       4         format version: 1 for a model of images, 2 for one of features
 //	8       4         inputs n, 1 <= n <= MaxInputs
 //	12      4         classes k, 1 <= k <= MaxClasses, n·k <= MaxWeights
 //	16      4         number of class names: 0 (no names) or k
@@ -81,11 +86,16 @@
 //	                  (4 bytes, L <= MaxNameLength) then L bytes of UTF-8
 //	N       4·n·k     weights W, class-major: W[0][0..n-1], then W[1][0..n-1], ...
 //	N+4nk   4·k       bias b[0..k-1]
+//	                  version 2 only:
+//	M       4         model kind: 1 (features), or 3 (features, standardized)
+//	M+4     4·n, 4·n  kind 3 only: Mean[0..n-1], then Scale[0..n-1]
 //	end-4   4         CRC-32C (Castagnoli polynomial) of every byte before it
 //
-// where N = 20 + Σ(4 + L) over the names (N = 20 without names). The file
+// where N = 20 + Σ(4 + L) over the names (N = 20 without names) and
+// M = N + 4nk + 4k. A model of images is always written as version 1, so
+// its file is the one earlier releases wrote and read. The file
 // holds nothing else (no time, no host), so the same model always gives the
-// same bytes. Weights and biases must be finite. A reader rejects, with a
+// same bytes. Weights, biases and the standardization must be finite. A reader rejects, with a
 // *FormatError that names the file, the byte offset and the problem: a wrong
 // magic number, any other version (ErrVersion), sizes out of range (checked
 // before anything is allocated), data that ends early or (for Load) goes on

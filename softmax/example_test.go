@@ -126,3 +126,35 @@ func ExampleTrainer_earlyStop() {
 	// 600 images for training, 200 for validation
 	// stopped early: true; kept model's validation accuracy 1.00
 }
+
+// A model of float32 feature vectors: two features on very different scales
+// (a temperature in kelvin and a fraction), standardized by Fit, then one
+// prediction on raw values.
+func ExampleDense_PredictFeatures() {
+	r := rand.New(rand.NewPCG(1, 2))
+	const n = 400
+	x := &tensor.F32Matrix{Rows: n, Cols: 2, Stride: 2, Data: make([]float32, 2*n)}
+	labels := make([]uint8, n)
+	for i := range n {
+		hot := r.IntN(2)
+		labels[i] = uint8(hot)
+		x.Data[2*i] = float32(280 + 40*float64(hot) + 5*r.NormFloat64()) // kelvin
+		x.Data[2*i+1] = float32(r.Float64())                             // noise
+	}
+	m, _ := softmax.NewDense(2, 2, 0.01, 1)
+	m.Features = true
+	m.Names = []string{"cold", "hot"}
+	if _, err := (&softmax.Trainer{Epochs: 3, BatchSize: 32}).Fit(context.Background(), m, softmax.Dataset{Features: x, Labels: labels}, softmax.Dataset{}); err != nil {
+		fmt.Println(err)
+		return
+	}
+	fmt.Printf("mean temperature %.0f K\n", m.Mean[0])
+	for _, v := range [][]float32{{275, 0.5}, {330, 0.5}} {
+		class, _, _ := m.PredictFeatures(v)
+		fmt.Printf("%.0f K: %s\n", v[0], m.Names[class])
+	}
+	// Output:
+	// mean temperature 303 K
+	// 275 K: cold
+	// 330 K: hot
+}

@@ -21,7 +21,19 @@ import (
 // documentation).
 const (
 	Magic   = "SMXF"
-	Version = 1
+	Version = 2
+)
+
+// versionImages is the format version of a model of images: the layout of
+// version 2 without its model-kind block, written for such models so that
+// their files stay what they were before models of features existed.
+const versionImages = 1
+
+// Flags of the model-kind block of a version 2 file.
+const (
+	flagFeatures     = 1 << 0 // a model of float32 feature vectors
+	flagStandardized = 1 << 1 // Mean and Scale follow the bias
+	knownFlags       = flagFeatures | flagStandardized
 )
 
 var (
@@ -75,13 +87,20 @@ func (m *Dense) MarshalBinary() ([]byte, error) {
 		return nil, fmt.Errorf("%w: it holds NaN or infinite values and cannot be saved", ErrModel)
 	}
 	k, n := m.W.Rows, m.W.Cols
-	size := headerSize + 4*(k*n+k) + 4
+	size := headerSize + 4*(k*n+k) + 4 + 4 + 8*len(m.Mean)
 	for _, s := range m.Names {
 		size += 4 + len(s)
 	}
+	version, flags := uint32(versionImages), uint32(0)
+	if m.Features {
+		version, flags = Version, flagFeatures
+		if m.Mean != nil {
+			flags |= flagStandardized
+		}
+	}
 	b := make([]byte, 0, size)
 	b = append(b, Magic...)
-	b = binary.LittleEndian.AppendUint32(b, Version)
+	b = binary.LittleEndian.AppendUint32(b, version)
 	b = binary.LittleEndian.AppendUint32(b, uint32(n))
 	b = binary.LittleEndian.AppendUint32(b, uint32(k))
 	b = binary.LittleEndian.AppendUint32(b, uint32(len(m.Names)))
@@ -96,6 +115,12 @@ func (m *Dense) MarshalBinary() ([]byte, error) {
 	}
 	for _, v := range m.Bias {
 		b = binary.LittleEndian.AppendUint32(b, math.Float32bits(v))
+	}
+	if version == Version {
+		b = binary.LittleEndian.AppendUint32(b, flags)
+		for _, v := range append(m.Mean[:len(m.Mean):len(m.Mean)], m.Scale...) {
+			b = binary.LittleEndian.AppendUint32(b, math.Float32bits(v))
+		}
 	}
 	return binary.LittleEndian.AppendUint32(b, crc32.Checksum(b, castagnoli)), nil
 }
@@ -241,7 +266,7 @@ func (mr *modelReader) floats(n int, what string) ([]float32, error) {
 
 func read(r io.Reader, path string) (*Dense, error) {
 	mr := &modelReader{r: r, crc: crc32.New(castagnoli), path: path}
-	n, k, nnames, err := mr.header()
+	n, k, nnames, version, err := mr.header()
 	if err != nil {
 		return nil, err
 	}
@@ -262,6 +287,24 @@ func read(r io.Reader, path string) (*Dense, error) {
 	if err != nil {
 		return nil, err
 	}
+	var std []float32
+	if version == Version {
+		flagsOff := mr.off
+		flags, err := mr.u32("model kind")
+		if err != nil {
+			return nil, err
+		}
+		if flags&^knownFlags != 0 || flags&flagFeatures == 0 {
+			return nil, mr.fail(flagsOff, ErrFormat, "model kind %#x: want a model of features (1), standardized or not (3)", flags)
+		}
+		m.Features = true
+		if flags&flagStandardized != 0 {
+			if std, err = mr.floats(2*n, "standardization"); err != nil {
+				return nil, err
+			}
+		}
+	}
+	stdOff := mr.off - 4*int64(len(std))
 	sum := mr.crc.Sum32()
 	want, err := mr.u32("checksum")
 	if err != nil {
@@ -287,53 +330,61 @@ func read(r io.Reader, path string) (*Dense, error) {
 			return nil, mr.fail(bOff+4*int64(i), ErrFormat, "bias[%d] is %v", i, v)
 		}
 	}
+	for i, v := range std {
+		if !isFinite32(v) {
+			return nil, mr.fail(stdOff+4*int64(i), ErrFormat, "standardization value %d is %v", i, v)
+		}
+	}
 	m.W, m.Bias = &tensor.Matrix{Rows: k, Cols: n, Stride: n, Data: w}, bias
+	if std != nil {
+		m.Mean, m.Scale = std[:n:n], std[n:]
+	}
 	return m, nil
 }
 
-// header reads the fixed header: magic, version, inputs n, classes k (their
-// ranges checked before anything is allocated) and the number of class
-// names, 0 or k.
-func (mr *modelReader) header() (n, k int, nnames uint32, err error) {
+// header reads the fixed header: magic, version (1 or 2), inputs n,
+// classes k (their ranges checked before anything is allocated) and the
+// number of class names, 0 or k.
+func (mr *modelReader) header() (n, k int, nnames, version uint32, err error) {
 	if err := mr.full(mr.buf[:4], "magic number"); err != nil {
-		return 0, 0, 0, err
+		return 0, 0, 0, 0, err
 	}
 	if string(mr.buf[:4]) != Magic {
-		return 0, 0, 0, mr.fail(0, ErrFormat, "bad magic %q, want %q (not a softmax-fast model file)", mr.buf[:4], Magic)
+		return 0, 0, 0, 0, mr.fail(0, ErrFormat, "bad magic %q, want %q (not a softmax-fast model file)", mr.buf[:4], Magic)
 	}
-	version, err := mr.u32("version")
+	version, err = mr.u32("version")
 	if err != nil {
-		return 0, 0, 0, err
+		return 0, 0, 0, 0, err
 	}
-	if version != Version {
-		return 0, 0, 0, mr.fail(4, ErrVersion, "file format version %d, this program reads version %d", version, Version)
+	if version != versionImages && version != Version {
+		return 0, 0, 0, 0, mr.fail(4, ErrVersion, "file format version %d, this program reads versions %d and %d", version, versionImages, Version)
 	}
 	inputs, err := mr.u32("input count")
 	if err != nil {
-		return 0, 0, 0, err
+		return 0, 0, 0, 0, err
 	}
 	classes, err := mr.u32("class count")
 	if err != nil {
-		return 0, 0, 0, err
+		return 0, 0, 0, 0, err
 	}
 	if inputs < 1 || inputs > MaxInputs {
-		return 0, 0, 0, mr.fail(8, ErrFormat, "%d inputs, want 1..%d", inputs, MaxInputs)
+		return 0, 0, 0, 0, mr.fail(8, ErrFormat, "%d inputs, want 1..%d", inputs, MaxInputs)
 	}
 	if classes < 1 || classes > MaxClasses {
-		return 0, 0, 0, mr.fail(12, ErrFormat, "%d classes, want 1..%d", classes, MaxClasses)
+		return 0, 0, 0, 0, mr.fail(12, ErrFormat, "%d classes, want 1..%d", classes, MaxClasses)
 	}
 	n, k = int(inputs), int(classes)
 	if uint64(n)*uint64(k) > MaxWeights {
-		return 0, 0, 0, mr.fail(8, ErrFormat, "%d inputs x %d classes is more than %d weights", n, k, MaxWeights)
+		return 0, 0, 0, 0, mr.fail(8, ErrFormat, "%d inputs x %d classes is more than %d weights", n, k, MaxWeights)
 	}
 	nnames, err = mr.u32("class name count")
 	if err != nil {
-		return 0, 0, 0, err
+		return 0, 0, 0, 0, err
 	}
 	if nnames != 0 && nnames != classes {
-		return 0, 0, 0, mr.fail(16, ErrFormat, "%d class names for %d classes, want 0 or %d", nnames, classes, classes)
+		return 0, 0, 0, 0, mr.fail(16, ErrFormat, "%d class names for %d classes, want 0 or %d", nnames, classes, classes)
 	}
-	return n, k, nnames, nil
+	return n, k, nnames, version, nil
 }
 
 // names reads k class names, each a length (at most MaxNameLength) and its

@@ -179,7 +179,8 @@ func TestLoadRejects(t *testing.T) {
 	}{
 		{"empty", nil, ErrFormat, "truncated"},
 		{"wrong magic", append([]byte("GIF8"), good[4:]...), ErrFormat, "bad magic"},
-		{"future version", withCRC(edit(4, 2)), ErrVersion, "version 2"},
+		{"future version", withCRC(edit(4, 3)), ErrVersion, "version 3"},
+		{"an image model read as version 2", withCRC(edit(4, 2)), ErrFormat, "model kind"},
 		{"version 0", withCRC(edit(4, 0)), ErrVersion, "version 0"},
 		{"zero inputs", withCRC(edit(8, 0)), ErrFormat, "0 inputs"},
 		{"huge inputs", withCRC(edit(8, 1<<30)), ErrFormat, "inputs"},

@@ -39,7 +39,7 @@ func TestSplit(t *testing.T) {
 	}
 	var rows []int32
 	for _, d := range []Dataset{rest, held} {
-		if err := d.check("part", 5, 4); err != nil {
+		if err := d.check("part", 5, 4, false); err != nil {
 			t.Fatal(err)
 		}
 		if !slices.IsSorted(d.Images.Index) {

@@ -21,9 +21,11 @@ const pickWork = 1000
 // scratch holds the buffers of one batch call (or a Predict with many
 // classes); it comes from a pool so that calls rarely allocate.
 type scratch struct {
-	z []float32 // logits: one image's, or chunkRows images'
-	c tensor.Matrix
-	v tensor.U8Matrix
+	z  []float32 // logits: one image's, or chunkRows images'
+	c  tensor.Matrix
+	v  tensor.U8Matrix
+	fv tensor.F32Matrix
+	xs []float32 // a chunk's standardized feature vectors
 }
 
 var scratchPool = sync.Pool{New: func() any { return new(scratch) }}
@@ -51,6 +53,7 @@ func getScratch(nz int) *scratch {
 
 func putScratch(s *scratch) {
 	s.v.Data, s.v.Index, s.c.Data = nil, nil, nil // keep no data set alive
+	s.fv.Data, s.fv.Index = nil, nil
 	scratchPool.Put(s)
 }
 
@@ -78,6 +81,9 @@ const stackClasses = 64
 func (m *Dense) Predict(image []uint8) (class int, prob float32, err error) {
 	if err := m.checkShape(); err != nil {
 		return 0, 0, err
+	}
+	if m.Features {
+		return 0, 0, fmt.Errorf("%w: an image given to a model of feature vectors", ErrData)
 	}
 	n, k := m.W.Cols, m.W.Rows
 	if len(image) != n {
@@ -125,14 +131,39 @@ func (m *Dense) PredictBatch(x *tensor.U8Matrix, classes []int, probs []float32)
 	if err := m.checkShape(); err != nil {
 		return err
 	}
-	if err := checkImages("prediction", x, m.W.Cols); err != nil {
+	if m.Features {
+		return fmt.Errorf("%w: images given to a model of feature vectors", ErrData)
+	}
+	if err := checkImages("prediction", x, false, m.W.Cols); err != nil {
 		return err
 	}
-	if len(classes) != x.Rows || probs != nil && len(probs) != x.Rows {
-		return fmt.Errorf("%w: %d images but %d classes and %d probabilities", ErrData, x.Rows, len(classes), len(probs))
+	return m.predictBatch(Dataset{Images: x}, classes, probs)
+}
+
+// PredictBatchFeatures is PredictBatch for a model of features: x holds one
+// feature vector of Inputs() values per row, standardized as the model says
+// before the product (tensor.MatMulF32TBias).
+func (m *Dense) PredictBatchFeatures(x *tensor.F32Matrix, classes []int, probs []float32) error {
+	if err := m.checkShape(); err != nil {
+		return err
+	}
+	if !m.Features {
+		return fmt.Errorf("%w: feature vectors given to a model of images", ErrData)
+	}
+	if err := checkFeatures("prediction", x, false, m.W.Cols); err != nil {
+		return err
+	}
+	return m.predictBatch(Dataset{Features: x}, classes, probs)
+}
+
+// predictBatch is PredictBatch and PredictBatchFeatures on checked data.
+func (m *Dense) predictBatch(d Dataset, classes []int, probs []float32) error {
+	n := d.Len()
+	if len(classes) != n || probs != nil && len(probs) != n {
+		return fmt.Errorf("%w: %d examples but %d classes and %d probabilities", ErrData, n, len(classes), len(probs))
 	}
 	var ws *tensor.Workers // GOMAXPROCS goroutines
-	return m.chunks(ws, x, func(lo int, z *tensor.Matrix) {
+	return m.chunks(ws, d, false, func(lo int, z *tensor.Matrix) {
 		ws.For(z.Rows, 64, float64(z.Rows)*pickWork, func(a, b int) {
 			for i := a; i < b; i++ {
 				row := z.Row(i)
@@ -146,11 +177,19 @@ func (m *Dense) PredictBatch(x *tensor.U8Matrix, classes []int, probs []float32)
 	})
 }
 
-// chunks computes the logits of x chunkRows images at a time, on the
-// threads of ws, and calls f with the index of each chunk's first image and
-// its logits.
-func (m *Dense) chunks(ws *tensor.Workers, x *tensor.U8Matrix, f func(lo int, z *tensor.Matrix)) error {
-	k := m.W.Rows
+// featureChunkBytes bounds the standardized copy of a chunk of feature
+// vectors (so that it stays in L2 until the product reads it).
+const featureChunkBytes = 1 << 20
+
+// chunks computes the logits of d's examples a chunk at a time, on the
+// threads of ws, and calls f with the index of each chunk's first example
+// and its logits. Feature vectors are standardized as the model says first,
+// unless prepared (Fit's sets, standardized once beforehand).
+func (m *Dense) chunks(ws *tensor.Workers, d Dataset, prepared bool, f func(lo int, z *tensor.Matrix)) error {
+	if d.Features != nil {
+		return m.chunksF32(ws, d.Features, prepared, f)
+	}
+	x, k := d.Images, m.W.Rows
 	if x.Rows == 0 {
 		return nil
 	}
@@ -178,7 +217,7 @@ func (m *Dense) chunks(ws *tensor.Workers, x *tensor.U8Matrix, f func(lo int, z 
 // correctly (0 for an empty set). Like PredictBatch it is batched on the
 // training kernels and safe for concurrent use.
 func (m *Dense) Accuracy(d Dataset) (float64, error) {
-	c, err := m.evaluate(nil, d, nil)
+	c, err := m.evaluate(nil, d, nil, false)
 	if err != nil || d.Len() == 0 {
 		return 0, err
 	}
@@ -198,22 +237,23 @@ func (m *Dense) Confusion(d Dataset) (counts [][]int, err error) {
 	for i := range counts {
 		counts[i] = flat[i*k : (i+1)*k : (i+1)*k]
 	}
-	if _, err := m.evaluate(nil, d, counts); err != nil {
+	if _, err := m.evaluate(nil, d, counts, false); err != nil {
 		return nil, err
 	}
 	return counts, nil
 }
 
 // evaluate counts the correct predictions of m on d and, if counts is not
-// nil, adds each (label, prediction) pair to it, on the threads of ws.
-func (m *Dense) evaluate(ws *tensor.Workers, d Dataset, counts [][]int) (correct int, err error) {
+// nil, adds each (label, prediction) pair to it, on the threads of ws. With
+// prepared, d's feature vectors are already standardized.
+func (m *Dense) evaluate(ws *tensor.Workers, d Dataset, counts [][]int, prepared bool) (correct int, err error) {
 	if err := m.checkShape(); err != nil {
 		return 0, err
 	}
-	if err := d.check("evaluation", m.W.Cols, m.W.Rows); err != nil {
+	if err := d.check("evaluation", m.W.Cols, m.W.Rows, m.Features); err != nil {
 		return 0, err
 	}
-	err = m.chunks(ws, d.Images, func(lo int, z *tensor.Matrix) {
+	err = m.chunks(ws, d, prepared, func(lo int, z *tensor.Matrix) {
 		s := getPreds(z.Rows)
 		defer predsPool.Put(s)
 		preds := *s
@@ -234,4 +274,44 @@ func (m *Dense) evaluate(ws *tensor.Workers, d Dataset, counts [][]int) (correct
 		}
 	})
 	return correct, err
+}
+
+// chunksF32 is chunks for feature vectors.
+func (m *Dense) chunksF32(ws *tensor.Workers, x *tensor.F32Matrix, prepared bool, f func(lo int, z *tensor.Matrix)) error {
+	k, n := m.W.Rows, x.Cols
+	if x.Rows == 0 {
+		return nil
+	}
+	std := m.Mean != nil && !prepared
+	step := chunkRows
+	if std {
+		step = max(1, min(chunkRows, featureChunkBytes/(4*n)))
+	}
+	s := getScratch(min(step, x.Rows) * k)
+	defer putScratch(s)
+	if std && cap(s.xs) < min(step, x.Rows)*n {
+		s.xs = make([]float32, min(step, x.Rows)*n)
+	}
+	for lo := 0; lo < x.Rows; lo += step {
+		hi := min(lo+step, x.Rows)
+		s.fv = *x
+		s.fv.Rows = hi - lo
+		switch {
+		case std:
+			for i := lo; i < hi; i++ {
+				standardizeRow(s.xs[(i-lo)*n:(i-lo+1)*n], x.Row(i), m.Mean, m.Scale)
+			}
+			s.fv = tensor.F32Matrix{Rows: hi - lo, Cols: n, Stride: n, Data: s.xs[:(hi-lo)*n]}
+		case x.Index != nil:
+			s.fv.Index = x.Index[lo:hi]
+		default:
+			s.fv.Data = x.Data[lo*x.Stride:]
+		}
+		s.c = tensor.Matrix{Rows: hi - lo, Cols: k, Stride: k, Data: s.z[:(hi-lo)*k]}
+		if err := m.forwardF32(ws, &s.c, &s.fv); err != nil {
+			return fmt.Errorf("%w: %w", ErrData, err)
+		}
+		f(lo, &s.c)
+	}
+	return nil
 }

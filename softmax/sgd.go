@@ -128,12 +128,12 @@ const blockBytes = 512 << 10
 // pay for themselves from about 8·10 = 80 rows whatever the classes.
 const minBlockRows = 128
 
-// blockRows is how many rows of inputs pixels a block holds (a whole number
+// blockRows is how many rows of rowBytes bytes a block holds (a whole number
 // of loss parts of lossChunk rows), or 0 when a minibatch is not worth
-// splitting: fewer than minBlockRows rows fit in blockBytes (inputs wider
-// than 4096 pixels).
-func blockRows(inputs int) int {
-	r := blockBytes / max(1, inputs) / lossChunk * lossChunk
+// splitting: fewer than minBlockRows rows fit in blockBytes (images wider
+// than 4096 pixels, feature vectors of more than 1024 values).
+func blockRows(rowBytes int) int {
+	r := blockBytes / max(1, rowBytes) / lossChunk * lossChunk
 	if r < minBlockRows {
 		return 0
 	}
@@ -147,39 +147,54 @@ type stepper struct {
 	m      *Dense
 	opt    SGD // with defaults
 	loss   lossKind
-	block  int             // rows per block of a minibatch (blockRows; a whole minibatch if 0)
-	bgrad  []float64       // the bias gradient with s.grad (summed over blocks)
-	x      tensor.U8Matrix // the batch: rows of the data set picked by idx
-	g      tensor.Matrix   // the logits, then (in place) their gradient
-	buf    []float32       // storage of g
-	idx    []int32         // rows of x.Data in the batch
-	labels []uint8         // their labels
-	colsum []float64       // bias gradient
-	parts  []lossPart      // the loss of each part of the batch
-	ce     float64         // the cross-entropy sum of the last step (its loss may be another)
-	grad   *tensor.Matrix  // gradient of W (nil without momentum or blocks)
-	vel    *tensor.Matrix  // momentum velocity of W (nil without momentum)
-	velB   []float32       // momentum velocity of the bias
+	block  int              // rows per block of a minibatch (blockRows; a whole minibatch if 0)
+	bgrad  []float64        // the bias gradient with s.grad (summed over blocks)
+	x      tensor.U8Matrix  // the batch of images: rows of the data set picked by idx
+	xf     tensor.F32Matrix // the batch of feature vectors, likewise
+	feat   bool             // the data set holds feature vectors (xf), not images (x)
+	g      tensor.Matrix    // the logits, then (in place) their gradient
+	buf    []float32        // storage of g
+	idx    []int32          // rows of x.Data in the batch
+	labels []uint8          // their labels
+	colsum []float64        // bias gradient
+	parts  []lossPart       // the loss of each part of the batch
+	ce     float64          // the cross-entropy sum of the last step (its loss may be another)
+	grad   *tensor.Matrix   // gradient of W (nil without momentum or blocks)
+	vel    *tensor.Matrix   // momentum velocity of W (nil without momentum)
+	velB   []float32        // momentum velocity of the bias
 }
 
-// newStepper returns a stepper for batches of up to batch rows of images,
-// with the options opt (defaults filled in) and the loss kind, run on the
-// threads of ws.
-func newStepper(ws *tensor.Workers, m *Dense, images *tensor.U8Matrix, batch int, opt SGD, loss lossKind) *stepper {
+// newStepper returns a stepper for batches of up to batch rows of data's
+// images or feature vectors, with the options opt (defaults filled in) and
+// the loss kind, run on the threads of ws.
+func newStepper(ws *tensor.Workers, m *Dense, data Dataset, batch int, opt SGD, loss lossKind) *stepper {
 	k := m.Classes()
+	var x tensor.U8Matrix
+	var xf tensor.F32Matrix
+	rowBytes := 0
+	if f := data.Features; f != nil {
+		rowBytes = 4 * f.Cols
+		xf = tensor.F32Matrix{Cols: f.Cols, Stride: f.Stride, Data: f.Data}
+	} else {
+		img := data.Images
+		rowBytes = img.Cols
+		x = tensor.U8Matrix{Cols: img.Cols, Stride: img.Stride, Data: img.Data}
+	}
 	s := &stepper{
 		ws:     ws,
 		m:      m,
 		opt:    opt,
 		loss:   loss,
-		x:      tensor.U8Matrix{Cols: images.Cols, Stride: images.Stride, Data: images.Data},
+		x:      x,
+		xf:     xf,
+		feat:   data.Features != nil,
 		g:      tensor.Matrix{Cols: k, Stride: k},
 		buf:    make([]float32, batch*k),
 		idx:    make([]int32, batch),
 		labels: make([]uint8, batch),
 		colsum: make([]float64, k),
 		parts:  make([]lossPart, (batch+lossChunk-1)/lossChunk),
-		block:  blockRows(images.Cols),
+		block:  blockRows(rowBytes),
 	}
 	cs := make([]float64, len(s.parts)*k)
 	for p := range s.parts {
@@ -222,9 +237,8 @@ func (s *stepper) step(n int, lr float64) (loss float64, correct int, err error)
 	for lo := 0; lo < n; lo += blk {
 		hi := min(lo+blk, n)
 		rows := hi - lo
-		s.x.Rows, s.x.Index = rows, s.idx[lo:hi]
 		s.g.Rows, s.g.Data = rows, s.buf[:rows*k]
-		if err := m.forward(s.ws, &s.g, &s.x); err != nil {
+		if err := s.forward(rows, lo, hi); err != nil {
 			return 0, 0, err
 		}
 		// The loss in parts of lossChunk rows, spread over the threads,
@@ -242,8 +256,9 @@ func (s *stepper) step(n int, lr float64) (loss float64, correct int, err error)
 			return loss, correct, nil // no update: the caller stops
 		}
 		if rows == n && s.vel == nil {
-			// W = (1 - lr·λ)·W - lr·Gᵀ·X/255, in one pass.
-			if err := s.ws.MatMulTU8(float32(-lr/255), &s.g, &s.x, float32(1-lr*s.opt.WeightDecay), m.W); err != nil {
+			// W = (1 - lr·λ)·W - lr·Gᵀ·X/255 (images) or - lr·Gᵀ·X
+			// (features), in one pass.
+			if err := s.gradient(-lr, float32(1-lr*s.opt.WeightDecay), m.W); err != nil {
 				return 0, 0, err
 			}
 			for j, v := range s.colsum {
@@ -259,12 +274,32 @@ func (s *stepper) step(n int, lr float64) (loss float64, correct int, err error)
 		for j, v := range s.colsum {
 			s.bgrad[j] += v
 		}
-		if err := s.ws.MatMulTU8(1.0/255, &s.g, &s.x, beta, s.grad); err != nil {
+		if err := s.gradient(1, beta, s.grad); err != nil {
 			return 0, 0, err
 		}
 	}
 	s.update(lr, s.bgrad)
 	return loss, correct, nil
+}
+
+// forward sets s.g to the logits of the batch rows [lo, hi) of s.idx.
+func (s *stepper) forward(rows, lo, hi int) error {
+	if s.feat {
+		s.xf.Rows, s.xf.Index = rows, s.idx[lo:hi]
+		return s.m.forwardF32(s.ws, &s.g, &s.xf)
+	}
+	s.x.Rows, s.x.Index = rows, s.idx[lo:hi]
+	return s.m.forward(s.ws, &s.g, &s.x)
+}
+
+// gradient sets c = beta·c + scale·Gᵀ·X for the current rows (X/255 for
+// images, the pixels' scaling folded in), Gᵀ·X summed in float32 by the
+// level's kernel.
+func (s *stepper) gradient(scale float64, beta float32, c *tensor.Matrix) error {
+	if s.feat {
+		return s.ws.MatMulTF32(float32(scale), &s.g, &s.xf, beta, c)
+	}
+	return s.ws.MatMulTU8(float32(scale/255), &s.g, &s.x, beta, c)
 }
 
 // update applies the gradient of W in s.grad (of the mean loss, without the

@@ -27,29 +27,61 @@ var (
 	ErrLabel = errors.New("softmax: label out of range")
 )
 
-// Dataset is a set of labelled images: row i of Images (one image of
-// Inputs() pixels per row, possibly picked by Images.Index) has class
-// Labels[i].
+// Dataset is a set of labelled examples, either uint8 images or float32
+// feature vectors: row i of Images (one image of Inputs() pixels per row) or
+// of Features (one vector of Inputs() values per row), possibly picked by
+// the matrix's Index, has class Labels[i]. Exactly one of Images and
+// Features is set (neither: an empty set); a model of images (Dense.Features
+// false) takes only images, a model of features only features.
 type Dataset struct {
-	Images *tensor.U8Matrix
-	Labels []uint8
+	Images   *tensor.U8Matrix
+	Features *tensor.F32Matrix
+	Labels   []uint8
 }
 
 // Len returns the number of examples.
 func (d Dataset) Len() int {
-	if d.Images == nil {
-		return 0
+	switch {
+	case d.Images != nil:
+		return d.Images.Rows
+	case d.Features != nil:
+		return d.Features.Rows
 	}
-	return d.Images.Rows
+	return 0
 }
 
-// check validates d against a model with the given inputs and classes.
-func (d Dataset) check(name string, inputs, classes int) error {
-	if err := checkImages(name, d.Images, inputs); err != nil {
+// has reports whether d holds a matrix (of images or features), empty or not.
+func (d Dataset) has() bool { return d.Images != nil || d.Features != nil }
+
+// rowOf returns the row of the data matrix that holds example i.
+func (d Dataset) rowOf(i int) int32 {
+	var index []int32
+	if d.Images != nil {
+		index = d.Images.Index
+	} else {
+		index = d.Features.Index
+	}
+	if index != nil {
+		return index[i]
+	}
+	return int32(i)
+}
+
+// check validates d against a model with the given inputs and classes, of
+// features or of images.
+func (d Dataset) check(name string, inputs, classes int, features bool) error {
+	if d.Images != nil && d.Features != nil {
+		return fmt.Errorf("%w: %s set has both images and features", ErrData, name)
+	}
+	if features {
+		if err := checkFeatures(name, d.Features, d.Images != nil, inputs); err != nil {
+			return err
+		}
+	} else if err := checkImages(name, d.Images, d.Features != nil, inputs); err != nil {
 		return err
 	}
-	if d.Images.Rows != len(d.Labels) {
-		return fmt.Errorf("%w: %s set has %d images but %d labels", ErrData, name, d.Images.Rows, len(d.Labels))
+	if d.Len() != len(d.Labels) {
+		return fmt.Errorf("%w: %s set has %d examples but %d labels", ErrData, name, d.Len(), len(d.Labels))
 	}
 	for i, y := range d.Labels {
 		if int(y) >= classes {
@@ -60,9 +92,12 @@ func (d Dataset) check(name string, inputs, classes int) error {
 }
 
 // checkImages validates the header (and index) of a set of images for a
-// model with the given inputs.
-func checkImages(name string, x *tensor.U8Matrix, inputs int) error {
+// model with the given inputs; hasFeatures tells a set of the other kind.
+func checkImages(name string, x *tensor.U8Matrix, hasFeatures bool, inputs int) error {
 	if x == nil {
+		if hasFeatures {
+			return fmt.Errorf("%w: %s set holds feature vectors, but the model reads images", ErrData, name)
+		}
 		return fmt.Errorf("%w: %s set has no images", ErrData, name)
 	}
 	if x.Cols != inputs {
@@ -74,12 +109,23 @@ func checkImages(name string, x *tensor.U8Matrix, inputs int) error {
 	return nil
 }
 
-// rowOf returns the row of x.Data that holds example i.
-func rowOf(x *tensor.U8Matrix, i int) int32 {
-	if x.Index != nil {
-		return x.Index[i]
+// checkFeatures validates the header (and index) of a set of feature
+// vectors for a model with the given inputs; hasImages tells a set of the
+// other kind.
+func checkFeatures(name string, x *tensor.F32Matrix, hasImages bool, inputs int) error {
+	if x == nil {
+		if hasImages {
+			return fmt.Errorf("%w: %s set holds images, but the model reads feature vectors", ErrData, name)
+		}
+		return fmt.Errorf("%w: %s set has no feature vectors", ErrData, name)
 	}
-	return int32(i)
+	if x.Cols != inputs {
+		return fmt.Errorf("%w: %s set has %d features, the model %d inputs", ErrData, name, x.Cols, inputs)
+	}
+	if err := x.Validate(); err != nil {
+		return fmt.Errorf("%w: %s features: %w", ErrData, name, err)
+	}
+	return nil
 }
 
 // EpochStats are the metrics of one epoch of training.
@@ -139,7 +185,7 @@ type Trainer struct {
 	// quick (a progress line, say).
 	OnStep func(epoch, step, steps int)
 
-	// Validation, if it has images, is a held-out set whose accuracy is
+	// Validation, if it has examples, is a held-out set whose accuracy is
 	// measured after every epoch (EpochStats.ValAcc); see Dataset.Split.
 	Validation Dataset
 	// EarlyStop, when > 0, stops training after EarlyStop epochs in a row
@@ -167,6 +213,13 @@ type Trainer struct {
 	GCE float64
 	// CEShare, in [0, 1], is the share of cross-entropy in the GCE loss.
 	CEShare float64
+	// NoStandardize, for a model of features without a standardization,
+	// trains on the feature values as they are. Otherwise Fit sets the
+	// model's Mean and Scale from the training set (see Standardization)
+	// and trains and evaluates on standardized copies of the feature
+	// vectors (four bytes per value of every set, for the time of the Fit);
+	// a model that has a standardization keeps it.
+	NoStandardize bool
 	// Average, when > 0, keeps the running mean of the weights after every
 	// step of the last Average epochs (tail iterate averaging, a form of
 	// Polyak-Ruppert averaging) and makes it the model: the metrics of
@@ -232,19 +285,19 @@ func (t *Trainer) Validate() error {
 // training set must have images, the others may be empty (no images: not
 // measured).
 func (t *Trainer) checkData(m *Dense, train, test Dataset) error {
-	if err := train.check("training", m.Inputs(), m.Classes()); err != nil {
+	if err := train.check("training", m.Inputs(), m.Classes(), m.Features); err != nil {
 		return err
 	}
-	if train.Images.Rows == 0 {
+	if train.Len() == 0 {
 		return fmt.Errorf("%w: empty training set", ErrData)
 	}
-	if test.Images != nil {
-		if err := test.check("test", m.Inputs(), m.Classes()); err != nil {
+	if test.has() {
+		if err := test.check("test", m.Inputs(), m.Classes(), m.Features); err != nil {
 			return err
 		}
 	}
-	if t.Validation.Images != nil {
-		if err := t.Validation.check("validation", m.Inputs(), m.Classes()); err != nil {
+	if t.Validation.has() {
+		if err := t.Validation.check("validation", m.Inputs(), m.Classes(), m.Features); err != nil {
 			return err
 		}
 	}
@@ -285,6 +338,23 @@ func (t *Trainer) Fit(ctx context.Context, m *Dense, train, test Dataset) ([]Epo
 	if err := t.checkData(m, train, test); err != nil {
 		return nil, err
 	}
+	val := t.Validation
+	if m.Features && m.Mean == nil && !t.NoStandardize {
+		mean, scale, err := Standardization(train)
+		if err != nil {
+			return nil, err
+		}
+		m.Mean, m.Scale = mean, scale
+	}
+	if m.Mean != nil {
+		train = standardized(train, m.Mean, m.Scale)
+		if test.has() {
+			test = standardized(test, m.Mean, m.Scale)
+		}
+		if val.has() {
+			val = standardized(val, m.Mean, m.Scale)
+		}
+	}
 	// The workers of every product of the steps and evaluations, waiting
 	// between them (a step's products are shorter than waking a thread).
 	ws := tensor.NewWorkers(t.Threads)
@@ -292,7 +362,7 @@ func (t *Trainer) Fit(ctx context.Context, m *Dense, train, test Dataset) ([]Epo
 	if testHookWorkers != nil {
 		testHookWorkers(t, ws)
 	}
-	f := t.newFit(ws, m, train, test)
+	f := t.newFit(ws, m, train, test, val)
 	for e := 1; e <= f.epochs; e++ {
 		es, err := f.epoch(ctx, e)
 		if err == nil {
@@ -324,6 +394,7 @@ type fit struct {
 	ws            *tensor.Workers
 	m             *Dense
 	train, test   Dataset
+	val           Dataset // t.Validation, standardized as train is
 	epochs, batch int
 	steps         int // per epoch
 	opt           SGD // with defaults
@@ -342,12 +413,12 @@ type fit struct {
 
 // newFit prepares the training of m on train with t's (valid) options and
 // data sets checked by checkData.
-func (t *Trainer) newFit(ws *tensor.Workers, m *Dense, train, test Dataset) *fit {
+func (t *Trainer) newFit(ws *tensor.Workers, m *Dense, train, test, val Dataset) *fit {
 	epochs, batch := t.epochsAndBatch()
-	n := train.Images.Rows
+	n := train.Len()
 	batch = min(batch, n)
 	f := &fit{
-		t: t, ws: ws, m: m, train: train, test: test,
+		t: t, ws: ws, m: m, train: train, test: test, val: val,
 		epochs: epochs, batch: batch,
 		steps:   (n + batch - 1) / batch,
 		opt:     t.SGD.withDefaults(),
@@ -356,7 +427,7 @@ func (t *Trainer) newFit(ws *tensor.Workers, m *Dense, train, test Dataset) *fit
 		eval:    m,
 		bestAcc: math.Inf(-1),
 	}
-	f.st = newStepper(ws, m, train.Images, batch, f.opt, lossKind{eps: t.LabelSmoothing, q: t.GCE, beta: t.CEShare})
+	f.st = newStepper(ws, m, train, batch, f.opt, lossKind{eps: t.LabelSmoothing, q: t.GCE, beta: t.CEShare})
 	for i := range f.perm {
 		f.perm[i] = int32(i)
 	}
@@ -382,7 +453,7 @@ func (f *fit) epoch(ctx context.Context, e int) (EpochStats, error) {
 		}
 		hi := min(lo+batch, n)
 		for i, p := range f.perm[lo:hi] {
-			f.st.idx[i] = rowOf(train.Images, int(p))
+			f.st.idx[i] = train.rowOf(int(p))
 			f.st.labels[i] = train.Labels[p]
 		}
 		lr := f.opt.LRAtStep(e, (e-1)*f.steps+step-1, f.epochs*f.steps)
@@ -428,15 +499,15 @@ func (f *fit) epoch(ctx context.Context, e int) (EpochStats, error) {
 // (f.eval) in es, and keeps the best epoch's weights with EarlyStop.
 func (f *fit) measure(es *EpochStats) error {
 	t := f.t
-	hasVal, hasTest := t.Validation.Images != nil, f.test.Images != nil
+	hasVal, hasTest := f.val.has(), f.test.has()
 	start := time.Now()
 	if hasVal {
-		c, err := f.eval.evaluate(f.ws, t.Validation, nil)
+		c, err := f.eval.evaluate(f.ws, f.val, nil, true)
 		if err != nil {
 			return err
 		}
-		if t.Validation.Len() > 0 {
-			es.ValAcc = float64(c) / float64(t.Validation.Len())
+		if f.val.Len() > 0 {
+			es.ValAcc = float64(c) / float64(f.val.Len())
 		}
 		if es.ValAcc > f.bestAcc {
 			f.bestAcc, f.sinceBest, es.Best = es.ValAcc, 0, true
@@ -448,7 +519,7 @@ func (f *fit) measure(es *EpochStats) error {
 		}
 	}
 	if hasTest {
-		c, err := f.eval.evaluate(f.ws, f.test, nil)
+		c, err := f.eval.evaluate(f.ws, f.test, nil, true)
 		if err != nil {
 			return err
 		}
@@ -516,10 +587,16 @@ const splitStream = 0x5e1ec7
 // (through their Images.Index), so nothing is copied. The same d, n and seed
 // give the same split.
 func (d Dataset) Split(n int, seed uint64) (rest, held Dataset, err error) {
-	if d.Images == nil {
-		return Dataset{}, Dataset{}, fmt.Errorf("%w: split set has no images", ErrData)
+	if !d.has() {
+		return Dataset{}, Dataset{}, fmt.Errorf("%w: split set has no examples", ErrData)
 	}
-	if err := d.check("split", d.Images.Cols, 256); err != nil {
+	cols := 0
+	if d.Images != nil {
+		cols = d.Images.Cols
+	} else {
+		cols = d.Features.Cols
+	}
+	if err := d.check("split", cols, 256, d.Features != nil); err != nil {
 		return Dataset{}, Dataset{}, err
 	}
 	total := d.Len()
@@ -532,17 +609,22 @@ func (d Dataset) Split(n int, seed uint64) (rest, held Dataset, err error) {
 		pick[i] = true
 	}
 	sub := func(m int, want bool) Dataset {
-		x := *d.Images
-		x.Index = make([]int32, 0, m)
+		index := make([]int32, 0, m)
 		labels := make([]uint8, 0, m)
 		for i, p := range pick {
 			if p == want {
-				x.Index = append(x.Index, rowOf(d.Images, i))
+				index = append(index, d.rowOf(i))
 				labels = append(labels, d.Labels[i])
 			}
 		}
-		x.Rows = m
-		return Dataset{Images: &x, Labels: labels}
+		if d.Images != nil {
+			x := *d.Images
+			x.Index, x.Rows = index, m
+			return Dataset{Images: &x, Labels: labels}
+		}
+		x := *d.Features
+		x.Index, x.Rows = index, m
+		return Dataset{Features: &x, Labels: labels}
 	}
 	return sub(total-n, false), sub(n, true), nil
 }

@@ -293,7 +293,7 @@ func stepReference(t *testing.T, n, k, b int, sigma float64) {
 		}
 		vb := make([]float64, k)
 		opt := opt.withDefaults()
-		st := newStepper(nil, m, data.Images, b, opt, crossEntropy)
+		st := newStepper(nil, m, data, b, opt, crossEntropy)
 		for step := range 2 {
 			for i := range b {
 				st.idx[i], st.labels[i] = int32(i), data.Labels[i]
@@ -580,9 +580,9 @@ func TestStepBlocksMatch(t *testing.T) {
 			opt = opt.withDefaults()
 			m1, _ := NewDense(n, k, 0.05, 3)
 			m2 := m1.Clone()
-			whole := newStepper(nil, m1, data.Images, b, opt, kind)
+			whole := newStepper(nil, m1, data, b, opt, kind)
 			whole.block = b
-			blocks := newStepper(nil, m2, data.Images, b, opt, kind)
+			blocks := newStepper(nil, m2, data, b, opt, kind)
 			blocks.block = lossChunk
 			if blocks.grad == nil || blocks.bgrad == nil {
 				blocks.grad, blocks.bgrad = tensor.NewMatrix(k, n), make([]float64, k)
@@ -633,7 +633,7 @@ func TestStepBlocksMatch(t *testing.T) {
 		for i := range m.W.Data {
 			m.W.Data[i] = 1e38
 		}
-		s := newStepper(nil, m, x, b, opt, crossEntropy)
+		s := newStepper(nil, m, Dataset{Images: x}, b, opt, crossEntropy)
 		s.block = lossChunk
 		if s.grad == nil || s.bgrad == nil {
 			s.grad, s.bgrad = tensor.NewMatrix(k, n), make([]float64, k)
