@@ -1,6 +1,6 @@
 // Package features reads labelled data sets of numeric features, in LIBSVM
 // (SVMlight) or CSV format, into a dense float32 matrix for training or
-// testing a classifier.
+// testing a classifier, and writes them.
 //
 // # Reading
 //
@@ -42,6 +42,11 @@
 // float64 holds exactly, rounded once, then to float32 unless that
 // rounding could differ) and otherwise by strconv.ParseFloat; either way
 // the result is bitwise strconv.ParseFloat(s, 32)'s.
+//
+// # Writing
+//
+// WriteLIBSVM and WriteCSV write a Set in a form that Read reads back with
+// the same values, bitwise, and the same classes.
 //
 // # Concurrency
 //
