@@ -1,0 +1,55 @@
+// Package features reads labelled data sets of numeric features, in LIBSVM
+// (SVMlight) or CSV format, into a dense float32 matrix for training or
+// testing a classifier, and writes them.
+//
+// # Reading
+//
+// Read and ReadFile return a Set: N examples of D features, row-major, a
+// class index per example and the class names. The format is detected from
+// the content unless Options.Format names it (see Read for both formats).
+// Classes are sorted (numerically for numbers), so a data set gives the
+// same classes whatever the order of its rows. To read a test file like
+// its training file, pass the training Set's Classes and D in
+// Options.Classes and Options.Features: labels then index the same
+// classes (-1 for a label the training set lacks) and the matrix has the
+// same width. What is read but ignored is reported in Set.Warnings, never
+// printed.
+//
+// # Errors
+//
+// Read never panics on any input. Every problem with the content is a
+// *ParseError naming the file, the line, the column and the problem, such as
+//
+//	features: train.svm:7:12: index 3 after 5: indices must increase
+//	features: iris.csv:4:9: field 3 ("petal_length"): bad number "1,5"
+//
+// and wrapping one of ErrSyntax, ErrTooLarge, ErrEmpty and ErrMismatch, or
+// the reader's error. A data set of one class is no error: the caller
+// decides.
+//
+// # Memory and speed
+//
+// Memory is in proportion to the data. A LIBSVM file is first read into a
+// sparse form (8 bytes per index:value pair) and made dense only within
+// the bound of Options.MaxDenseBytes, so a stray large index fails with
+// an error that names it rather than allocating N times its size; indices
+// above MaxFeatures (1<<24) are errors. A CSV file is read straight into
+// the matrix. Lines may be of any length up to 1 GiB.
+//
+// The input is read in pieces of 1 MiB and scanned in place, without an
+// allocation per line. Numbers are parsed by a fast path of the package's
+// own (Clinger's: a decimal of at most 19 digits and a power of ten that
+// float64 holds exactly, rounded once, then to float32 unless that
+// rounding could differ) and otherwise by strconv.ParseFloat; either way
+// the result is bitwise strconv.ParseFloat(s, 32)'s.
+//
+// # Writing
+//
+// WriteLIBSVM and WriteCSV write a Set in a form that Read reads back with
+// the same values, bitwise, and the same classes.
+//
+// # Concurrency
+//
+// The functions may be called from many goroutines at once; the package
+// has no global state.
+package features

@@ -1,0 +1,306 @@
+package features
+
+import (
+	"bytes"
+	"fmt"
+	"math"
+	"strconv"
+)
+
+// entry is one stored index:value pair: the 0-based feature and its value.
+type entry struct {
+	col uint32
+	val float32
+}
+
+// blockLen is the number of entries in a full block of the sparse form:
+// blocks of 8 MiB, so that growing never copies more than one block.
+const blockLen = 1 << 20
+
+// libsvmReader reads LIBSVM lines into a sparse form, in proportion to the
+// text, before the dense matrix is sized.
+type libsvmReader struct {
+	src    *source
+	labels *labeler
+	limit  int // Options.Features, or MaxFeatures
+
+	blocks [][]entry // full blocks
+	cur    []entry   // the block being filled
+	rowLen []uint32  // entries stored per example
+	ids    []int32   // each example's class, first-seen numbering
+	stored int64     // entries stored
+
+	maxIndex, maxLine   int   // the largest index stored, and its line
+	ignored             int64 // values ignored (index above limit)
+	maxIgnored, ignLine int   // the largest index ignored, and its line
+}
+
+func readLIBSVM(src *source, opt *Options) (*Set, error) {
+	p := &libsvmReader{src: src, labels: newLabeler(true), limit: MaxFeatures}
+	if opt.Features > 0 {
+		p.limit = opt.Features
+	}
+	for {
+		rec, line, err := src.next(false)
+		if err == errNoRecord {
+			break
+		}
+		if err != nil {
+			return nil, err
+		}
+		if err := p.line(rec, line); err != nil {
+			return nil, err
+		}
+	}
+	if len(p.ids) == 0 {
+		return nil, src.errorf(ErrEmpty, 0, 0, "no examples")
+	}
+	set := &Set{N: len(p.ids), D: p.maxIndex, Labels: p.ids}
+	if opt.Features > 0 {
+		set.D = opt.Features
+	}
+	if err := p.densify(set, opt.MaxDenseBytes); err != nil {
+		return nil, err
+	}
+	if p.ignored > 0 {
+		set.Warnings = append(set.Warnings, fmt.Sprintf("ignored %d values with indices above %d (Options.Features); the largest, %d, on line %d",
+			p.ignored, opt.Features, p.maxIgnored, p.ignLine))
+	}
+	if err := p.labels.finish(set, opt.Classes); err != nil {
+		return nil, err
+	}
+	return set, nil
+}
+
+// isSep reports whether c ends a LIBSVM token.
+func isSep(c byte) bool { return c == ' ' || c == '\t' || c == '\r' || c == '#' }
+
+// tokenEnd returns the end of the token that starts at i.
+func tokenEnd(b []byte, i int) int {
+	for i < len(b) && !isSep(b[i]) {
+		i++
+	}
+	return i
+}
+
+// line reads one line (without its '\n').
+func (p *libsvmReader) line(b []byte, line int) error {
+	i := 0
+	for i < len(b) && (b[i] == ' ' || b[i] == '\t' || b[i] == '\r') {
+		i++
+	}
+	if i == len(b) || b[i] == '#' {
+		return nil
+	}
+	j := tokenEnd(b, i)
+	if bytes.IndexByte(b[i:j], ':') >= 0 {
+		return p.src.errorf(ErrSyntax, line, i+1, "missing label before "+quote(b[i:j]))
+	}
+	id, msg := p.labels.intern(b[i:j], line)
+	if msg != "" {
+		return p.src.errorf(ErrSyntax, line, i+1, msg)
+	}
+	if len(p.ids) == math.MaxInt {
+		return p.src.errorf(ErrTooLarge, line, 0, "too many examples")
+	}
+	i = j
+	for i < len(b) && (b[i] == ' ' || b[i] == '\t' || b[i] == '\r') {
+		i++
+	}
+	if bytes.HasPrefix(b[i:], []byte("qid:")) {
+		j := tokenEnd(b, i)
+		q := b[i+4 : j]
+		if _, err := strconv.ParseUint(string(q), 10, 64); err != nil {
+			return p.src.errorf(ErrSyntax, line, i+1, "bad query id "+quote(b[i:j])+": want qid:N, N an unsigned integer")
+		}
+		i = j
+	}
+
+	cur := p.cur
+	n := 0    // entries stored for this line
+	prev := 0 // the previous index
+	last := 0 // the last index stored
+	for {
+		for i < len(b) && (b[i] == ' ' || b[i] == '\t' || b[i] == '\r') {
+			i++
+		}
+		if i == len(b) || b[i] == '#' {
+			break
+		}
+		start := i
+		idx := 0
+		for i < len(b) {
+			c := b[i] - '0'
+			if c > 9 {
+				break
+			}
+			if idx <= MaxFeatures {
+				idx = idx*10 + int(c)
+			}
+			i++
+		}
+		if i == start || i == len(b) || b[i] != ':' {
+			p.cur = cur
+			return p.pairError(b, line, start)
+		}
+		colon := i
+		i++
+		v, m, ok := scanFloat32(b[i:])
+		if e := i + m; !ok || (e < len(b) && !isSep(b[e])) {
+			e = tokenEnd(b, i)
+			var err error
+			if v, err = parseFloat32(b[i:e]); err != nil || math.IsInf(float64(v), 0) || math.IsNaN(float64(v)) {
+				p.cur = cur
+				return p.valueError(b, line, start, colon, e, err)
+			}
+			m = e - i
+		}
+		i += m
+		if idx <= prev {
+			p.cur = cur
+			return p.orderError(line, start, idx, prev)
+		}
+		if idx > MaxFeatures {
+			p.cur = cur
+			return p.src.errorf(ErrTooLarge, line, start+1, "index "+string(b[start:colon])+" above the limit "+strconv.Itoa(MaxFeatures)+" (MaxFeatures)")
+		}
+		prev = idx
+		if idx > p.limit {
+			if p.ignored == 0 || idx > p.maxIgnored {
+				p.maxIgnored, p.ignLine = idx, line
+			}
+			p.ignored++
+			continue
+		}
+		if len(cur) == cap(cur) {
+			cur = p.grow(cur)
+		}
+		cur = append(cur, entry{uint32(idx - 1), v})
+		n++
+		last = idx
+	}
+	p.cur = cur
+	if last > p.maxIndex {
+		p.maxIndex, p.maxLine = last, line
+	}
+	p.rowLen = append(p.rowLen, uint32(n))
+	p.ids = append(p.ids, id)
+	p.stored += int64(n)
+	return nil
+}
+
+// grow returns a block with room for more entries: cur grown, or a new
+// block once cur is full.
+func (p *libsvmReader) grow(cur []entry) []entry {
+	if cap(cur) < blockLen {
+		nb := make([]entry, len(cur), min(max(2*cap(cur), 256), blockLen))
+		copy(nb, cur)
+		return nb
+	}
+	p.blocks = append(p.blocks, cur)
+	return make([]entry, 0, blockLen)
+}
+
+// pairError describes a token at start that is not index:value.
+func (p *libsvmReader) pairError(b []byte, line, start int) error {
+	e := tokenEnd(b, start)
+	tok := b[start:e]
+	colon := bytes.IndexByte(tok, ':')
+	switch {
+	case colon < 0:
+		return p.src.errorf(ErrSyntax, line, start+1, quote(tok)+" is not index:value (no colon)")
+	case colon == 0:
+		return p.src.errorf(ErrSyntax, line, start+1, "missing index before the colon in "+quote(tok))
+	}
+	return p.src.errorf(ErrSyntax, line, start+1, "bad index "+quote(tok[:colon])+" in "+quote(tok)+": want a positive integer")
+}
+
+// valueError describes the bad value b[colon+1:ve] of the pair at start.
+func (p *libsvmReader) valueError(b []byte, line, start, colon, ve int, err error) error {
+	index := string(b[start:colon])
+	vs := colon + 1
+	val := b[vs:ve]
+	switch {
+	case len(val) == 0:
+		return p.src.errorf(ErrSyntax, line, vs+1, "missing value after \""+index+":\"")
+	case err == nil:
+		return p.src.errorf(ErrSyntax, line, vs+1, "value "+quote(val)+" of index "+index+" is NaN or infinite")
+	case err.(*strconv.NumError).Err == strconv.ErrRange:
+		return p.src.errorf(ErrSyntax, line, vs+1, "value "+quote(val)+" of index "+index+" is beyond float32's range")
+	}
+	return p.src.errorf(ErrSyntax, line, vs+1, "bad value "+quote(val)+" of index "+index)
+}
+
+// orderError describes an index that does not increase.
+func (p *libsvmReader) orderError(line, start, idx, prev int) error {
+	switch {
+	case idx == 0:
+		return p.src.errorf(ErrSyntax, line, start+1, "index 0: indices start at 1")
+	case idx == prev:
+		return p.src.errorf(ErrSyntax, line, start+1, fmt.Sprintf("index %d repeated", idx))
+	}
+	return p.src.errorf(ErrSyntax, line, start+1, fmt.Sprintf("index %d after %d: indices must increase", idx, prev))
+}
+
+// densify checks the dense matrix against the memory rule and fills it
+// from the sparse form, which it releases block by block.
+func (p *libsvmReader) densify(set *Set, maxBytes int64) error {
+	n, d := int64(set.N), int64(set.D)
+	elems := n * d // at most 2^63/2^24 * 2^24: no overflow
+	if d > 0 && n > math.MaxInt64/d {
+		elems = math.MaxInt64
+	}
+	ok := false
+	switch {
+	case elems > int64(math.MaxInt/8):
+		// beyond this platform's address space
+	case maxBytes > 0:
+		ok = elems <= maxBytes/4
+	default:
+		ok = elems <= 64<<20 || elems/32 <= p.stored
+	}
+	if !ok {
+		where := fmt.Sprintf("the largest index, %d, is on line %d", p.maxIndex, p.maxLine)
+		line := p.maxLine
+		if set.D > p.maxIndex {
+			where = fmt.Sprintf("Options.Features is %d", set.D)
+			line = 0
+		}
+		return p.src.errorf(ErrTooLarge, line, 0, fmt.Sprintf(
+			"a dense matrix of %d x %d float32 (%s) for %d stored values is too large (see Options.MaxDenseBytes); %s",
+			set.N, set.D, byteSize(elems*4), p.stored, where))
+	}
+	set.X = make([]float32, elems)
+	blocks := append(p.blocks, p.cur)
+	p.blocks, p.cur = nil, nil
+	bi, k := 0, 0
+	for r, l := range p.rowLen {
+		row := set.X[r*set.D : (r+1)*set.D]
+		for range l {
+			for k == len(blocks[bi]) {
+				blocks[bi] = nil
+				bi, k = bi+1, 0
+			}
+			e := blocks[bi][k]
+			row[e.col] = e.val
+			k++
+		}
+	}
+	p.rowLen = nil
+	return nil
+}
+
+// byteSize formats a byte count in binary units.
+func byteSize(b int64) string {
+	const units = "KMGTPE"
+	if b < 1024 {
+		return strconv.FormatInt(b, 10) + " B"
+	}
+	f := float64(b)
+	i := -1
+	for f >= 1024 && i < len(units)-1 {
+		f /= 1024
+		i++
+	}
+	return strconv.FormatFloat(f, 'f', 1, 64) + " " + units[i:i+1] + "iB"
+}
