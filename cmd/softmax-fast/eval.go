@@ -44,7 +44,7 @@ func runEval(ctx context.Context, args []string, stdout, stderr io.Writer) error
 	if err != nil {
 		return err
 	}
-	test := asDataset(ds.Test)
+	test := ds.Test.Dataset()
 	if model.Inputs() != test.Images.Cols || model.Classes() != mnist.NumClasses {
 		return fmt.Errorf("model %s has %d inputs and %d classes; the test images have %d pixels and %d classes",
 			*modelPath, model.Inputs(), model.Classes(), test.Images.Cols, mnist.NumClasses)
