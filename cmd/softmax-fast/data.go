@@ -41,15 +41,6 @@ func loadData(dir string, noCache bool, w io.Writer) (*mnist.Dataset, mnist.Load
 	return ds, info, nil
 }
 
-// asDataset views a set of images as the model's input, without copying.
-func asDataset(s *mnist.Set) softmax.Dataset {
-	px := s.Rows * s.Cols
-	return softmax.Dataset{
-		Images: &tensor.U8Matrix{Rows: s.N, Cols: px, Stride: px, Data: s.Images},
-		Labels: s.Labels,
-	}
-}
-
 // runFlags are the flags of the commands that load the data and train.
 type runFlags struct {
 	data, isa       string
@@ -96,8 +87,8 @@ func (f *runFlags) start(stdout, stderr io.Writer, r *recipe) (*runData, error) 
 	if d.ds, d.load, err = loadData(f.data, f.noCache, d.info); err != nil {
 		return nil, err
 	}
-	d.test = asDataset(d.ds.Test)
-	if d.train, d.val, err = r.split(asDataset(d.ds.Train)); err != nil {
+	d.test = d.ds.Test.Dataset()
+	if d.train, d.val, err = r.split(d.ds.Train.Dataset()); err != nil {
 		return nil, err
 	}
 	return d, nil
