@@ -9,7 +9,6 @@ import (
 
 	"github.com/softmax-fast/softmax-fast/mnist"
 	"github.com/softmax-fast/softmax-fast/softmax"
-	"github.com/softmax-fast/softmax-fast/tensor"
 )
 
 // loadData finds and loads Fashion-MNIST, telling on w (if not nil) where
