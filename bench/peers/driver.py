@@ -134,7 +134,7 @@ def parse_threads(text):
             raise argparse.ArgumentTypeError("-threads wants positive integers separated by commas, not %r" % text)
         if int(part) not in ts:
             ts.append(int(part))
-    return ts
+    return sorted(ts)
 
 
 def thr(t):
