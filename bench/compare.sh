@@ -1,13 +1,14 @@
 #!/usr/bin/env bash
-# Peer comparison: softmax-fast against NumPy, PyTorch and gonum on the same recipe,
-# run interleaved (round-robin) with the same threads and seeds. See bench/README.md.
+# Peer comparison: softmax-fast against NumPy, PyTorch and gonum on the same recipe, every trainer
+# at 1 thread and at all CPUs (or -t), run interleaved (round-robin) with the same seeds. See bench/README.md.
 #
-#   bench/compare.sh [-n RUNS] [-t THREADS] [-o RESULTS.jsonl] [-only numpy,torch,gonum] [-gate SECONDS] [-warm SECONDS]
-#                    [-openblas-coretype NAME]   (for NumPy on a CPU its OpenBLAS does not know, e.g. SkylakeX)
+#   bench/compare.sh [-n RUNS] [-t THREADS[,THREADS...]] [-o RESULTS.jsonl] [-only numpy,torch,gonum]
+#                    [-gate SECONDS] [-warm SECONDS]
+#                    [-openblas-coretype NAME]   (for NumPy and PyTorch's OpenBLAS on a CPU it does not know, e.g. SkylakeX)
 set -euo pipefail
 
 N=5
-THREADS=2
+THREADS=""   # empty: the driver's default, 1 and the number of CPUs
 ONLY=""
 GATE=20
 WARM=0
@@ -16,7 +17,7 @@ here="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)"
 root="$(cd "$here/.." && pwd)"
 RESULTS="$here/results/compare-$(date -u +%Y%m%dT%H%M%SZ).jsonl"
 
-usage() { sed -n '2,6p' "$0" | sed 's/^# \{0,1\}//'; exit 2; }
+usage() { sed -n '2,7p' "$0" | sed 's/^# \{0,1\}//'; exit 2; }
 while [ $# -gt 0 ]; do
 	case "$1" in
 	-n) N="$2"; shift 2 ;;
@@ -31,7 +32,10 @@ while [ $# -gt 0 ]; do
 	esac
 done
 case "$N" in '' | *[!0-9]* | 0) echo "compare.sh: -n wants a positive integer" >&2; exit 2 ;; esac
-case "$THREADS" in '' | *[!0-9]* | 0) echo "compare.sh: -t wants a positive integer" >&2; exit 2 ;; esac
+if [ -n "$THREADS" ] && ! [[ "$THREADS" =~ ^[1-9][0-9]*(,[1-9][0-9]*)*$ ]]; then
+	echo "compare.sh: -t wants positive integers separated by commas (e.g. 1,2)" >&2
+	exit 2
+fi
 case "$WARM" in '' | *[!0-9.]* | *.*.* | .) echo "compare.sh: -warm wants a number of seconds >= 0" >&2; exit 2 ;; esac
 
 # Debian's packages live in Debian's python, not in a pyenv one that may come first in PATH.
@@ -69,5 +73,5 @@ echo "building softmax-fast and gonum-softmax" >&2
 (cd "$here" && go build -o "$out/gonum-softmax" ./gonum/cmd/gonum-softmax)
 
 echo "$(date -u '+%Y-%m-%d %H:%M UTC'); $(grep -m1 'model name' /proc/cpuinfo | cut -d: -f2- | sed 's/^ *//'), $(nproc) CPUs;$(uptime | sed 's/.*load average/ load average/')" >&2
-"$PY" "$here/peers/driver.py" -gate "$GATE" -warm "$WARM" -n "$N" -threads "$THREADS" -sf "$out/softmax-fast" -gonum "$out/gonum-softmax" \
+"$PY" "$here/peers/driver.py" -gate "$GATE" -warm "$WARM" -n "$N" ${THREADS:+-threads "$THREADS"} -sf "$out/softmax-fast" -gonum "$out/gonum-softmax" \
 	-peers-dir "$here/peers" -python "$PY" -results "$RESULTS" ${ONLY:+-only "$ONLY"} ${CORETYPE:+-openblas-coretype "$CORETYPE"}

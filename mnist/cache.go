@@ -129,68 +129,14 @@ func newCacheRef(dir string, srcs [4]string, cacheDir string) (*cacheRef, error)
 // read returns the cached dataset, or nil and why the cache was not used
 // ("" if there is no cache file).
 func (c *cacheRef) read() (*Dataset, string) {
-	f, err := os.Open(c.path)
-	if os.IsNotExist(err) {
-		return nil, ""
-	}
-	if err != nil {
-		return nil, fmt.Sprintf("cannot open: %v", err)
+	f, size, miss := c.open()
+	if f == nil {
+		return nil, miss
 	}
 	defer f.Close()
-	st, err := f.Stat()
-	if err != nil {
-		return nil, fmt.Sprintf("cannot stat: %v", err)
-	}
-	if !st.Mode().IsRegular() {
-		return nil, "not a regular file"
-	}
-	size := st.Size()
-	var h [cacheHeaderLen]byte
-	if size < cacheHeaderLen+4 {
-		return nil, "truncated header"
-	}
-	if _, err := f.ReadAt(h[:], 0); err != nil {
-		return nil, fmt.Sprintf("cannot read: %v", err)
-	}
-	if string(h[:8]) != cacheMagic {
-		return nil, "not a softmax-fast cache file"
-	}
-	if v := binary.LittleEndian.Uint32(h[8:]); v != cacheVersion {
-		return nil, fmt.Sprintf("format version %d, want %d", v, cacheVersion)
-	}
-	k := int64(binary.LittleEndian.Uint32(h[12:]))
-	if k > maxKeyLen || cacheHeaderLen+k+4 > size {
-		return nil, "corrupt header"
-	}
-	key := make([]byte, k)
-	if _, err := f.ReadAt(key, cacheHeaderLen); err != nil {
-		return nil, fmt.Sprintf("cannot read: %v", err)
-	}
-	if string(key) != c.key {
-		return nil, "sources changed"
-	}
-	var n [4]uint64
-	for i := range n {
-		n[i] = uint64(binary.LittleEndian.Uint32(h[16+4*i:]))
-	}
-	trainN, testN, rows, cols := n[0], n[1], n[2], n[3]
-	if trainN == 0 || testN == 0 || rows == 0 || cols == 0 {
-		return nil, "corrupt header"
-	}
-	// Each factor is below 2^32, so this product cannot overflow uint64.
-	px := rows * cols
-	if px > math.MaxUint32 {
-		return nil, "corrupt header: image size"
-	}
-	l, ok := layoutOf(uint64(k), trainN, testN, px, uint64(size))
-	if !ok || l.size != uint64(size) {
-		if !ok {
-			return nil, fmt.Sprintf("size %d does not match the header", size)
-		}
-		return nil, fmt.Sprintf("size %d does not match the header (want %d)", size, l.size)
-	}
-	if uint64(size) > math.MaxInt {
-		return nil, "too large for this platform"
+	l, rows, cols, miss := c.readHeader(f, size)
+	if miss != "" {
+		return nil, miss
 	}
 	if cacheAfterHeader != nil {
 		cacheAfterHeader()
@@ -198,7 +144,7 @@ func (c *cacheRef) read() (*Dataset, string) {
 	pieces := max(1, min(4, runtime.GOMAXPROCS(0), int(size)/cachePieceMin))
 	if cacheMap {
 		if m, err := mapFile(f, int(size)); err == nil {
-			ds, miss := c.readMapped(f, m, &l, int(rows), int(cols), pieces)
+			ds, miss := c.readMapped(f, m, &l, rows, cols, pieces)
 			if ds == nil {
 				// Nothing refers to the mapping when it is refused.
 				unmapFile(m)
@@ -206,6 +152,92 @@ func (c *cacheRef) read() (*Dataset, string) {
 			return ds, miss
 		}
 	}
+	return c.readBuffered(f, size, &l, rows, cols, pieces)
+}
+
+// open opens the cache file and returns it and its size, or nil and why it
+// cannot be used ("" if there is none). Only a regular file can be a cache
+// file, since its size is checked against its header.
+func (c *cacheRef) open() (f *os.File, size int64, miss string) {
+	f, err := os.Open(c.path)
+	if os.IsNotExist(err) {
+		return nil, 0, ""
+	}
+	if err != nil {
+		return nil, 0, fmt.Sprintf("cannot open: %v", err)
+	}
+	st, err := f.Stat()
+	if err != nil {
+		f.Close()
+		return nil, 0, fmt.Sprintf("cannot stat: %v", err)
+	}
+	if !st.Mode().IsRegular() {
+		f.Close()
+		return nil, 0, "not a regular file"
+	}
+	return f, st.Size(), ""
+}
+
+// readHeader reads and checks the header of the cache file f of size
+// bytes: magic, version, the key (which must be c's: the same sources),
+// the set sizes and the file's size, which the layout they imply must
+// match. It returns the layout and the images' height and width, or why
+// the file cannot be used.
+func (c *cacheRef) readHeader(f *os.File, size int64) (l cacheLayout, rows, cols int, miss string) {
+	var h [cacheHeaderLen]byte
+	if size < cacheHeaderLen+4 {
+		return l, 0, 0, "truncated header"
+	}
+	if _, err := f.ReadAt(h[:], 0); err != nil {
+		return l, 0, 0, fmt.Sprintf("cannot read: %v", err)
+	}
+	if string(h[:8]) != cacheMagic {
+		return l, 0, 0, "not a softmax-fast cache file"
+	}
+	if v := binary.LittleEndian.Uint32(h[8:]); v != cacheVersion {
+		return l, 0, 0, fmt.Sprintf("format version %d, want %d", v, cacheVersion)
+	}
+	k := int64(binary.LittleEndian.Uint32(h[12:]))
+	if k > maxKeyLen || cacheHeaderLen+k+4 > size {
+		return l, 0, 0, "corrupt header"
+	}
+	key := make([]byte, k)
+	if _, err := f.ReadAt(key, cacheHeaderLen); err != nil {
+		return l, 0, 0, fmt.Sprintf("cannot read: %v", err)
+	}
+	if string(key) != c.key {
+		return l, 0, 0, "sources changed"
+	}
+	var n [4]uint64
+	for i := range n {
+		n[i] = uint64(binary.LittleEndian.Uint32(h[16+4*i:]))
+	}
+	trainN, testN, r, cl := n[0], n[1], n[2], n[3]
+	if trainN == 0 || testN == 0 || r == 0 || cl == 0 {
+		return l, 0, 0, "corrupt header"
+	}
+	// Each factor is below 2^32, so this product cannot overflow uint64.
+	px := r * cl
+	if px > math.MaxUint32 {
+		return l, 0, 0, "corrupt header: image size"
+	}
+	l, ok := layoutOf(uint64(k), trainN, testN, px, uint64(size))
+	if !ok || l.size != uint64(size) {
+		if !ok {
+			return l, 0, 0, fmt.Sprintf("size %d does not match the header", size)
+		}
+		return l, 0, 0, fmt.Sprintf("size %d does not match the header (want %d)", size, l.size)
+	}
+	if uint64(size) > math.MaxInt {
+		return l, 0, 0, "too large for this platform"
+	}
+	return l, int(r), int(cl), ""
+}
+
+// readBuffered reads the cache file f of size bytes, laid out as l, into
+// a buffer of the Go heap, checks its checksum and returns the Dataset of
+// slices of the buffer, or why the file cannot be used.
+func (c *cacheRef) readBuffered(f *os.File, size int64, l *cacheLayout, rows, cols, pieces int) (*Dataset, string) {
 	// Read in blocks and checksum each block while it is still in the CPU
 	// cache: this is faster than one read followed by one checksum pass.
 	// Pieces of the file go on several goroutines (their checksums are
@@ -227,7 +259,7 @@ func (c *cacheRef) read() (*Dataset, string) {
 	if miss := sameSize(f, size); miss != "" {
 		return nil, miss
 	}
-	return c.dataset(buf, &l, int(rows), int(cols))
+	return c.dataset(buf, l, rows, cols)
 }
 
 // readMapped checks a mapping m of the whole cache file f and returns the

@@ -22,7 +22,8 @@
 // uint8, one image after another, each row-major; images may have any
 // height and width, as long as the training and test images agree. Labels
 // index ClassNames. LoadSet reads one image file and one label file, such as
-// the original MNIST digits.
+// the original MNIST digits. Set.Dataset views a set, without copying it, as
+// the softmax.Dataset that package softmax trains and evaluates on.
 //
 // FindDir locates the data: an explicit directory (the command line's
 // -data), else $FASHION_MNIST_DIR, else SystemDir

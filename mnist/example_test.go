@@ -68,6 +68,32 @@ func ExampleLoad() {
 	// test image 2: Trouser, 215 of 784 pixels inked
 }
 
+func ExampleSet_Dataset() {
+	ds, _, err := mnist.Load("testdata", mnist.Options{NoCache: true})
+	if err != nil {
+		fmt.Println(err)
+		return
+	}
+	// The sets as package softmax takes them (a Trainer's training and
+	// test sets, a model's Accuracy): views of the loaded pixels, not
+	// copies.
+	train, test := ds.Train.Dataset(), ds.Test.Dataset()
+	fmt.Printf("train: %d images of %d pixels; test: %d\n", train.Len(), train.Images.Cols, test.Len())
+	fmt.Println("copied:", &train.Images.Data[0] != &ds.Train.Images[0])
+
+	// Hold out 500 training images for validation, picked with seed 1.
+	rest, val, err := train.Split(500, 1)
+	if err != nil {
+		fmt.Println(err)
+		return
+	}
+	fmt.Println(rest.Len(), "to train on,", val.Len(), "to validate on")
+	// Output:
+	// train: 3000 images of 784 pixels; test: 1000
+	// copied: false
+	// 2500 to train on, 500 to validate on
+}
+
 func ExampleFindDir() {
 	// Look where the command line says, else in $FASHION_MNIST_DIR, else in
 	// the usual places.

@@ -9,6 +9,9 @@ import (
 	"strings"
 	"sync"
 	"time"
+
+	"github.com/softmax-fast/softmax-fast/softmax"
+	"github.com/softmax-fast/softmax-fast/tensor"
 )
 
 // NumClasses is the number of Fashion-MNIST classes; every label is below it.
@@ -75,6 +78,23 @@ func (s *Set) Image(i int) []uint8 {
 	}
 	n := s.Rows * s.Cols
 	return s.Images[i*n : (i+1)*n : (i+1)*n]
+}
+
+// Dataset views the set as the input of package softmax (a Trainer's
+// training, validation or test set, or a Dense's Accuracy and Confusion):
+// one image of Rows*Cols pixels per matrix row, and the labels. Nothing is
+// copied: the matrix's data is s.Images and the labels are s.Labels, so the
+// view is only valid while s is, and changing one changes the other. A nil
+// set gives an empty Dataset.
+func (s *Set) Dataset() softmax.Dataset {
+	if s == nil {
+		return softmax.Dataset{}
+	}
+	px := s.Rows * s.Cols
+	return softmax.Dataset{
+		Images: &tensor.U8Matrix{Rows: s.N, Cols: px, Stride: px, Data: s.Images},
+		Labels: s.Labels,
+	}
 }
 
 // Dataset is Fashion-MNIST: a training and a test set whose images have

@@ -111,6 +111,28 @@ func TestSetImage(t *testing.T) {
 	}
 }
 
+// Dataset views the set in place: image i is row i of the matrix, and
+// both slices alias the set's.
+func TestSetDataset(t *testing.T) {
+	s := &Set{Images: pattern(3*2*4, 0), Labels: []uint8{1, 2, 3}, N: 3, Rows: 2, Cols: 4}
+	d := s.Dataset()
+	x := d.Images
+	if x.Rows != 3 || x.Cols != 8 || x.Stride != 8 || x.Index != nil {
+		t.Fatalf("Dataset().Images is %dx%d, stride %d, index %v; want 3x8, stride 8, no index", x.Rows, x.Cols, x.Stride, x.Index)
+	}
+	if d.Len() != s.N || len(x.Data) != len(s.Images) || &x.Data[0] != &s.Images[0] || &d.Labels[0] != &s.Labels[0] {
+		t.Error("Dataset() copied the images or labels instead of viewing them")
+	}
+	for i := range s.N {
+		if !bytes.Equal(x.Row(i), s.Image(i)) {
+			t.Errorf("row %d = %v, want image %d = %v", i, x.Row(i), i, s.Image(i))
+		}
+	}
+	if d := (*Set)(nil).Dataset(); d.Images != nil || d.Labels != nil || d.Len() != 0 {
+		t.Errorf("nil Set: Dataset() = %+v, want an empty Dataset", d)
+	}
+}
+
 func TestClassNames(t *testing.T) {
 	if len(ClassNames) != NumClasses || ClassNames[0] != "T-shirt/top" || ClassNames[9] != "Ankle boot" {
 		t.Errorf("ClassNames = %q", ClassNames)

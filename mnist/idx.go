@@ -157,114 +157,172 @@ func (x *idxReader) full(p []byte) (got int, err error) {
 // readIDX parses an IDX stream. size is the stream's total size if known
 // (a raw regular file), else -1. wantDims > 0 requires that many dimensions.
 func readIDX(r io.Reader, path string, size int64, wantDims int) ([]int, []uint8, error) {
-	br := bufio.NewReaderSize(r, 64<<10)
-	x := &idxReader{r: br, path: path}
-	head, err := br.Peek(2)
-	if len(head) == 0 {
-		if err == nil || err == io.EOF {
-			return nil, nil, x.fail(0, nil, "empty input, want an IDX header")
-		}
-		return nil, nil, x.fail(0, err, "reading header: %v", err)
+	x, size, err := newIDXReader(r, path, size)
+	if err != nil {
+		return nil, nil, err
 	}
-	if len(head) == 2 && head[0] == 0x1f && head[1] == 0x8b {
-		zr, err := gzip.NewReader(br)
-		if err != nil {
-			if errors.Is(err, io.EOF) || errors.Is(err, io.ErrUnexpectedEOF) {
-				return nil, nil, x.fail(0, err, "truncated gzip header")
-			}
-			return nil, nil, x.fail(0, err, "corrupt gzip header: %v", err)
-		}
+	if zr, ok := x.r.(*gzip.Reader); ok {
 		defer zr.Close()
-		x.r, x.gz, x.packed, size = zr, true, size, -1
 	}
-
-	var magic [4]byte
-	if n, err := x.full(magic[:]); err != nil {
-		if err == io.EOF {
-			if n == 0 && x.gz {
-				return nil, nil, x.fail(0, nil, "empty gzip stream, want an IDX header")
-			}
-			return nil, nil, x.fail(x.off, nil, "truncated header: want 4 magic bytes, got %d", n)
-		}
-		return nil, nil, x.readErr(err, "the header")
+	nd, err := x.readMagic(wantDims)
+	if err != nil {
+		return nil, nil, err
 	}
-	if magic[0] != 0 || magic[1] != 0 {
-		return nil, nil, x.fail(0, nil, "not an IDX file: want magic 0x00 0x00 <type> <dims>, got 0x%02x 0x%02x", magic[0], magic[1])
+	dims, headerLen, err := x.readDims(nd)
+	if err != nil {
+		return nil, nil, err
 	}
-	if t := magic[2]; t != typeUint8 {
-		name, ok := typeNames[t]
-		if !ok {
-			name = "not an IDX type"
-		}
-		return nil, nil, x.fail(2, nil, "want element type 0x08 (unsigned byte), got 0x%02x (%s)", t, name)
+	total, exact, err := x.dataSize(dims, headerLen, size)
+	if err != nil {
+		return nil, nil, err
 	}
-	nd := int(magic[3])
-	if nd == 0 {
-		return nil, nil, x.fail(3, nil, "want at least 1 dimension, got 0")
-	}
-	if wantDims > 0 && nd != wantDims {
-		return nil, nil, x.fail(3, nil, "want %d %s, got %d", wantDims, plural(wantDims, "dimension"), nd)
-	}
-
-	hdr := make([]byte, 4*nd)
-	if n, err := x.full(hdr); err != nil {
-		if err == io.EOF {
-			return nil, nil, x.fail(x.off, nil, "truncated header: %d dimensions need %d bytes, got %d", nd, len(hdr), n)
-		}
-		return nil, nil, x.readErr(err, "the header")
-	}
-	headerLen := int64(4 + len(hdr))
-	dims := make([]int, nd)
-	maxPayload := uint64(math.MaxInt) - uint64(headerLen)
-	if size >= headerLen {
-		maxPayload = uint64(size - headerLen)
-	} else {
-		size = -1 // the file changed since it was measured: read it as a stream
-	}
-	total := uint64(1)
-	overflow := false
-	for i := range dims {
-		d := uint64(binary.BigEndian.Uint32(hdr[4*i:]))
-		if d > uint64(math.MaxInt) {
-			return nil, nil, x.fail(int64(4+4*i), nil, "dimension %d is %d, too large for this platform", i, d)
-		}
-		dims[i] = int(d)
-		switch {
-		case overflow || total == 0:
-		case d != 0 && total > uint64(math.MaxInt)/d:
-			overflow = true
-		default:
-			total *= d
-		}
-	}
-	if overflow || total > uint64(math.MaxInt)-uint64(headerLen) {
-		return nil, nil, x.fail(4, nil, "dimensions %s describe more data than fits in memory", dimString(dims))
-	}
-	if size >= 0 && total != maxPayload {
-		word := "truncated"
-		if total < maxPayload {
-			word = "trailing data"
-		}
-		return nil, nil, x.fail(headerLen+min(int64(total), int64(maxPayload)), nil,
-			"%s: header %s says %d bytes of data, the file has %d after the %d-byte header",
-			word, dimString(dims), total, maxPayload, headerLen)
-	}
-
-	data, err := x.payload(int64(total), size >= 0)
+	data, err := x.payload(int64(total), exact)
 	if err != nil {
 		return nil, nil, err
 	}
 	if int64(len(data)) < int64(total) {
 		return nil, nil, x.fail(x.off, nil, "truncated: header %s says %d bytes of data, got %d", dimString(dims), total, len(data))
 	}
-	// The input must end here; for gzip this read also verifies the CRC.
-	var one [1]byte
-	if _, err := x.full(one[:]); err == nil {
-		return nil, nil, x.fail(headerLen+int64(total), nil, "trailing data after the %d bytes the header %s describes", total, dimString(dims))
-	} else if err != io.EOF {
-		return nil, nil, x.readErr(err, "the end of the data")
+	if err := x.checkEnd(dims, headerLen, total); err != nil {
+		return nil, nil, err
 	}
 	return dims, data, nil
+}
+
+// newIDXReader starts reading an IDX stream of size bytes (-1 if unknown):
+// it buffers r and, if the stream starts with gzip's magic bytes,
+// decompresses it, since gzip is told by content, never by name. It
+// returns the size of the IDX data, which is unknown (-1) for gzip.
+func newIDXReader(r io.Reader, path string, size int64) (*idxReader, int64, error) {
+	br := bufio.NewReaderSize(r, 64<<10)
+	x := &idxReader{r: br, path: path}
+	head, err := br.Peek(2)
+	if len(head) == 0 {
+		if err == nil || err == io.EOF {
+			return nil, 0, x.fail(0, nil, "empty input, want an IDX header")
+		}
+		return nil, 0, x.fail(0, err, "reading header: %v", err)
+	}
+	if len(head) == 2 && head[0] == 0x1f && head[1] == 0x8b {
+		zr, err := gzip.NewReader(br)
+		if err != nil {
+			if errors.Is(err, io.EOF) || errors.Is(err, io.ErrUnexpectedEOF) {
+				return nil, 0, x.fail(0, err, "truncated gzip header")
+			}
+			return nil, 0, x.fail(0, err, "corrupt gzip header: %v", err)
+		}
+		x.r, x.gz, x.packed, size = zr, true, size, -1
+	}
+	return x, size, nil
+}
+
+// readMagic reads and checks the 4 magic bytes: two zero bytes, the
+// element type (only unsigned bytes are read) and the number of dimensions,
+// which must be at least 1, and wantDims if that is > 0. It returns the
+// number of dimensions.
+func (x *idxReader) readMagic(wantDims int) (int, error) {
+	var magic [4]byte
+	if n, err := x.full(magic[:]); err != nil {
+		if err == io.EOF {
+			if n == 0 && x.gz {
+				return 0, x.fail(0, nil, "empty gzip stream, want an IDX header")
+			}
+			return 0, x.fail(x.off, nil, "truncated header: want 4 magic bytes, got %d", n)
+		}
+		return 0, x.readErr(err, "the header")
+	}
+	if magic[0] != 0 || magic[1] != 0 {
+		return 0, x.fail(0, nil, "not an IDX file: want magic 0x00 0x00 <type> <dims>, got 0x%02x 0x%02x", magic[0], magic[1])
+	}
+	if t := magic[2]; t != typeUint8 {
+		name, ok := typeNames[t]
+		if !ok {
+			name = "not an IDX type"
+		}
+		return 0, x.fail(2, nil, "want element type 0x08 (unsigned byte), got 0x%02x (%s)", t, name)
+	}
+	nd := int(magic[3])
+	if nd == 0 {
+		return 0, x.fail(3, nil, "want at least 1 dimension, got 0")
+	}
+	if wantDims > 0 && nd != wantDims {
+		return 0, x.fail(3, nil, "want %d %s, got %d", wantDims, plural(wantDims, "dimension"), nd)
+	}
+	return nd, nil
+}
+
+// readDims reads the nd big-endian dimensions that follow the magic bytes
+// and returns them and the length of the whole header. A dimension above
+// the largest int (possible on 32-bit platforms) is an error.
+func (x *idxReader) readDims(nd int) ([]int, int64, error) {
+	hdr := make([]byte, 4*nd)
+	if n, err := x.full(hdr); err != nil {
+		if err == io.EOF {
+			return nil, 0, x.fail(x.off, nil, "truncated header: %d dimensions need %d bytes, got %d", nd, len(hdr), n)
+		}
+		return nil, 0, x.readErr(err, "the header")
+	}
+	dims := make([]int, nd)
+	for i := range dims {
+		d := uint64(binary.BigEndian.Uint32(hdr[4*i:]))
+		if d > uint64(math.MaxInt) {
+			return nil, 0, x.fail(int64(4+4*i), nil, "dimension %d is %d, too large for this platform", i, d)
+		}
+		dims[i] = int(d)
+	}
+	return dims, int64(4 + len(hdr)), nil
+}
+
+// dataSize returns the number of bytes the dimensions describe, which must
+// fit in memory after the header. When the IDX data's size is known (size
+// >= 0, a raw file), they must be exactly the bytes after the header, and
+// exact reports it, so that the payload is allocated at once; a size
+// smaller than the header means the file changed since it was measured,
+// and it is then read as a stream.
+func (x *idxReader) dataSize(dims []int, headerLen, size int64) (total uint64, exact bool, err error) {
+	maxPayload := uint64(math.MaxInt) - uint64(headerLen)
+	if size >= headerLen {
+		maxPayload = uint64(size - headerLen)
+	} else {
+		size = -1 // the file changed since it was measured: read it as a stream
+	}
+	total = 1
+	overflow := false
+	for _, d := range dims {
+		switch {
+		case overflow || total == 0:
+		case d != 0 && total > uint64(math.MaxInt)/uint64(d):
+			overflow = true
+		default:
+			total *= uint64(d)
+		}
+	}
+	if overflow || total > uint64(math.MaxInt)-uint64(headerLen) {
+		return 0, false, x.fail(4, nil, "dimensions %s describe more data than fits in memory", dimString(dims))
+	}
+	if size >= 0 && total != maxPayload {
+		word := "truncated"
+		if total < maxPayload {
+			word = "trailing data"
+		}
+		return 0, false, x.fail(headerLen+min(int64(total), int64(maxPayload)), nil,
+			"%s: header %s says %d bytes of data, the file has %d after the %d-byte header",
+			word, dimString(dims), total, maxPayload, headerLen)
+	}
+	return total, size >= 0, nil
+}
+
+// checkEnd checks that the input ends after the total bytes of data that
+// dims describe (trailing data is an error); for gzip, this last read also
+// verifies the stream's CRC.
+func (x *idxReader) checkEnd(dims []int, headerLen int64, total uint64) error {
+	var one [1]byte
+	if _, err := x.full(one[:]); err == nil {
+		return x.fail(headerLen+int64(total), nil, "trailing data after the %d bytes the header %s describes", total, dimString(dims))
+	} else if err != io.EOF {
+		return x.readErr(err, "the end of the data")
+	}
+	return nil
 }
 
 // payload reads up to want bytes. With exact set (the size was checked

@@ -3,6 +3,7 @@ package plot
 import (
 	"errors"
 	"fmt"
+	"image"
 	"io"
 	"math"
 	"strconv"
@@ -29,31 +30,11 @@ func Confusion(w io.Writer, counts [][]int, names []string) error {
 	if w == nil {
 		return errors.New("plot: Confusion: nil writer")
 	}
+	sums, err := sumConfusion(counts, names)
+	if err != nil {
+		return fmt.Errorf("plot: Confusion: %w", err)
+	}
 	n := len(counts)
-	if n == 0 {
-		return errors.New("plot: Confusion: no classes (counts is empty)")
-	}
-	if len(names) != 0 && len(names) != n {
-		return fmt.Errorf("plot: Confusion: %d names for %d classes", len(names), n)
-	}
-	rowSum := make([]int, n)
-	total, trace := 0, 0
-	for i, row := range counts {
-		if len(row) != n {
-			return fmt.Errorf("plot: Confusion: row %d has %d counts, want %d (the matrix must be square)", i, len(row), n)
-		}
-		for j, c := range row {
-			if c < 0 {
-				return fmt.Errorf("plot: Confusion: count [%d][%d] is %d, want >= 0", i, j, c)
-			}
-			if rowSum[i] > math.MaxInt-c || total > math.MaxInt-c {
-				return fmt.Errorf("plot: Confusion: the counts add up to more than %d", math.MaxInt)
-			}
-			rowSum[i] += c
-			total += c
-		}
-		trace += row[i]
-	}
 	labels := make([]string, n)
 	for i := range labels {
 		labels[i] = strconv.Itoa(i)
@@ -61,92 +42,138 @@ func Confusion(w io.Writer, counts [][]int, names []string) error {
 			labels[i] = names[i]
 		}
 	}
-	maxCount := 0
-	for _, row := range counts {
-		for _, c := range row {
-			maxCount = max(maxCount, c)
-		}
-	}
-	title := accuracyTitle(trace, total)
-	l := layoutConfusion(n, maxCount, labels, title)
+	title := accuracyTitle(sums.trace, sums.total)
+	l := layoutConfusion(n, sums.maxCount, labels, title)
 	if int64(l.imgW)*int64(l.imgH) > MaxPixels {
 		return fmt.Errorf("plot: Confusion: %d classes would need a %dx%d picture, more than %d pixels",
 			n, l.imgW, l.imgH, MaxPixels)
 	}
 	img := newCanvas(l.imgW, l.imgH)
-	x0, y0, cellW, cellH, ls, cs, gap := l.x0, l.y0, l.cellW, l.cellH, l.ls, l.cs, l.gap
-	matW, matH := n*cellW, n*cellH
+	matW, matH := n*l.cellW, n*l.cellH
 
 	drawText(img, confusionMargin, confusionMargin, title, ink, l.ts)
 	caption := "predicted"
-	drawText(img, x0+matW/2-textWidth(caption, l.ts)/2, l.predY, caption, ink, l.ts)
+	drawText(img, l.x0+matW/2-textWidth(caption, l.ts)/2, l.predY, caption, ink, l.ts)
 	caption = "true"
-	drawTextUp(img, confusionMargin, y0+matH/2+textWidth(caption, l.ts)/2, caption, ink, l.ts)
+	drawTextUp(img, confusionMargin, l.y0+matH/2+textWidth(caption, l.ts)/2, caption, ink, l.ts)
 
 	for i := 0; i < n; i++ {
 		for j := 0; j < n; j++ {
-			c := counts[i][j]
 			f := 0.0
-			if rowSum[i] > 0 {
-				f = float64(c) / float64(rowSum[i])
+			if sums.rows[i] > 0 {
+				f = float64(counts[i][j]) / float64(sums.rows[i])
 			}
-			bg := sequential.at(f)
-			x, y := x0+j*cellW, y0+i*cellH
-			fillRect(img, x, y, cellW, cellH, bg)
-			if cs == 0 {
-				continue
-			}
-			fg := contrastInk(bg)
-			if c == 0 {
-				fg = frameGrey
-			}
-			s := strconv.Itoa(c)
-			if n > 20 {
-				drawText(img, x+cellW/2-textWidth(s, cs)/2, y+cellH/2-textHeight(cs)/2+cs, s, fg, cs)
-				continue
-			}
-			pct := ""
-			if c > 0 {
-				pct = percent(f)
-			}
-			hc, hp := textHeight(cs)-2*cs, textHeight(1)-2 // without descenders
-			top := y + (cellH-hc-4-hp)/2
-			if pct == "" {
-				top = y + (cellH-hc)/2
-			}
-			drawText(img, x+cellW/2-textWidth(s, cs)/2, top, s, fg, cs)
-			drawText(img, x+cellW/2-textWidth(pct, 1)/2, top+hc+4, pct, fg, 1)
+			drawCell(img, &l, l.x0+j*l.cellW, l.y0+i*l.cellH, counts[i][j], f, n > 20)
 		}
 	}
 	// Cell grid lines, one pixel of white between cells when they are big
 	// enough, and a frame.
-	if cellW >= 8 {
+	if l.cellW >= 8 {
 		for k := 1; k < n; k++ {
-			fillRect(img, x0+k*cellW, y0, 1, matH, white)
-			fillRect(img, x0, y0+k*cellH, matW, 1, white)
+			fillRect(img, l.x0+k*l.cellW, l.y0, 1, matH, white)
+			fillRect(img, l.x0, l.y0+k*l.cellH, matW, 1, white)
 		}
 	}
-	strokeRect(img, x0, y0, matW, matH, frameGrey)
-
+	strokeRect(img, l.x0, l.y0, matW, matH, frameGrey)
 	if l.showLabels {
-		for i, s := range labels {
-			tw := textWidth(s, ls)
-			// Rows: right-aligned, centred on the row (capital height).
-			ry := y0 + i*cellH + cellH/2 - (7*ls)/2
-			drawText(img, x0-gap-tw, ry, s, ink, ls)
-			// Columns: just above the matrix.
-			cx := x0 + i*cellW + cellW/2
-			if l.turned {
-				drawTextUp(img, cx-(7*ls)/2, y0-gap-1, s, ink, ls)
-			} else {
-				drawText(img, cx-tw/2, y0-gap-textHeight(ls), s, ink, ls)
-			}
-		}
+		drawClassLabels(img, &l, labels)
 	}
-
+	ls := l.ls
 	drawText(img, l.barX-l.bcapW, l.barY+l.barH/2-textHeight(ls)/2+ls, barCaption, ink, ls)
 	drawColourBar(img, l.barX, l.barY, l.barW, l.barH, sequential, "0%", "50%", "100%", ls)
 	return encodePNG(w, img)
+}
+
+// confusionSums are the sums of a confusion matrix that Confusion draws:
+// each row's (a cell's colour is its share of its row), the total and the
+// trace (the accuracy in the title), and the largest count (the width of
+// a cell).
+type confusionSums struct {
+	rows                   []int
+	total, trace, maxCount int
+}
+
+// sumConfusion checks the matrix and names as Confusion documents and
+// returns its sums. Its errors lack Confusion's prefix.
+func sumConfusion(counts [][]int, names []string) (confusionSums, error) {
+	n := len(counts)
+	if n == 0 {
+		return confusionSums{}, errors.New("no classes (counts is empty)")
+	}
+	if len(names) != 0 && len(names) != n {
+		return confusionSums{}, fmt.Errorf("%d names for %d classes", len(names), n)
+	}
+	s := confusionSums{rows: make([]int, n)}
+	for i, row := range counts {
+		if len(row) != n {
+			return confusionSums{}, fmt.Errorf("row %d has %d counts, want %d (the matrix must be square)", i, len(row), n)
+		}
+		for j, c := range row {
+			if c < 0 {
+				return confusionSums{}, fmt.Errorf("count [%d][%d] is %d, want >= 0", i, j, c)
+			}
+			if s.rows[i] > math.MaxInt-c || s.total > math.MaxInt-c {
+				return confusionSums{}, fmt.Errorf("the counts add up to more than %d", math.MaxInt)
+			}
+			s.rows[i] += c
+			s.total += c
+			s.maxCount = max(s.maxCount, c)
+		}
+		s.trace += row[i]
+	}
+	return s, nil
+}
+
+// drawCell draws the cell of count c, whose share of its row is f, with
+// its top-left corner at x, y: its colour from f and, if the layout has
+// room, the count in contrasting ink (grey for 0) and, unless small, the
+// share under it.
+func drawCell(img *image.RGBA, l *confusionLayout, x, y, c int, f float64, small bool) {
+	cellW, cellH, cs := l.cellW, l.cellH, l.cs
+	bg := sequential.at(f)
+	fillRect(img, x, y, cellW, cellH, bg)
+	if cs == 0 {
+		return
+	}
+	fg := contrastInk(bg)
+	if c == 0 {
+		fg = frameGrey
+	}
+	s := strconv.Itoa(c)
+	if small {
+		drawText(img, x+cellW/2-textWidth(s, cs)/2, y+cellH/2-textHeight(cs)/2+cs, s, fg, cs)
+		return
+	}
+	pct := ""
+	if c > 0 {
+		pct = percent(f)
+	}
+	hc, hp := textHeight(cs)-2*cs, textHeight(1)-2 // without descenders
+	top := y + (cellH-hc-4-hp)/2
+	if pct == "" {
+		top = y + (cellH-hc)/2
+	}
+	drawText(img, x+cellW/2-textWidth(s, cs)/2, top, s, fg, cs)
+	drawText(img, x+cellW/2-textWidth(pct, 1)/2, top+hc+4, pct, fg, 1)
+}
+
+// drawClassLabels writes the class names: left of the rows, right-aligned,
+// and above the columns, turned upwards if the layout says so.
+func drawClassLabels(img *image.RGBA, l *confusionLayout, labels []string) {
+	x0, y0, cellW, cellH, ls, gap := l.x0, l.y0, l.cellW, l.cellH, l.ls, l.gap
+	for i, s := range labels {
+		tw := textWidth(s, ls)
+		// Rows: right-aligned, centred on the row (capital height).
+		ry := y0 + i*cellH + cellH/2 - (7*ls)/2
+		drawText(img, x0-gap-tw, ry, s, ink, ls)
+		// Columns: just above the matrix.
+		cx := x0 + i*cellW + cellW/2
+		if l.turned {
+			drawTextUp(img, cx-(7*ls)/2, y0-gap-1, s, ink, ls)
+		} else {
+			drawText(img, cx-tw/2, y0-gap-textHeight(ls), s, ink, ls)
+		}
+	}
 }
 
 const (

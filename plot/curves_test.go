@@ -91,7 +91,7 @@ func TestCurvesTraining(t *testing.T) {
 		{Name: "test acc", Values: []float64{0.786, nan, 0.809, math.Inf(1), 0.825}, Axis: AxisRight},
 	}
 	var b bytes.Buffer
-	if err := Curves(&b, "loss & <accuracy>", x, series); err != nil {
+	if err := Curves(&b, x, series, CurveOptions{Title: "loss & <accuracy>"}); err != nil {
 		t.Fatal(err)
 	}
 	es := parseSVG(t, b.Bytes())
@@ -167,10 +167,10 @@ func TestCurvesTraining(t *testing.T) {
 
 func TestCurvesSinglePoint(t *testing.T) {
 	var b bytes.Buffer
-	err := Curves(&b, "", []float64{1}, []Series{
+	err := Curves(&b, []float64{1}, []Series{
 		{Name: "loss", Values: []float64{0.79}},
 		{Name: "test acc", Values: []float64{math.NaN()}, Axis: AxisRight},
-	})
+	}, CurveOptions{})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -206,7 +206,7 @@ func TestCurvesManyPoints(t *testing.T) {
 	}
 	test[99], test[199], test[200] = 0.8, 0.81, 0.82 // one isolated point, one pair
 	var b bytes.Buffer
-	if err := Curves(&b, "long", x, []Series{{Name: "loss", Values: loss}, {Name: "test", Values: test, Axis: AxisRight}}); err != nil {
+	if err := Curves(&b, x, []Series{{Name: "loss", Values: loss}, {Name: "test", Values: test, Axis: AxisRight}}, CurveOptions{Title: "long"}); err != nil {
 		t.Fatal(err)
 	}
 	es := parseSVG(t, b.Bytes())
@@ -239,9 +239,9 @@ func TestCurvesErrors(t *testing.T) {
 		{"all missing", io.Discard, x, []Series{{Values: []float64{math.NaN(), math.Inf(1)}}}, "every value is missing"},
 		{"range", io.Discard, x, []Series{{Values: []float64{-math.MaxFloat64, math.MaxFloat64}}}, "cannot be plotted"},
 	} {
-		wantErr(t, c.name, Curves(c.w, "t", c.x, c.series), c.want)
+		wantErr(t, c.name, Curves(c.w, c.x, c.series, CurveOptions{Title: "t"}), c.want)
 	}
-	if err := Curves(failWriter{}, "t", x, good); !errors.Is(err, errWrite) {
+	if err := Curves(failWriter{}, x, good, CurveOptions{Title: "t"}); !errors.Is(err, errWrite) {
 		t.Errorf("failing writer: error %v, want one wrapping %v", err, errWrite)
 	}
 }
@@ -249,7 +249,7 @@ func TestCurvesErrors(t *testing.T) {
 func TestCurvesOddNames(t *testing.T) {
 	// Characters XML cannot hold, and an empty name.
 	var b bytes.Buffer
-	err := Curves(&b, "a\x00b", []float64{0, 1}, []Series{{Name: "\x01x\"y'", Values: []float64{1, 2}}, {Values: []float64{2, 1}}})
+	err := Curves(&b, []float64{0, 1}, []Series{{Name: "\x01x\"y'", Values: []float64{1, 2}}, {Values: []float64{2, 1}}}, CurveOptions{Title: "a\x00b"})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -305,16 +305,16 @@ func TestNiceTicks(t *testing.T) {
 	}
 }
 
-// CurvesLabeled titles the x axis, below the tick labels and above the
-// legend; Curves draws no such title.
+// CurveOptions.XLabel titles the x axis, below the tick labels and above the
+// legend; without it Curves draws no such title.
 func TestCurvesXLabel(t *testing.T) {
 	x := []float64{1, 2, 3}
 	series := []Series{{Name: "loss", Values: []float64{0.8, 0.6, 0.5}}}
 	var with, without bytes.Buffer
-	if err := CurvesLabeled(&with, "t", "epoch <n>", x, series); err != nil {
+	if err := Curves(&with, x, series, CurveOptions{Title: "t", XLabel: "epoch <n>"}); err != nil {
 		t.Fatal(err)
 	}
-	if err := Curves(&without, "t", x, series); err != nil {
+	if err := Curves(&without, x, series, CurveOptions{Title: "t"}); err != nil {
 		t.Fatal(err)
 	}
 	es := parseSVG(t, with.Bytes())
@@ -322,7 +322,7 @@ func TestCurvesXLabel(t *testing.T) {
 		t.Errorf("no x-axis title among %q", texts(es))
 	}
 	if contains(texts(parseSVG(t, without.Bytes())), "epoch <n>") {
-		t.Error("Curves drew an x-axis title")
+		t.Error("Curves drew an x-axis title without an XLabel")
 	}
 	if with.Len() <= without.Len() {
 		t.Error("the labelled chart is not larger")

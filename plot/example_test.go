@@ -53,21 +53,26 @@ func ExampleCurves() {
 	nan := math.NaN()
 	epochs := []float64{1, 2, 3, 4, 5}
 	var buf bytes.Buffer
-	err := plot.Curves(&buf, "softmax regression", epochs, []plot.Series{
+	err := plot.Curves(&buf, epochs, []plot.Series{
 		{Name: "loss", Values: []float64{0.787, 0.571, 0.526, 0.501, 0.486}, Axis: plot.AxisLeft},
 		{Name: "train acc", Values: []float64{0.749, 0.812, 0.825, 0.832, 0.837}, Axis: plot.AxisRight},
 		{Name: "test acc", Values: []float64{0.786, nan, 0.809, nan, 0.825}, Axis: plot.AxisRight},
-	})
+	}, plot.CurveOptions{Title: "softmax regression", XLabel: "epoch"})
 	if err != nil {
 		fmt.Println(err)
 		return
 	}
 	svg := buf.String()
 	fmt.Println(strings.Count(svg, "<path "), "paths")
-	fmt.Println(strings.Contains(svg, ">test acc</text>"))
+	fmt.Println(strings.Contains(svg, ">test acc</text>"), strings.Contains(svg, ">epoch</text>"))
+
+	// A series with a value per x is required.
+	err = plot.Curves(&buf, epochs, []plot.Series{{Name: "loss", Values: []float64{0.787}}}, plot.CurveOptions{})
+	fmt.Println(err)
 	// Output:
 	// 3 paths
-	// true
+	// true true
+	// plot: Curves: series 0 ("loss") has 1 values for 5 x values
 }
 
 func ExampleConfusion() {

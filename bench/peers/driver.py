@@ -17,6 +17,10 @@ import time
 
 NCPU = os.cpu_count() or 1
 TICK = os.sysconf("SC_CLK_TCK")
+# Environment variables that set a trainer's threads or its OpenBLAS kernels: the driver sets
+# them for every process itself (none leak in from the caller's environment).
+THREAD_VARS = ("GOMAXPROCS", "OMP_NUM_THREADS", "OPENBLAS_NUM_THREADS", "MKL_NUM_THREADS",
+               "OPENBLAS_CORETYPE", "OPENBLAS_L2_SIZE")
 
 
 def cpu_busy():
@@ -54,7 +58,7 @@ def warm(seconds):
         p.wait()
 
 
-def run(cmd, env, label, results, rnd, seed, max_wait=0.0, warm_seconds=0.0):
+def run(cmd, env, label, threads, results, rnd, seed, max_wait=0.0, warm_seconds=0.0):
     busy_before, waited = gate(max_wait) if max_wait > 0 else (None, 0.0)
     warm(warm_seconds)
     r0 = resource.getrusage(resource.RUSAGE_CHILDREN)
@@ -76,8 +80,10 @@ def run(cmd, env, label, results, rnd, seed, max_wait=0.0, warm_seconds=0.0):
     if not summ or not epochs:
         sys.stderr.write("%s: no JSON summary in its output\n" % " ".join(cmd))
         return None
-    rec = {"peer": label, "round": rnd, "seed": seed, "wall_seconds": wall, "cmd": cmd,
-           "cpu_seconds": child_cpu, "foreign_load": foreign, "busy_before": busy_before,
+    # the thread variables the process was started with, for the record
+    tenv = {k: env[k] for k in THREAD_VARS if k in env}
+    rec = {"peer": label, "threads": threads, "round": rnd, "seed": seed, "wall_seconds": wall, "cmd": cmd,
+           "env": tenv, "cpu_seconds": child_cpu, "foreign_load": foreign, "busy_before": busy_before,
            "gate_wait_seconds": waited, "warm_seconds": warm_seconds, "epochs": epochs, "summary": summ[-1]}
     results.write(json.dumps(rec) + "\n")
     results.flush()
@@ -119,10 +125,31 @@ def fmt_s(x):
     return "%.3f s" % x if x < 10 else "%.2f s" % x
 
 
+
+def parse_threads(text):
+    ts = []
+    for part in text.split(","):
+        part = part.strip()
+        if not part.isdigit() or int(part) < 1:
+            raise argparse.ArgumentTypeError("-threads wants positive integers separated by commas, not %r" % text)
+        if int(part) not in ts:
+            ts.append(int(part))
+    return sorted(ts)
+
+
+def thr(t):
+    return "1 thread" if t == 1 else "%d threads" % t
+
+
+ACC_LO, ACC_HI = 0.81, 0.83  # the recipe's epoch-5 test accuracy: 0.82 +- 0.01 (mean over seeds)
+
+
 def main():
     ap = argparse.ArgumentParser()
     ap.add_argument("-n", type=int, default=5)
-    ap.add_argument("-threads", type=int, default=2)
+    ap.add_argument("-threads", type=parse_threads, default=sorted({1, NCPU}),
+                    help="thread settings, comma-separated (default: 1 and the machine's CPUs); every trainer "
+                    "runs at each of them, each (trainer, threads) pair one contender of the round-robin")
     ap.add_argument("-sf", required=True, help="softmax-fast binary")
     ap.add_argument("-gonum", required=True, help="gonum-softmax binary")
     ap.add_argument("-peers-dir", required=True)
@@ -135,53 +162,76 @@ def main():
     ap.add_argument("-only", default="", help="comma-separated subset of numpy,torch,gonum "
                     "(softmax-fast and its cold runs always run: the ratios are against it)")
     ap.add_argument("-openblas-coretype", default="",
-                    help="OPENBLAS_CORETYPE for NumPy (empty: OpenBLAS's own detection), for a CPU its OpenBLAS "
-                    "does not know (it then falls back to old SSE kernels)")
+                    help="OPENBLAS_CORETYPE for the OpenBLAS users, NumPy and PyTorch (empty: OpenBLAS's own "
+                    "detection), for a CPU its OpenBLAS does not know (it then falls back to old SSE kernels)")
     a = ap.parse_args()
-    T = str(a.threads)
+    TS = a.threads
 
-    base = dict(os.environ)
-    py_env = dict(base, OMP_NUM_THREADS=T, OPENBLAS_NUM_THREADS=T, MKL_NUM_THREADS=T, PYTHONDONTWRITEBYTECODE="1")
-    np_env = dict(py_env)
-    # A current OpenBLAS needs neither; they slow NumPy down (bench/README.md). This command only.
-    np_env.pop("OPENBLAS_CORETYPE", None)
-    np_env.pop("OPENBLAS_L2_SIZE", None)
-    if a.openblas_coretype:
-        np_env["OPENBLAS_CORETYPE"] = a.openblas_coretype
+    # Every process gets its thread variables from here, whatever the caller's environment holds.
+    base = {k: v for k, v in os.environ.items() if k not in THREAD_VARS}
+
+    def go_env(t):
+        # softmax-fast: -threads (goroutines per product); gonum: -threads sets GOMAXPROCS itself.
+        # GOMAXPROCS=t for both, so that a 1-thread run gets one CPU, runtime and GC included.
+        return dict(base, GOMAXPROCS=str(t))
+
+    def py_env(t):
+        # OpenBLAS and OpenMP read these when they load, so they are set before the process
+        # starts; NumPy also limits its pool with threadpoolctl, PyTorch calls set_num_threads.
+        # Both use Debian's OpenBLAS (PyTorch's BLAS is the generic libblas.so.3), hence the
+        # same OPENBLAS_CORETYPE for both.
+        e = dict(base, OMP_NUM_THREADS=str(t), OPENBLAS_NUM_THREADS=str(t), MKL_NUM_THREADS=str(t),
+                 PYTHONDONTWRITEBYTECODE="1")
+        if a.openblas_coretype:
+            e["OPENBLAS_CORETYPE"] = a.openblas_coretype
+        return e
+
+    def pyfile(name):
+        return os.path.join(a.peers_dir, name)
+
     peers = [
-        ("softmax-fast", lambda s: [a.sf, "train", "-json", "-seed", str(s), "-threads", T], base),
+        ("softmax-fast", lambda s, t: [a.sf, "train", "-json", "-seed", str(s), "-threads", str(t)], go_env),
         # the cold start: decoding the gzipped IDX files instead of reading the decoded-data
         # cache (-no-cache neither reads nor writes it), once per round like the others: a
         # single cold run can catch a stall of the host's disk (once 3.5 s instead of 0.6 s)
-        ("softmax-fast-cold", lambda s: [a.sf, "train", "-json", "-seed", str(s), "-threads", T, "-no-cache"], base),
-        ("numpy", lambda s: [a.python, os.path.join(a.peers_dir, "numpy_softmax.py"), "--seed", str(s), "--threads", T], np_env),
-        ("torch", lambda s: [a.python, os.path.join(a.peers_dir, "torch_softmax.py"), "--seed", str(s), "--threads", T], py_env),
-        ("gonum", lambda s: [a.gonum, "-seed", str(s), "-threads", T], base),
+        ("softmax-fast-cold", lambda s, t: [a.sf, "train", "-json", "-seed", str(s), "-threads", str(t), "-no-cache"],
+         go_env),
+        ("numpy", lambda s, t: [a.python, pyfile("numpy_softmax.py"), "--seed", str(s), "--threads", str(t)], py_env),
+        ("torch", lambda s, t: [a.python, pyfile("torch_softmax.py"), "--seed", str(s), "--threads", str(t)], py_env),
+        ("gonum", lambda s, t: [a.gonum, "-seed", str(s), "-threads", str(t)], go_env),
     ]
     if a.only:
         keep = set(a.only.split(","))
+        unknown = keep - {p[0] for p in peers}
+        if unknown:
+            ap.error("-only: unknown trainer(s) %s" % ",".join(sorted(unknown)))
         peers = [p for p in peers if p[0] in keep or p[0].startswith("softmax-fast")]
 
     os.makedirs(os.path.dirname(os.path.abspath(a.results)), exist_ok=True)
     up0 = open("/proc/loadavg").read().split()[:3]
     with open(a.results, "w") as res:
         res.write(json.dumps({"meta": True, "date": datetime.datetime.now(datetime.timezone.utc).isoformat(),
-                              "host": platform.node(), "threads": a.threads, "n": a.n, "loadavg_start": up0,
-                              "openblas_coretype_env": os.environ.get("OPENBLAS_CORETYPE"),
-                              "openblas_l2_size_env": os.environ.get("OPENBLAS_L2_SIZE"),
+                              "host": platform.node(), "cpus": NCPU, "threads": TS, "n": a.n,
+                              "trainers": [p[0] for p in peers], "loadavg_start": up0,
+                              "openblas_coretype": a.openblas_coretype or None,
                               "gate_seconds": a.gate, "warm_seconds": a.warm}) + "\n")
         # softmax-fast: one warm-up that (re)writes the decoded-data cache; its timed runs
         # use the warm cache, its cold runs (-no-cache) decode the gzipped IDX files.
-        run(peers[0][1](1), base, "softmax-fast-warmup", res, 0, 1)
-        recs = {p[0]: [] for p in peers}
+        run(peers[0][1](1, TS[-1]), go_env(TS[-1]), "softmax-fast-warmup", TS[-1], res, 0, 1)
+        recs = {(p[0], t): [] for p in peers for t in TS}
         probes = {}
         for r in range(1, a.n + 1):
             seed = r
             probes[r] = probe(a.sf, res, r)
-            for name, cmd, env in peers:  # round-robin: every peer once per round
-                rec = run(cmd(seed), env, name, res, r, seed, a.gate, a.warm)
-                if rec:
-                    recs[name].append(rec)
+            # round-robin: every (trainer, threads) pair once per round, with the round's seed;
+            # the thread settings of a trainer run back to back, their order reversed every
+            # other round so that neither always runs right after the other trainer
+            order = TS if r % 2 else TS[::-1]
+            for name, cmd, env in peers:
+                for t in order:
+                    rec = run(cmd(seed, t), env(t), name, t, res, r, seed, a.gate, a.warm)
+                    if rec:
+                        recs[(name, t)].append(rec)
             sys.stderr.write("round %d/%d done, load %s\n" % (r, a.n, open("/proc/loadavg").read().split()[0]))
         up1 = open("/proc/loadavg").read().split()[:3]
         res.write(json.dumps({"meta": True, "loadavg_end": up1}) + "\n")
@@ -189,85 +239,160 @@ def main():
     def stats(rs):
         ep = [e["seconds"] for r in rs for e in r["epochs"]]
         tr = [r["summary"]["train_seconds"] for r in rs]
+        accs = [r["summary"]["test_acc"] for r in rs]
         return {
-            "epoch": med(ep), "train": med(tr), "train_min": min(tr) if tr else float("nan"),
-            "train_max": max(tr) if tr else float("nan"),
+            "epoch": med(ep), "train": med(tr), "train_min": min(tr, default=float("nan")),
+            "train_max": max(tr, default=float("nan")),
             "load": med([r["summary"]["load_seconds"] for r in rs]),
             # before the trainer's own clock starts (interpreter, imports, Go runtime), as the
             # driver's wall time around the process minus the time the process measured itself,
             # plus the imports that the Python peers time from the top of their script
             "import": med([r["wall_seconds"] - r["summary"]["total_seconds"] + r["summary"].get("import_seconds", 0)
                            for r in rs]),
-            "total": med([r["summary"]["total_seconds"] for r in rs]),
             "wall": med([r["wall_seconds"] for r in rs]),
             "eval": med([e["eval_seconds"] for r in rs for e in r["epochs"]]),
-            "acc": statistics.mean([r["summary"]["test_acc"] for r in rs]) if rs else float("nan"),
-            "acc_min": min([r["summary"]["test_acc"] for r in rs]) if rs else float("nan"),
-            "acc_max": max([r["summary"]["test_acc"] for r in rs]) if rs else float("nan"),
+            "acc": statistics.mean(accs) if accs else float("nan"),
+            "acc_min": min(accs, default=float("nan")), "acc_max": max(accs, default=float("nan")),
             "n": len(rs),
             "foreign": med([r["foreign_load"] for r in rs]),
-            "foreign_max": max([r["foreign_load"] for r in rs]) if rs else float("nan"),
+            "foreign_max": max([r["foreign_load"] for r in rs], default=float("nan")),
         }
 
     S = {k: stats(v) for k, v in recs.items()}
-    ref = S["softmax-fast"]
-    print("threads %s, %d interleaved runs per trainer (seeds 1-%d), load average %s at start, %s at end; %s"
-          % (T, a.n, a.n, " ".join(up0), " ".join(up1),
-             "every CPU kept busy for %g s before each run (-warm)" % a.warm if a.warm > 0
-             else "each run started on an idle machine (no -warm)"))
-    print()
-    print("| trainer | train per epoch (median) | 5-epoch train (median [min, max]) | eval 10k (median) "
-          "| load | startup: interpreter+imports | process wall (median) | test acc mean [min, max] "
-          "| train time / softmax-fast | wall time / softmax-fast | other load (median, max) |")
-    print("|---|---|---|---|---|---|---|---|---|---|---|")
+
+    def best(name):
+        ok = [t for t in TS if S[(name, t)]["n"]]
+        return min(ok, key=lambda t: S[(name, t)]["train"]) if ok else None
+
+    sf_t = best("softmax-fast")
+    ref = S[("softmax-fast", sf_t)]["train"] if sf_t else float("nan")
     labels = {"softmax-fast-cold": "softmax-fast, cold (-no-cache: decodes the .gz files)"}
-    for name, _, _ in peers:
-        s = S[name]
-        label = labels.get(name, name)
-        if not s["n"]:
-            print("| %s | failed | | | | | | | | | |" % label)
-            continue
-        print("| %s | %s | %s [%s, %s] | %.1f ms | %s | %s | %s | %.4f [%.4f, %.4f] | %.1fx | %.1fx | %.0f%%, %.0f%% |" % (
-            label, fmt_s(s["epoch"]), fmt_s(s["train"]), fmt_s(s["train_min"]), fmt_s(s["train_max"]),
-            s["eval"] * 1e3, fmt_s(s["load"]), fmt_s(s["import"]), fmt_s(s["wall"]),
-            s["acc"], s["acc_min"], s["acc_max"], s["train"] / ref["train"], s["wall"] / ref["wall"],
-            100 * s["foreign"], 100 * s["foreign_max"]))
+
+    def label(name):
+        s = labels.get(name, name)
+        if name in ("numpy", "torch"):
+            k = kernel(name)
+            if k:
+                s += " (OpenBLAS %s)" % k
+        return s
+
+    def kernel(name):
+        ks = sorted({r["summary"].get("blas_kernel") or "?" for t in TS for r in recs[(name, t)]})
+        return "/".join(ks) if ks else ""
+
+    print("%d interleaved rounds (seeds 1-%d), each running every trainer at %s; load average %s at start, "
+          "%s at end; %s" % (a.n, a.n, " and at ".join(thr(t) for t in TS), " ".join(up0), " ".join(up1),
+                             "every CPU kept busy for %g s before each run (-warm)" % a.warm if a.warm > 0
+                             else "each run started on an idle machine (no -warm)"))
     print()
-    notes = []
-    nps = [r["summary"] for r in recs.get("numpy", [])]
-    if nps:
-        s0 = nps[0]
-        if s0.get("blas"):
-            notes.append("NumPy %s on %s %s, kernel %s, %s threads (%s)"
-                         % (s0.get("numpy"), s0["blas"], s0.get("blas_version"), s0.get("blas_kernel"), s0.get("blas_threads"),
-                            "OPENBLAS_CORETYPE=" + a.openblas_coretype if a.openblas_coretype else "OpenBLAS's own CPU detection"))
+    print("5-epoch train time (the summary's `train_seconds`: the 5 epochs' training, without loading, "
+          "startup or evaluation), median [min, max] of the rounds; the best setting of each trainer in bold; "
+          "ratio: the trainer at its best over softmax-fast at its best (%s)" % (thr(sf_t) if sf_t else "-"))
+    print()
+    hdr = "| trainer | " + " | ".join(thr(t) for t in TS)
+    if len(TS) == 2:
+        hdr += " | %s / %s" % (thr(TS[1]), thr(TS[0]))
+    print(hdr + " | best | train time / softmax-fast | test acc at best, mean [min, max] |")
+    print("|---" * (len(TS) + (4 if len(TS) == 2 else 3) + 1) + "|")
+    for name, _, _ in peers:
+        b = best(name)
+        cells = []
+        for t in TS:
+            s = S[(name, t)]
+            if not s["n"]:
+                cells.append("failed")
+                continue
+            v = "%s [%s, %s]" % (fmt_s(s["train"]), fmt_s(s["train_min"]), fmt_s(s["train_max"]))
+            if t == b and len(TS) > 1:
+                v = "**%s** [%s, %s]" % (fmt_s(s["train"]), fmt_s(s["train_min"]), fmt_s(s["train_max"]))
+            cells.append(v)
+        if len(TS) == 2:
+            s0, s1 = S[(name, TS[0])], S[(name, TS[1])]
+            cells.append("%.2f" % (s1["train"] / s0["train"]) if s0["n"] and s1["n"] else "-")
+        if b is None:
+            cells += ["-", "-", "-"]
         else:
-            notes.append("NumPy %s: threadpoolctl found no BLAS library (reference BLAS?)" % s0.get("numpy"))
-    ts = [r["summary"] for r in recs.get("torch", [])]
-    if ts:
-        notes.append("PyTorch %s, torch.get_num_threads() = %s" % (ts[0].get("torch"), ts[0].get("torch_threads")))
-    sfs = [r["summary"] for r in recs["softmax-fast"]]
+            sb = S[(name, b)]
+            cells += [thr(b), "%.1fx (%s / %s)" % (sb["train"] / ref, thr(b), thr(sf_t)),
+                      "%.4f [%.4f, %.4f]" % (sb["acc"], sb["acc_min"], sb["acc_max"])]
+        print("| %s | %s |" % (label(name), " | ".join(cells)))
+    print()
+    print("Every setting:")
+    print()
+    print("| trainer | threads | train per epoch (median) | 5-epoch train (median [min, max]) | eval 10k (median) "
+          "| load | startup: interpreter+imports | process wall (median) | test acc mean [min, max] "
+          "| other load (median, max) |")
+    print("|---|---|---|---|---|---|---|---|---|---|")
+    bad = []
+    for name, _, _ in peers:
+        for t in TS:
+            s = S[(name, t)]
+            if not s["n"]:
+                print("| %s | %d | failed | | | | | | | |" % (label(name), t))
+                bad.append("%s at %s: every run failed" % (name, thr(t)))
+                continue
+            if not ACC_LO <= s["acc"] <= ACC_HI:
+                bad.append("%s at %s: mean test accuracy %.4f" % (name, thr(t), s["acc"]))
+            if s["n"] < a.n:
+                bad.append("%s at %s: %d of %d runs failed" % (name, thr(t), a.n - s["n"], a.n))
+            print("| %s | %d | %s | %s [%s, %s] | %.1f ms | %s | %s | %s | %.4f [%.4f, %.4f] | %.0f%%, %.0f%% |" % (
+                label(name), t, fmt_s(s["epoch"]), fmt_s(s["train"]), fmt_s(s["train_min"]), fmt_s(s["train_max"]),
+                s["eval"] * 1e3, fmt_s(s["load"]), fmt_s(s["import"]), fmt_s(s["wall"]),
+                s["acc"], s["acc_min"], s["acc_max"], 100 * s["foreign"], 100 * s["foreign_max"]))
+    print()
+    if bad:
+        print("- CHECK FAILED: " + "; ".join(bad) + " (expected: every run succeeds, mean epoch-5 test accuracy "
+              "within [%.2f, %.2f])" % (ACC_LO, ACC_HI))
+        sys.stderr.write("compare: check failed: %s\n" % "; ".join(bad))
+    else:
+        print("- checks: every run succeeded; every trainer's mean epoch-5 test accuracy at every setting is "
+              "within [%.2f, %.2f] (the recipe's 0.82 +- 0.01)" % (ACC_LO, ACC_HI))
+    ct = ("OPENBLAS_CORETYPE=%s" % a.openblas_coretype) if a.openblas_coretype else \
+        "OpenBLAS's own CPU detection (no OPENBLAS_CORETYPE)"
+    for t in TS:
+        nps = [r["summary"] for r in recs.get(("numpy", t), [])]
+        if nps:
+            s0 = nps[0]
+            if s0.get("blas"):
+                print("- NumPy %s at %s: %s %s, kernel %s, %s BLAS thread(s) (threadpoolctl); %s"
+                      % (s0.get("numpy"), thr(t), s0["blas"], s0.get("blas_version"), s0.get("blas_kernel"),
+                         s0.get("blas_threads"), ct))
+            else:
+                print("- NumPy %s at %s: threadpoolctl found no BLAS library (reference BLAS?)" % (s0.get("numpy"), thr(t)))
+        ts = [r["summary"] for r in recs.get(("torch", t), [])]
+        if ts:
+            s0 = ts[0]
+            print("- PyTorch %s at %s: torch.get_num_threads() = %s, OpenMP threads %s, BLAS %s %s kernel %s with %s "
+                  "thread(s) (threadpoolctl); %s"
+                  % (s0.get("torch"), thr(t), s0.get("torch_threads"), s0.get("omp_threads", "?"), s0.get("blas", "?"),
+                     s0.get("blas_version", ""), s0.get("blas_kernel", "?"), s0.get("blas_threads", "?"), ct))
+    sfs = [r["summary"] for t in TS for r in recs[("softmax-fast", t)]]
     if sfs:
-        notes.append("softmax-fast isa %s, warm cache %s" % (sfs[0].get("isa"), all(s.get("from_cache") for s in sfs)))
-    for n_ in notes:
-        print("- " + n_)
-    sf_by_round = {r["round"]: r["summary"]["train_seconds"] for r in recs["softmax-fast"]}
+        print("- softmax-fast isa %s, -threads %s and GOMAXPROCS the same; warm cache %s" % (
+            "/".join(sorted({s.get("isa") or "?" for s in sfs})), ",".join(str(t) for t in TS),
+            all(s.get("from_cache") for s in sfs)))
     pr = [(r, probes[r]) for r in sorted(probes) if probes[r] and probes[r].get("handoff_ns")]
     if pr:
-        print("- per round, thread-to-thread round trip (`softmax-fast info -peak`) -> softmax-fast 5-epoch train: " +
-              "; ".join("%d: %s -> %s" % (r, fmt_ns(p["handoff_ns"]), fmt_s(sf_by_round.get(r, float("nan")))) for r, p in pr) +
-              " (on the project's VM it is ~60 ns, or ~340 ns in spells during which 2-thread training is 1.3-1.5x slower)")
-    key = {1: "peak_gflops_1_thread", NCPU: "peak_gflops_all_threads"}.get(a.threads)
-    peaks = [p[key] for p in probes.values() if p and key and p.get(key)]
-    if peaks and ref["n"]:
-        # 5 epochs x 60000 images x (forward + gradient) x 2 x 784 x 10 = 9.408 GFLOP
-        isas = sorted({p.get("peak_isa") or "?" for p in probes.values() if p})
-        print("- FMA peak of the widest level the CPU has (%s) on %d thread(s), median of the rounds: %.0f GFLOP/s; "
-              "softmax-fast's median 5-epoch train (9.4 GFLOP) runs at %.0f%% of it, its fastest run at %.0f%%" % (
-                  "/".join(isas), a.threads, med(peaks), 100 * 9.408 / ref["train"] / med(peaks), 100 * 9.408 / ref["train_min"] / med(peaks)))
+        by_round = {(r["round"], t): r["summary"]["train_seconds"] for t in TS for r in recs[("softmax-fast", t)]}
+        print("- per round, thread-to-thread round trip (`softmax-fast info -peak`) -> softmax-fast 5-epoch train at %s: "
+              % " / ".join(thr(t) for t in TS) +
+              "; ".join("%d: %s -> %s" % (r, fmt_ns(p["handoff_ns"]),
+                                          " / ".join(fmt_s(by_round.get((r, t), float("nan"))) for t in TS))
+                        for r, p in pr))
+    isas = sorted({p.get("peak_isa") or "?" for p in probes.values() if p})
+    for t in TS:
+        key = {1: "peak_gflops_1_thread", NCPU: "peak_gflops_all_threads"}.get(t)
+        peaks = [p[key] for p in probes.values() if p and key and p.get(key)]
+        s = S[("softmax-fast", t)]
+        if peaks and s["n"]:
+            # 5 epochs x 60000 images x (forward + gradient) x 2 x 784 x 10 = 9.408 GFLOP
+            print("- FMA peak (%s) on %s, median of the rounds: %.0f GFLOP/s; softmax-fast's median 5-epoch train "
+                  "(9.4 GFLOP) at %s runs at %.0f%% of it, its fastest run at %.0f%%" % (
+                      "/".join(isas), thr(t), med(peaks), thr(t), 100 * 9.408 / s["train"] / med(peaks),
+                      100 * 9.408 / s["train_min"] / med(peaks)))
     print("- startup: driver's wall time around the process less the trainer's own total_seconds, plus its timed imports")
     print("- other load: CPU time used by other processes while a run ran, as a share of the machine's %d CPUs" % NCPU)
-    print("- raw JSON lines: %s" % a.results)
+    print("- raw JSON lines (one per process, with its `threads`): %s" % a.results)
 
 
 if __name__ == "__main__":

@@ -29,6 +29,19 @@ def main():
     import torch
     import torch.nn.functional as F
     torch.set_num_threads(args.threads)
+    # What actually runs: PyTorch's OpenMP pool and the BLAS it calls for nn.Linear (Debian's
+    # torch uses the generic libblas.so.3, i.e. OpenBLAS, whose threads OPENBLAS_NUM_THREADS sets).
+    pool_info = {}
+    try:
+        import threadpoolctl
+        for i in threadpoolctl.threadpool_info():
+            if i.get("user_api") == "blas" and "blas" not in pool_info:
+                pool_info.update({"blas": i.get("internal_api"), "blas_version": i.get("version"),
+                                  "blas_kernel": i.get("architecture"), "blas_threads": i.get("num_threads")})
+            elif i.get("user_api") == "openmp" and "omp_threads" not in pool_info:
+                pool_info["omp_threads"] = i.get("num_threads")
+    except ImportError:
+        pass
     t_import = time.perf_counter()
 
     xtr8, ytr, xte8, yte = common.load(np, args.data)
@@ -75,11 +88,13 @@ def main():
         common.emit({"epoch": epoch, "loss": loss_v, "train_acc": acc_v, "test_acc": test_acc,
                      "seconds": sec, "eval_seconds": esec, "lr": args.lr})
     end = time.perf_counter()
-    common.emit({"summary": True, "peer": "torch", "torch": torch.__version__, "epochs": args.epochs,
-                 "threads": args.threads, "torch_threads": torch.get_num_threads(), "seed": args.seed,
-                 "loss": loss_v, "train_acc": acc_v, "test_acc": test_acc,
-                 "train_seconds": train_total, "import_seconds": t_import - T0,
-                 "load_seconds": t_loaded - t_import, "total_seconds": end - T0})
+    out = {"summary": True, "peer": "torch", "torch": torch.__version__, "epochs": args.epochs,
+           "threads": args.threads, "torch_threads": torch.get_num_threads(), "seed": args.seed,
+           "loss": loss_v, "train_acc": acc_v, "test_acc": test_acc,
+           "train_seconds": train_total, "import_seconds": t_import - T0,
+           "load_seconds": t_loaded - t_import, "total_seconds": end - T0}
+    out.update(pool_info)
+    common.emit(out)
 
 
 if __name__ == "__main__":

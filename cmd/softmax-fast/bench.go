@@ -54,40 +54,13 @@ const (
 	benchQuickRows = 6000
 )
 
+// runBench is the bench command: it measures the peak multiply-add rate at
+// each thread count the rows use, then times every row's epoch and prints
+// the rows, as tables or JSON lines.
 func runBench(ctx context.Context, args []string, stdout, stderr io.Writer) error {
-	fs := newFlags("bench", "[flags]", stderr)
-	var f benchFlags
-	fs.IntVar(&f.threads, "threads", 1, "goroutines per product in every table but the threads table (which runs 1 up to the CPUs)")
-	fs.StringVar(&f.isa, "isa", "", "kernel set: generic, avx2, avx512, neon or best (default: $SOFTMAX_FAST_ISA, else best)")
-	fs.BoolVar(&f.asJSON, "json", false, "print one JSON object per row (and per peak measurement) instead of tables")
-	fs.BoolVar(&f.quick, "quick", false, "few small configurations, one repetition unless -reps is given (a smoke test)")
-	fs.StringVar(&f.sizes, "sizes", benchDefSizes, "comma-separated data set sizes (rows of 784 inputs) of the size table")
-	fs.BoolVar(&f.big, "big", false, "add a data set of 1000000 rows (784 MB) to the size table")
-	fs.IntVar(&f.reps, "reps", 5, "repetitions of each configuration, round-robin (the median epoch time is reported)")
-	if err := parseFlags(fs, args); err != nil {
-		return err
-	}
-	if fs.NArg() > 0 {
-		return usagef("unexpected argument %q", fs.Arg(0))
-	}
-	sizes, err := parseSizes(f.sizes)
+	f, sizes, err := parseBench(args, stderr)
 	if err != nil {
 		return err
-	}
-	if f.big && !slices.Contains(sizes, benchBigRows) {
-		sizes = append(sizes, benchBigRows)
-	}
-	switch {
-	case f.threads < 1:
-		return usagef("-threads %d: want at least 1", f.threads)
-	case f.reps < 1:
-		return usagef("-reps %d: want at least 1", f.reps)
-	}
-	if err := selectISA(f.isa); err != nil {
-		return err
-	}
-	if f.quick && !flagSet(fs, "reps") {
-		f.reps = 1
 	}
 	cfgs := benchConfigs(f, sizes)
 
@@ -98,7 +71,68 @@ func runBench(ctx context.Context, args []string, stdout, stderr io.Writer) erro
 	printHeader(info, f.threads)
 	fmt.Fprintf(info, "bench     synthetic uint8 data, 1 epoch of plain SGD per run, median of %d; FLOP = 2 products x 2*n*inputs*classes\n", f.reps)
 
-	// The peak at each thread count the rows use.
+	enc := json.NewEncoder(stdout)
+	peaks, err := benchPeaks(f, cfgs, enc, stdout)
+	if err != nil {
+		return err
+	}
+	times, rounds, stopErr := benchRounds(ctx, cfgs, f.reps)
+	if stopErr != nil && rounds == 0 {
+		return stopErr
+	}
+	if stopErr != nil {
+		fmt.Fprintf(info, "bench     stopped after %d of %d rounds: the medians below are of %d\n", rounds, f.reps, rounds)
+	}
+	if err := printBenchRows(f, cfgs, times, rounds, peaks, enc, stdout); err != nil {
+		return err
+	}
+	return stopErr
+}
+
+// parseBench parses the bench command's flags and checks them as usage
+// errors; it returns the sizes of the size table, with -big's added.
+func parseBench(args []string, stderr io.Writer) (benchFlags, []int, error) {
+	fs := newFlags("bench", "[flags]", stderr)
+	var f benchFlags
+	fs.IntVar(&f.threads, "threads", 1, "goroutines per product in every table but the threads table (which runs 1 up to the CPUs)")
+	fs.StringVar(&f.isa, "isa", "", "kernel set: generic, avx2, avx512, neon or best (default: $SOFTMAX_FAST_ISA, else best)")
+	fs.BoolVar(&f.asJSON, "json", false, "print one JSON object per row (and per peak measurement) instead of tables")
+	fs.BoolVar(&f.quick, "quick", false, "few small configurations, one repetition unless -reps is given (a smoke test)")
+	fs.StringVar(&f.sizes, "sizes", benchDefSizes, "comma-separated data set sizes (rows of 784 inputs) of the size table")
+	fs.BoolVar(&f.big, "big", false, "add a data set of 1000000 rows (784 MB) to the size table")
+	fs.IntVar(&f.reps, "reps", 5, "repetitions of each configuration, round-robin (the median epoch time is reported)")
+	if err := parseFlags(fs, args); err != nil {
+		return f, nil, err
+	}
+	if fs.NArg() > 0 {
+		return f, nil, usagef("unexpected argument %q", fs.Arg(0))
+	}
+	sizes, err := parseSizes(f.sizes)
+	if err != nil {
+		return f, nil, err
+	}
+	if f.big && !slices.Contains(sizes, benchBigRows) {
+		sizes = append(sizes, benchBigRows)
+	}
+	switch {
+	case f.threads < 1:
+		return f, nil, usagef("-threads %d: want at least 1", f.threads)
+	case f.reps < 1:
+		return f, nil, usagef("-reps %d: want at least 1", f.reps)
+	}
+	if err := selectISA(f.isa); err != nil {
+		return f, nil, err
+	}
+	if f.quick && !flagSet(fs, "reps") {
+		f.reps = 1
+	}
+	return f, sizes, nil
+}
+
+// benchPeaks measures and reports the peak at each thread count the rows
+// use, in increasing order, since "% of peak" relates a row to the peak at
+// its own thread count.
+func benchPeaks(f benchFlags, cfgs []benchConfig, enc *json.Encoder, stdout io.Writer) (map[int]float64, error) {
 	peakTime := benchPeakTime
 	if f.quick {
 		peakTime = 30 * time.Millisecond
@@ -112,39 +146,39 @@ func runBench(ctx context.Context, args []string, stdout, stderr io.Writer) erro
 		}
 	}
 	slices.Sort(threadCounts)
-	enc := json.NewEncoder(stdout)
 	for _, t := range threadCounts {
 		peaks[t], _ = probe.PeakGFLOPS(tensor.Best(), t, peakTime)
 		if f.asJSON {
 			if err := enc.Encode(map[string]any{"table": "peak", "isa": tensor.Best().String(), "threads": t, "gflops": peaks[t]}); err != nil {
-				return err
+				return nil, err
 			}
 		} else {
 			fmt.Fprintf(stdout, "peak      %.1f GFLOP/s on %d thread(s) (%s multiply-adds, the widest level: measured)\n", peaks[t], t, tensor.Best())
 		}
 	}
+	return peaks, nil
+}
 
-	// Repetitions go round-robin over the configurations (each round runs
-	// every row once), so that a slow spell of a shared machine hits every
-	// row alike instead of all the repetitions of a few rows.
-	// An interruption or a failure stops the rounds; the rows are printed
-	// with the rounds completed so far, then the error is returned.
+// benchRounds times reps rounds of the rows and returns the epoch times of
+// each row, one per complete round.
+//
+// Repetitions go round-robin over the configurations (each round runs
+// every row once), so that a slow spell of a shared machine hits every
+// row alike instead of all the repetitions of a few rows.
+// An interruption or a failure stops the rounds and is returned as stopErr;
+// the rows are then printed with the rounds completed so far.
+func benchRounds(ctx context.Context, cfgs []benchConfig, reps int) (times [][]time.Duration, rounds int, stopErr error) {
 	data := newBenchData(cfgs)
-	times := make([][]time.Duration, len(cfgs))
-	rounds := 0
-	var stopErr error
-rounds:
-	for rep := range f.reps {
+	times = make([][]time.Duration, len(cfgs))
+	for rep := range reps {
 		for i, c := range cfgs {
 			if err := ctx.Err(); err != nil {
-				stopErr = err
-				break rounds
+				return times, rounds, err
 			}
 			d, err := benchOnce(ctx, c, data, rep)
 			if err != nil {
-				stopErr = fmt.Errorf("%s table, n %d, inputs %d, classes %d, batch %d, threads %d: %w",
+				return times, rounds, fmt.Errorf("%s table, n %d, inputs %d, classes %d, batch %d, threads %d: %w",
 					c.table, c.n, c.inputs, c.classes, c.batch, c.thrd, err)
-				break rounds
 			}
 			times[i] = append(times[i], d)
 		}
@@ -153,18 +187,18 @@ rounds:
 			benchRoundHook(rounds)
 		}
 	}
-	if stopErr != nil && rounds == 0 {
-		return stopErr
-	}
-	if stopErr != nil {
-		fmt.Fprintf(info, "bench     stopped after %d of %d rounds: the medians below are of %d\n", rounds, f.reps, rounds)
-	}
+	return times, rounds, nil
+}
+
+// printBenchRows prints each row with the median of its first rounds
+// times: a JSON object each, or a Markdown table per table name.
+func printBenchRows(f benchFlags, cfgs []benchConfig, times [][]time.Duration, rounds int, peaks map[int]float64, enc *json.Encoder, stdout io.Writer) error {
 	table := ""
 	for i, c := range cfgs {
 		r := benchMedian(c, times[i][:rounds])
 		r.peak = peaks[c.thrd]
 		if f.asJSON {
-			err = enc.Encode(map[string]any{
+			err := enc.Encode(map[string]any{
 				"table": c.table, "isa": currentISA(), "n": c.n, "inputs": c.inputs, "classes": c.classes,
 				"batch": c.batch, "threads": c.thrd, "reps": rounds, "seconds_per_epoch": r.epoch.Seconds(),
 				"samples_per_s": r.samples, "gflops": r.gflops, "peak_gflops": r.peak, "peak_fraction": r.gflops / r.peak,
@@ -184,9 +218,10 @@ rounds:
 			c.n, c.inputs, c.classes, c.batch, c.thrd, float64(r.epoch.Microseconds())/1000,
 			rate(r.samples), r.gflops, 100*r.gflops/r.peak)
 	}
-	return stopErr
+	return nil
 }
 
+// benchTitle is the heading of the table named table.
 func benchTitle(table string) string {
 	switch table {
 	case "batch":

@@ -9,7 +9,6 @@ import (
 
 	"github.com/softmax-fast/softmax-fast/mnist"
 	"github.com/softmax-fast/softmax-fast/softmax"
-	"github.com/softmax-fast/softmax-fast/tensor"
 )
 
 // loadData finds and loads Fashion-MNIST, telling on w (if not nil) where
@@ -39,15 +38,6 @@ func loadData(dir string, noCache bool, w io.Writer) (*mnist.Dataset, mnist.Load
 			ds.Dir, ds.Train.N, ds.Test.N, ds.Train.Rows, ds.Train.Cols, src, info.Duration.Round(time.Millisecond))
 	}
 	return ds, info, nil
-}
-
-// asDataset views a set of images as the model's input, without copying.
-func asDataset(s *mnist.Set) softmax.Dataset {
-	px := s.Rows * s.Cols
-	return softmax.Dataset{
-		Images: &tensor.U8Matrix{Rows: s.N, Cols: px, Stride: px, Data: s.Images},
-		Labels: s.Labels,
-	}
 }
 
 // runFlags are the flags of the commands that load the data and train.
@@ -96,8 +86,8 @@ func (f *runFlags) start(stdout, stderr io.Writer, r *recipe) (*runData, error) 
 	if d.ds, d.load, err = loadData(f.data, f.noCache, d.info); err != nil {
 		return nil, err
 	}
-	d.test = asDataset(d.ds.Test)
-	if d.train, d.val, err = r.split(asDataset(d.ds.Train)); err != nil {
+	d.test = d.ds.Test.Dataset()
+	if d.train, d.val, err = r.split(d.ds.Train.Dataset()); err != nil {
 		return nil, err
 	}
 	return d, nil

@@ -27,81 +27,106 @@ func runInfo(ctx context.Context, args []string, stdout, stderr io.Writer) error
 		return err
 	}
 	panicHook()
-	c := cpuinfo.Get()
-	// The peak of every level but the generic one (scalar Go), the widest
-	// (the machine's limit) last; "% of peak" figures use the widest.
-	type levelPeak struct {
-		level    tensor.ISA
-		one, all float64
-	}
-	var peaks []levelPeak
-	var handoff float64
+	m := machine{Info: cpuinfo.Get()}
 	if *peak {
-		// A throwaway run first: an idle core runs slower for a while.
-		probe.PeakGFLOPS(tensor.Best(), c.LogicalCores, 100*time.Millisecond)
-		for _, l := range c.ISAAvailable {
-			if l == tensor.Generic && len(c.ISAAvailable) > 1 {
-				continue
-			}
-			p := levelPeak{level: l}
-			p.one, _ = probe.PeakGFLOPS(l, 1, 300*time.Millisecond)
-			p.all, _ = probe.PeakGFLOPS(l, c.LogicalCores, 300*time.Millisecond)
-			peaks = append(peaks, p)
-		}
-		handoff = probe.HandoffNanos(50 * time.Millisecond)
+		m.measure()
 	}
 	if *asJSON {
-		levels := make([]string, len(c.ISAAvailable))
-		for i, l := range c.ISAAvailable {
-			levels[i] = l.String()
-		}
-		obj := map[string]any{
-			"cpu": c.Name, "arch": c.Arch, "physical_cores": c.PhysicalCores, "logical_cores": c.LogicalCores,
-			"features": c.Features, "isa_available": levels, "isa_selected": c.ISASelected.String(),
-			"l1d_bytes": c.L1D, "l2_bytes": c.L2, "l3_bytes": c.L3, "go": runtime.Version(),
-			"threads": runtime.GOMAXPROCS(0),
-		}
-		if *peak {
-			widest := peaks[len(peaks)-1]
-			obj["peak_isa"] = widest.level.String()
-			obj["peak_gflops_1_thread"] = widest.one
-			obj["peak_gflops_all_threads"] = widest.all
-			by := map[string]any{}
-			for _, p := range peaks {
-				by[p.level.String()] = map[string]float64{"1_thread": p.one, "all_threads": p.all}
-			}
-			obj["peak_gflops_by_isa"] = by
-			if handoff > 0 {
-				obj["handoff_ns"] = handoff
-			}
-		}
-		return json.NewEncoder(stdout).Encode(obj)
+		return json.NewEncoder(stdout).Encode(m.json())
 	}
+	m.print(stdout)
+	return nil
+}
+
+// machine is what info reports: the CPU and, with -peak, its measured
+// peaks and thread-to-thread round trip.
+type machine struct {
+	cpuinfo.Info
+	// peaks of every level but the generic one (scalar Go), the widest (the
+	// machine's limit, which "% of peak" figures use) last; nil without
+	// -peak.
+	peaks   []levelPeak
+	handoff float64 // ns; 0 if not measured or one CPU
+}
+
+// levelPeak is one level's peak on one thread and on all of them.
+type levelPeak struct {
+	level    tensor.ISA
+	one, all float64
+}
+
+// measure runs the peak probe of every SIMD level and the handoff probe.
+func (m *machine) measure() {
+	c := m.Info
+	// A throwaway run first: an idle core runs slower for a while.
+	probe.PeakGFLOPS(tensor.Best(), c.LogicalCores, 100*time.Millisecond)
+	for _, l := range c.ISAAvailable {
+		if l == tensor.Generic && len(c.ISAAvailable) > 1 {
+			continue
+		}
+		p := levelPeak{level: l}
+		p.one, _ = probe.PeakGFLOPS(l, 1, 300*time.Millisecond)
+		p.all, _ = probe.PeakGFLOPS(l, c.LogicalCores, 300*time.Millisecond)
+		m.peaks = append(m.peaks, p)
+	}
+	m.handoff = probe.HandoffNanos(50 * time.Millisecond)
+}
+
+// json returns the object info -json prints.
+func (m *machine) json() map[string]any {
+	c := m.Info
+	levels := make([]string, len(c.ISAAvailable))
+	for i, l := range c.ISAAvailable {
+		levels[i] = l.String()
+	}
+	obj := map[string]any{
+		"cpu": c.Name, "arch": c.Arch, "physical_cores": c.PhysicalCores, "logical_cores": c.LogicalCores,
+		"features": c.Features, "isa_available": levels, "isa_selected": c.ISASelected.String(),
+		"l1d_bytes": c.L1D, "l2_bytes": c.L2, "l3_bytes": c.L3, "go": runtime.Version(),
+		"threads": runtime.GOMAXPROCS(0),
+	}
+	if len(m.peaks) > 0 {
+		widest := m.peaks[len(m.peaks)-1]
+		obj["peak_isa"] = widest.level.String()
+		obj["peak_gflops_1_thread"] = widest.one
+		obj["peak_gflops_all_threads"] = widest.all
+		by := map[string]any{}
+		for _, p := range m.peaks {
+			by[p.level.String()] = map[string]float64{"1_thread": p.one, "all_threads": p.all}
+		}
+		obj["peak_gflops_by_isa"] = by
+		if m.handoff > 0 {
+			obj["handoff_ns"] = m.handoff
+		}
+	}
+	return obj
+}
+
+// print writes info's text report.
+func (m *machine) print(w io.Writer) {
+	c := m.Info
 	name := c.Name
 	if name == "" {
 		name = "unknown"
 	}
-	fmt.Fprintf(stdout, "cpu       %s (%s, %d logical CPUs)\n", name, c.Arch, c.LogicalCores)
-	fmt.Fprintf(stdout, "features  %v\n", c.Features)
-	fmt.Fprintf(stdout, "isa       %v (available: %v)\n", c.ISASelected, c.ISAAvailable)
-	fmt.Fprintf(stdout, "caches    L1d %s, L2 %s, L3 %s\n", size(c.L1D), size(c.L2), size(c.L3))
-	fmt.Fprintf(stdout, "threads   %d\n", runtime.GOMAXPROCS(0))
-	fmt.Fprintf(stdout, "go        %s\n", runtime.Version())
-	if *peak {
-		for _, p := range peaks {
-			fmt.Fprintf(stdout, "peak      %-7s %.1f GFLOP/s on 1 thread, %.1f on %d threads (measured multiply-adds; noisy when the machine is busy)\n",
-				p.level.String()+":", p.one, p.all, c.LogicalCores)
-		}
-		if handoff > 0 {
-			note := ""
-			if handoff > 150 {
-				// See probe.HandoffNanos: it is bimodal on shared VMs.
-				note = " (slow: 2-thread training runs slower than usual while it is)"
-			}
-			fmt.Fprintf(stdout, "handoff   %s round trip of a value between two threads%s\n", nanos(handoff), note)
-		}
+	fmt.Fprintf(w, "cpu       %s (%s, %d logical CPUs)\n", name, c.Arch, c.LogicalCores)
+	fmt.Fprintf(w, "features  %v\n", c.Features)
+	fmt.Fprintf(w, "isa       %v (available: %v)\n", c.ISASelected, c.ISAAvailable)
+	fmt.Fprintf(w, "caches    L1d %s, L2 %s, L3 %s\n", size(c.L1D), size(c.L2), size(c.L3))
+	fmt.Fprintf(w, "threads   %d\n", runtime.GOMAXPROCS(0))
+	fmt.Fprintf(w, "go        %s\n", runtime.Version())
+	for _, p := range m.peaks {
+		fmt.Fprintf(w, "peak      %-7s %.1f GFLOP/s on 1 thread, %.1f on %d threads (measured multiply-adds; noisy when the machine is busy)\n",
+			p.level.String()+":", p.one, p.all, c.LogicalCores)
 	}
-	return nil
+	if m.handoff > 0 {
+		note := ""
+		if m.handoff > 150 {
+			// See probe.HandoffNanos: it is bimodal on shared VMs.
+			note = " (slow: 2-thread training runs slower than usual while it is)"
+		}
+		fmt.Fprintf(w, "handoff   %s round trip of a value between two threads%s\n", nanos(m.handoff), note)
+	}
 }
 
 func size(b int) string {

@@ -77,6 +77,8 @@ func pictures(dir string, m *softmax.Dense, width, height int, test softmax.Data
 	if kept.Epoch != len(stats) {
 		title = fmt.Sprintf("training: %d epochs, kept epoch %d (test acc %.4f)", len(stats), kept.Epoch, kept.TestAcc)
 	}
-	err = write(curvesSVG, func(w io.Writer) error { return plot.CurvesLabeled(w, title, "epoch", x, series) })
+	err = write(curvesSVG, func(w io.Writer) error {
+		return plot.Curves(w, x, series, plot.CurveOptions{Title: title, XLabel: "epoch"})
+	})
 	return written, err
 }

@@ -24,19 +24,12 @@ type trainFlags struct {
 	out, plot, progress, cpuProfile string
 }
 
+// runTrain is the train command: it trains a model with the recipe of the
+// command line, reporting every epoch and a summary, and writes the model
+// and the pictures asked for.
 func runTrain(ctx context.Context, args []string, stdout, stderr io.Writer) error {
-	var f trainFlags
-	r, err := parseRecipe("train", "[flags]", args, stderr, false, func(fs *flag.FlagSet) {
-		f.register(fs, "one JSON object per epoch, then a summary,")
-		fs.StringVar(&f.out, "out", "", "write the trained model to this file")
-		fs.StringVar(&f.plot, "plot", "", "write pictures (weights, training curves, confusion matrix) to this directory")
-		fs.StringVar(&f.progress, "progress", "auto", "live progress line within epochs: auto (on a terminal), on, off")
-		fs.StringVar(&f.cpuProfile, "cpuprofile", "", "write a CPU profile of the training to this file (go tool pprof)")
-	})
+	f, r, err := parseTrain(args, stderr)
 	if err != nil {
-		return err
-	}
-	if err := r.validate(); err != nil {
 		return err
 	}
 	progressMode := f.progress
@@ -56,49 +49,8 @@ func runTrain(ctx context.Context, args []string, stdout, stderr io.Writer) erro
 	if err != nil {
 		return err
 	}
-	ds, linfo, train, val, test := d.ds, d.load, d.train, d.val, d.test
-	if prog != nil {
-		prog.batch = min(r.batch, train.Len()) // the samples of a step
-	}
-	model, err := softmax.NewDense(ds.Train.Rows*ds.Train.Cols, mnist.NumClasses, r.sigma, r.seed)
+	t, err := newTrainRun(f, r, d, prog, stdout)
 	if err != nil {
-		return err
-	}
-	model.Names = mnist.ClassNames[:]
-	if !f.asJSON {
-		fmt.Fprintf(stdout, "recipe    %s\n", r)
-	}
-
-	var lastGood *softmax.Dense // the model after the last complete epoch
-	enc := json.NewEncoder(stdout)
-	tr := r.trainer(f.threads)
-	tr.Validation = val
-	tr.OnStep = prog.step
-	tr.OnEpoch = func(s softmax.EpochStats) error {
-		if f.out != "" {
-			lastGood = model.Clone()
-		}
-		if f.asJSON {
-			rec := map[string]any{
-				"epoch": s.Epoch, "loss": s.Loss, "train_acc": s.TrainAcc, "test_acc": s.TestAcc,
-				"lr": s.LR, "seconds": s.TrainTime.Seconds(), "eval_seconds": s.EvalTime.Seconds(),
-			}
-			if r.val > 0 {
-				rec["val_acc"], rec["best"] = s.ValAcc, s.Best
-			}
-			return enc.Encode(rec)
-		}
-		prog.clear()
-		valText := ""
-		if r.val > 0 {
-			valText = fmt.Sprintf(", val acc %.3f", s.ValAcc)
-			if s.Best && r.earlyStop > 0 {
-				valText += " (best)"
-			}
-		}
-		_, err := fmt.Fprintf(stdout, "epoch %d, loss %.4f, train acc %.3f%s, test acc %.3f  (%.3f s, %s samples/s, eval %.1f ms)\n",
-			s.Epoch, s.Loss, s.TrainAcc, valText, s.TestAcc, s.TrainTime.Seconds(),
-			rate(float64(train.Len())/s.TrainTime.Seconds()), float64(s.EvalTime.Microseconds())/1000)
 		return err
 	}
 	if f.cpuProfile != "" {
@@ -108,58 +60,185 @@ func runTrain(ctx context.Context, args []string, stdout, stderr io.Writer) erro
 		}
 		defer stop()
 	}
-	prog.begin()
-	stats, fitErr := tr.Fit(ctx, model, train, test)
-	prog.clear()
-
-	var trainTime time.Duration
-	for _, s := range stats {
-		trainTime += s.TrainTime
-	}
-	saved, what := "", ""
-	if f.out != "" {
-		switch {
-		case fitErr == nil:
-			lastGood = model
-		case errors.Is(fitErr, softmax.ErrDiverged):
-			lastGood = nil // nothing trustworthy to keep; an existing file stays
-		case r.earlyStop > 0 && len(stats) > 0:
-			// Fit left the best epoch's weights in model.
-			lastGood, what = model, "the best epoch's model"
-		case r.average > 0 && len(stats) > r.epochs-r.average:
-			// Fit left the mean of the weights so far in model.
-			lastGood, what = model, "the averaged model"
-		}
-		if lastGood != nil {
-			if err := lastGood.Save(f.out); err != nil {
-				return errors.Join(fitErr, fmt.Errorf("-out: %w", err))
-			}
-			saved = f.out
-		}
+	stats, fitErr := t.fit(ctx)
+	saved, what, err := t.save(stats, fitErr)
+	if err != nil {
+		return err
 	}
 	if fitErr != nil {
-		if errors.Is(fitErr, context.Canceled) {
-			msg := fmt.Sprintf("interrupted after %d complete epochs", len(stats))
-			if saved != "" {
-				if what == "" {
-					what = fmt.Sprintf("the model of epoch %d", len(stats))
-				}
-				msg += fmt.Sprintf("; wrote %s to %s", what, saved)
-			} else if f.out != "" {
-				msg += "; no model written"
-			}
-			return errors.New(msg)
-		}
-		if errors.Is(fitErr, softmax.ErrDiverged) {
-			return fmt.Errorf("%w; no model written", fitErr)
-		}
-		return fitErr
+		return fitFailure(fitErr, len(stats), f.out, saved, what)
 	}
 	var pics []string
 	if f.plot != "" {
-		if pics, err = pictures(f.plot, model, ds.Train.Cols, ds.Train.Rows, test, stats, keptEpoch(stats, r.earlyStop > 0)); err != nil {
+		if pics, err = pictures(f.plot, t.model, d.ds.Train.Cols, d.ds.Train.Rows, d.test, stats, keptEpoch(stats, r.earlyStop > 0)); err != nil {
 			return err
 		}
+	}
+	return t.summary(stats, start, saved, pics)
+}
+
+// parseTrain parses the train command's flags and checks its recipe, so
+// that a bad command line fails before anything is loaded.
+func parseTrain(args []string, stderr io.Writer) (*trainFlags, *recipe, error) {
+	var f trainFlags
+	r, err := parseRecipe("train", "[flags]", args, stderr, false, func(fs *flag.FlagSet) {
+		f.register(fs, "one JSON object per epoch, then a summary,")
+		fs.StringVar(&f.out, "out", "", "write the trained model to this file")
+		fs.StringVar(&f.plot, "plot", "", "write pictures (weights, training curves, confusion matrix) to this directory")
+		fs.StringVar(&f.progress, "progress", "auto", "live progress line within epochs: auto (on a terminal), on, off")
+		fs.StringVar(&f.cpuProfile, "cpuprofile", "", "write a CPU profile of the training to this file (go tool pprof)")
+	})
+	if err != nil {
+		return nil, nil, err
+	}
+	if err := r.validate(); err != nil {
+		return nil, nil, err
+	}
+	return &f, r, nil
+}
+
+// trainRun is one training of the train command: its options, data and
+// model, and where it reports.
+type trainRun struct {
+	f        *trainFlags
+	r        *recipe
+	d        *runData
+	model    *softmax.Dense
+	prog     *progress // nil: no progress line
+	stdout   io.Writer
+	enc      *json.Encoder  // on stdout, with -json
+	lastGood *softmax.Dense // with -out, the model after the last complete epoch
+}
+
+// newTrainRun makes the untrained model for d's images and prints the
+// recipe (except with -json, whose stdout holds only JSON).
+func newTrainRun(f *trainFlags, r *recipe, d *runData, prog *progress, stdout io.Writer) (*trainRun, error) {
+	ds, train := d.ds, d.train
+	if prog != nil {
+		prog.batch = min(r.batch, train.Len()) // the samples of a step
+	}
+	model, err := softmax.NewDense(ds.Train.Rows*ds.Train.Cols, mnist.NumClasses, r.sigma, r.seed)
+	if err != nil {
+		return nil, err
+	}
+	model.Names = mnist.ClassNames[:]
+	if !f.asJSON {
+		fmt.Fprintf(stdout, "recipe    %s\n", r)
+	}
+	return &trainRun{f: f, r: r, d: d, model: model, prog: prog, stdout: stdout, enc: json.NewEncoder(stdout)}, nil
+}
+
+// fit trains the model on the training set, with the validation and test
+// sets evaluated after every epoch, and returns the stats of the complete
+// epochs and Fit's error.
+func (t *trainRun) fit(ctx context.Context) ([]softmax.EpochStats, error) {
+	f, r, prog, model := t.f, t.r, t.prog, t.model
+	train, val, test := t.d.train, t.d.val, t.d.test
+	tr := r.trainer(f.threads)
+	tr.Validation = val
+	tr.OnStep = prog.step
+	tr.OnEpoch = t.epoch
+	prog.begin()
+	stats, fitErr := tr.Fit(ctx, model, train, test)
+	prog.clear()
+	return stats, fitErr
+}
+
+// epoch is the Trainer's OnEpoch: with -out it keeps a copy of the model,
+// so that an interrupted training can still write its last complete epoch,
+// and it reports the epoch as a JSON object or a line.
+func (t *trainRun) epoch(s softmax.EpochStats) error {
+	if t.f.out != "" {
+		t.lastGood = t.model.Clone()
+	}
+	if t.f.asJSON {
+		rec := map[string]any{
+			"epoch": s.Epoch, "loss": s.Loss, "train_acc": s.TrainAcc, "test_acc": s.TestAcc,
+			"lr": s.LR, "seconds": s.TrainTime.Seconds(), "eval_seconds": s.EvalTime.Seconds(),
+		}
+		if t.r.val > 0 {
+			rec["val_acc"], rec["best"] = s.ValAcc, s.Best
+		}
+		return t.enc.Encode(rec)
+	}
+	t.prog.clear()
+	valText := ""
+	if t.r.val > 0 {
+		valText = fmt.Sprintf(", val acc %.3f", s.ValAcc)
+		if s.Best && t.r.earlyStop > 0 {
+			valText += " (best)"
+		}
+	}
+	_, err := fmt.Fprintf(t.stdout, "epoch %d, loss %.4f, train acc %.3f%s, test acc %.3f  (%.3f s, %s samples/s, eval %.1f ms)\n",
+		s.Epoch, s.Loss, s.TrainAcc, valText, s.TestAcc, s.TrainTime.Seconds(),
+		rate(float64(t.d.train.Len())/s.TrainTime.Seconds()), float64(s.EvalTime.Microseconds())/1000)
+	return err
+}
+
+// save writes, with -out, the model worth keeping after Fit returned
+// fitErr: the trained model on success; on an interruption the model Fit
+// left (the best epoch's with early stopping, the averaged one once
+// averaging began) or else the last complete epoch's; nothing after a
+// divergence, so that an existing file stays. It returns the path written
+// (empty if none) and, when it is not the model of the last epoch, what it
+// is. A failed write is returned joined with fitErr.
+func (t *trainRun) save(stats []softmax.EpochStats, fitErr error) (saved, what string, err error) {
+	f, r, model, lastGood := t.f, t.r, t.model, t.lastGood
+	if f.out == "" {
+		return "", "", nil
+	}
+	switch {
+	case fitErr == nil:
+		lastGood = model
+	case errors.Is(fitErr, softmax.ErrDiverged):
+		lastGood = nil // nothing trustworthy to keep; an existing file stays
+	case r.earlyStop > 0 && len(stats) > 0:
+		// Fit left the best epoch's weights in model.
+		lastGood, what = model, "the best epoch's model"
+	case r.average > 0 && len(stats) > r.epochs-r.average:
+		// Fit left the mean of the weights so far in model.
+		lastGood, what = model, "the averaged model"
+	}
+	if lastGood == nil {
+		return "", what, nil
+	}
+	if err := lastGood.Save(f.out); err != nil {
+		return "", what, errors.Join(fitErr, fmt.Errorf("-out: %w", err))
+	}
+	return f.out, what, nil
+}
+
+// fitFailure is the error of a training that did not complete: for an
+// interruption, how many epochs completed and which model, if any, was
+// written to out (saved, what as save returned them); for a divergence,
+// that no model was written.
+func fitFailure(fitErr error, epochs int, out, saved, what string) error {
+	if errors.Is(fitErr, context.Canceled) {
+		msg := fmt.Sprintf("interrupted after %d complete epochs", epochs)
+		if saved != "" {
+			if what == "" {
+				what = fmt.Sprintf("the model of epoch %d", epochs)
+			}
+			msg += fmt.Sprintf("; wrote %s to %s", what, saved)
+		} else if out != "" {
+			msg += "; no model written"
+		}
+		return errors.New(msg)
+	}
+	if errors.Is(fitErr, softmax.ErrDiverged) {
+		return fmt.Errorf("%w; no model written", fitErr)
+	}
+	return fitErr
+}
+
+// summary reports a complete training: the kept epoch's accuracy, the
+// times (training, loading, and in all since start), and the model and
+// pictures written, as one JSON object or as lines.
+func (t *trainRun) summary(stats []softmax.EpochStats, start time.Time, saved string, pics []string) error {
+	f, r, linfo, train := t.f, t.r, t.d.load, t.d.train
+	var trainTime time.Duration
+	for _, s := range stats {
+		trainTime += s.TrainTime
 	}
 	final := keptEpoch(stats, r.earlyStop > 0)
 	if f.asJSON {
@@ -175,8 +254,9 @@ func runTrain(ctx context.Context, args []string, stdout, stderr io.Writer) erro
 		if r.val > 0 {
 			rec["val_acc"] = final.ValAcc
 		}
-		return enc.Encode(rec)
+		return t.enc.Encode(rec)
 	}
+	stdout := t.stdout
 	kept := ""
 	if final.Epoch != len(stats) {
 		kept = fmt.Sprintf(" (kept epoch %d, val acc %.4f)", final.Epoch, final.ValAcc)
