@@ -16,6 +16,17 @@ import (
 type evalFlags struct {
 	modelPath, data, isa, plotDir string
 	asJSON, noCache               bool
+	feat                          featureOptions
+}
+
+// evalSet is what a model is evaluated on: the test examples of the
+// model's classes, and the test examples of other classes (features only),
+// which count as errors.
+type evalSet struct {
+	test          softmax.Dataset
+	width, height int      // of the images; 0 for features
+	unknown       int      // examples of classes the model lacks
+	unknownNames  []string // their classes
 }
 
 // runEval is the eval command: it measures a model file's accuracy on the
@@ -37,36 +48,86 @@ func runEval(ctx context.Context, args []string, stdout, stderr io.Writer) error
 	if !f.asJSON {
 		info = stdout
 	}
-	ds, _, err := loadData(f.data, f.noCache, info)
+	var set evalSet
+	if isFeatureFile(f.data) {
+		set, err = evalFeatures(f, model, info)
+	} else {
+		set, err = evalImages(f, model, info)
+	}
 	if err != nil {
 		return err
-	}
-	test := ds.Test.Dataset()
-	if model.Inputs() != test.Images.Cols || model.Classes() != mnist.NumClasses {
-		return fmt.Errorf("model %s has %d inputs and %d classes; the test images have %d pixels and %d classes",
-			f.modelPath, model.Inputs(), model.Classes(), test.Images.Cols, mnist.NumClasses)
 	}
 	t0 := time.Now()
-	conf, err := model.Confusion(test)
-	if err != nil {
-		return err
+	conf := make([][]int, model.Classes()) // all zero when every example is of another class
+	for i := range conf {
+		conf[i] = make([]int, model.Classes())
+	}
+	if set.test.Len() > 0 {
+		if conf, err = model.Confusion(set.test); err != nil {
+			return err
+		}
 	}
 	elapsed := time.Since(t0)
 	var pics []string
 	if f.plotDir != "" {
-		if pics, err = pictures(f.plotDir, model, ds.Test.Cols, ds.Test.Rows, test, nil, softmax.EpochStats{}); err != nil {
+		if pics, err = pictures(f.plotDir, model, set.width, set.height, set.test, nil, softmax.EpochStats{}); err != nil {
 			return err
 		}
 	}
-	return printEval(stdout, f, className(model), conf, elapsed, pics)
+	return printEval(stdout, f, className(model), conf, set, elapsed, pics)
+}
+
+// evalImages loads the Fashion-MNIST test images for a model of images.
+func evalImages(f evalFlags, model *softmax.Dense, info io.Writer) (evalSet, error) {
+	if model.Features {
+		return evalSet{}, fmt.Errorf("model %s takes %d features, not images: give its test file with -data FILE", f.modelPath, model.Inputs())
+	}
+	ds, _, err := loadData(f.data, f.noCache, info)
+	if err != nil {
+		return evalSet{}, err
+	}
+	test := ds.Test.Dataset()
+	if model.Inputs() != test.Images.Cols || model.Classes() != mnist.NumClasses {
+		return evalSet{}, fmt.Errorf("model %s has %d inputs and %d classes; the test images have %d pixels and %d classes",
+			f.modelPath, model.Inputs(), model.Classes(), test.Images.Cols, mnist.NumClasses)
+	}
+	return evalSet{test: test, width: ds.Test.Cols, height: ds.Test.Rows}, nil
+}
+
+// evalFeatures reads the test file of features f.data for a model of
+// features, with the model's classes and number of features.
+func evalFeatures(f evalFlags, model *softmax.Dense, info io.Writer) (evalSet, error) {
+	if !model.Features {
+		return evalSet{}, fmt.Errorf("model %s takes %d-pixel images, not features: -data %s must be the Fashion-MNIST directory", f.modelPath, model.Inputs(), f.data)
+	}
+	opt, err := f.feat.options()
+	if err != nil {
+		return evalSet{}, err
+	}
+	t0 := time.Now()
+	s, unknown, err := readTest(f.data, opt, className(model), model.Inputs())
+	if err != nil {
+		return evalSet{}, err
+	}
+	if info != nil {
+		fmt.Fprintf(info, "data      %s: %d examples of %d features (%s), read in %s\n", f.data, s.N, s.D, s.Format, time.Since(t0).Round(time.Millisecond))
+		warnings(info, s)
+	}
+	set := evalSet{unknown: unknown, unknownNames: s.Unknown}
+	if unknown < s.N {
+		set.test = dataset(s)
+	}
+	return set, nil
 }
 
 // parseEval parses the eval command's flags; -model is required.
 func parseEval(args []string, stderr io.Writer) (evalFlags, error) {
 	var f evalFlags
-	fs := newFlags("eval", "-model FILE [-data DIR] [-json] [-plot DIR]", stderr)
+	fs := newFlags("eval", "-model FILE [-data DIR|FILE] [-json] [-plot DIR]", stderr)
 	fs.StringVar(&f.modelPath, "model", "", "model file written by 'softmax-fast train -out'")
-	fs.StringVar(&f.data, "data", "", "Fashion-MNIST directory (default: as for train)")
+	fs.StringVar(&f.data, "data", "", "for a model of images, the Fashion-MNIST directory (default: as for train);\nfor a model of features, its LIBSVM or CSV test file")
+	fs.StringVar(&f.feat.format, "format", "auto", "with a -data file: its format, auto (from the content), libsvm or csv")
+	fs.StringVar(&f.feat.labelColumn, "label-column", "", "with a CSV -data file: the label column, a header name or a 1-based number\n(negative counts from the end) (default: the first column)")
 	fs.BoolVar(&f.asJSON, "json", false, "print one JSON object")
 	fs.BoolVar(&f.noCache, "no-cache", false, "decode the IDX files even if a decoded copy is cached")
 	fs.StringVar(&f.isa, "isa", "", "kernel set: generic, avx2, avx512, neon or best")
@@ -86,14 +147,22 @@ func parseEval(args []string, stderr io.Writer) (evalFlags, error) {
 // printEval reports the evaluation whose confusion matrix is conf (rows:
 // true classes), measured in elapsed, as one JSON object or as a table of
 // the classes' accuracies and confusion rows.
-func printEval(stdout io.Writer, f evalFlags, names []string, conf [][]int, elapsed time.Duration, pics []string) error {
+func printEval(stdout io.Writer, f evalFlags, names []string, conf [][]int, set evalSet, elapsed time.Duration, pics []string) error {
 	k := len(conf)
 	perClass, correct, total := classAccuracy(conf)
+	total += set.unknown // examples of other classes: errors
 	acc := float64(correct) / float64(max(total, 1))
+	what := "test images"
+	if set.width == 0 {
+		what = "test examples"
+	}
 	if f.asJSON {
 		rec := map[string]any{
 			"model": f.modelPath, "accuracy": acc, "per_class": perClass, "confusion": conf,
-			"classes": names, "images": total, "seconds": elapsed.Seconds(),
+			"classes": names, "examples": total, "seconds": elapsed.Seconds(),
+		}
+		if set.unknown > 0 {
+			rec["unknown_class_examples"], rec["unknown_classes"] = set.unknown, set.unknownNames
 		}
 		if pics != nil {
 			rec["pictures"] = pics
@@ -101,7 +170,11 @@ func printEval(stdout io.Writer, f evalFlags, names []string, conf [][]int, elap
 		return json.NewEncoder(stdout).Encode(rec)
 	}
 	fmt.Fprintf(stdout, "model     %s\n", f.modelPath)
-	fmt.Fprintf(stdout, "accuracy  %.4f (%d of %d test images, %.1f ms)\n\n", acc, correct, total, float64(elapsed.Microseconds())/1000)
+	fmt.Fprintf(stdout, "accuracy  %.4f (%d of %d %s, %.1f ms)\n", acc, correct, total, what, float64(elapsed.Microseconds())/1000)
+	if set.unknown > 0 {
+		fmt.Fprintf(stdout, "          of which %d of classes the model lacks (%s), counted as errors\n", set.unknown, strings.Join(set.unknownNames, ", "))
+	}
+	fmt.Fprintln(stdout)
 	fmt.Fprintf(stdout, "%-12s %8s   confusion (rows: true class, columns: predicted)\n", "class", "accuracy")
 	for y := range k {
 		cells := make([]string, k)

@@ -12,7 +12,6 @@ import (
 	"strings"
 	"time"
 
-	"github.com/softmax-fast/softmax-fast/mnist"
 	"github.com/softmax-fast/softmax-fast/softmax"
 )
 
@@ -41,6 +40,9 @@ func runSweep(ctx context.Context, args []string, stdout, stderr io.Writer) erro
 	d, err := f.start(stdout, stderr, r)
 	if err != nil {
 		return err
+	}
+	if !d.hasTest() {
+		return usagef("-data %s: sweep reports every run's test accuracy; give the test file with -test FILE", f.data)
 	}
 	s := &sweep{sweepGrid: g, f: f, r: r, d: d, stdout: stdout, enc: json.NewEncoder(stdout)}
 	s.header()
@@ -164,7 +166,7 @@ func (s *sweep) run(ctx context.Context) (interrupted, err error) {
 			for _, lr := range s.lrs {
 				c := *s.r
 				c.lr, c.batch, c.epochs = lr, b, e
-				res, err := sweepOne(ctx, &c, s.f.threads, s.d.train, s.d.val, s.d.test)
+				res, err := sweepOne(ctx, &c, s.f.threads, s.d)
 				if errors.Is(err, context.Canceled) {
 					return fmt.Errorf("interrupted after %d of %d runs", len(s.runs), n), nil
 				}
@@ -240,18 +242,18 @@ func (s *sweep) report(interrupted error) error {
 	return interrupted
 }
 
-// sweepOne trains the recipe c and returns its result; a run that
+// sweepOne trains the recipe c on d and returns its result; a run that
 // diverges is a result, not an error.
-func sweepOne(ctx context.Context, c *recipe, threads int, train, val, test softmax.Dataset) (sweepRun, error) {
+func sweepOne(ctx context.Context, c *recipe, threads int, d *runData) (sweepRun, error) {
 	res := sweepRun{LR: c.lr, Batch: c.batch, Epochs: c.epochs}
-	m, err := softmax.NewDense(train.Images.Cols, mnist.NumClasses, c.sigma, c.seed)
+	m, err := d.newModel(c.sigma, c.seed)
 	if err != nil {
 		return res, err
 	}
-	tr := c.trainer(threads)
-	tr.Validation = val
+	tr := d.trainer(c, threads)
+	tr.Validation = d.val
 	start := time.Now()
-	stats, err := tr.Fit(ctx, m, train, test)
+	stats, err := tr.Fit(ctx, m, d.train, d.test)
 	res.Seconds = time.Since(start).Seconds()
 	if errors.Is(err, softmax.ErrDiverged) {
 		res.Diverged = true
@@ -264,7 +266,7 @@ func sweepOne(ctx context.Context, c *recipe, threads int, train, val, test soft
 	if c.earlyStop > 0 {
 		res.BestEpoch = final.Epoch
 	}
-	res.Loss, res.TrainAcc, res.TestAcc = final.Loss, final.TrainAcc, final.TestAcc
+	res.Loss, res.TrainAcc, res.TestAcc = final.Loss, final.TrainAcc, d.testAcc(final.TestAcc)
 	if c.val > 0 {
 		res.ValAcc = final.ValAcc
 	}

@@ -14,7 +14,6 @@ import (
 	"time"
 
 	"github.com/softmax-fast/softmax-fast/internal/cpuinfo"
-	"github.com/softmax-fast/softmax-fast/mnist"
 	"github.com/softmax-fast/softmax-fast/softmax"
 	"github.com/softmax-fast/softmax-fast/tensor"
 )
@@ -70,7 +69,8 @@ func runTrain(ctx context.Context, args []string, stdout, stderr io.Writer) erro
 	}
 	var pics []string
 	if f.plot != "" {
-		if pics, err = pictures(f.plot, t.model, d.ds.Train.Cols, d.ds.Train.Rows, d.test, stats, keptEpoch(stats, r.earlyStop > 0)); err != nil {
+		width, height := d.imageSize()
+		if pics, err = pictures(f.plot, t.model, width, height, d.test, stats, keptEpoch(stats, r.earlyStop > 0)); err != nil {
 			return err
 		}
 	}
@@ -113,15 +113,13 @@ type trainRun struct {
 // newTrainRun makes the untrained model for d's images and prints the
 // recipe (except with -json, whose stdout holds only JSON).
 func newTrainRun(f *trainFlags, r *recipe, d *runData, prog *progress, stdout io.Writer) (*trainRun, error) {
-	ds, train := d.ds, d.train
 	if prog != nil {
-		prog.batch = min(r.batch, train.Len()) // the samples of a step
+		prog.batch = min(r.batch, d.train.Len()) // the samples of a step
 	}
-	model, err := softmax.NewDense(ds.Train.Rows*ds.Train.Cols, mnist.NumClasses, r.sigma, r.seed)
+	model, err := d.newModel(r.sigma, r.seed)
 	if err != nil {
 		return nil, err
 	}
-	model.Names = mnist.ClassNames[:]
 	if !f.asJSON {
 		fmt.Fprintf(stdout, "recipe    %s\n", r)
 	}
@@ -134,13 +132,16 @@ func newTrainRun(f *trainFlags, r *recipe, d *runData, prog *progress, stdout io
 func (t *trainRun) fit(ctx context.Context) ([]softmax.EpochStats, error) {
 	f, r, prog, model := t.f, t.r, t.prog, t.model
 	train, val, test := t.d.train, t.d.val, t.d.test
-	tr := r.trainer(f.threads)
+	tr := t.d.trainer(r, f.threads)
 	tr.Validation = val
 	tr.OnStep = prog.step
 	tr.OnEpoch = t.epoch
 	prog.begin()
 	stats, fitErr := tr.Fit(ctx, model, train, test)
 	prog.clear()
+	for i := range stats {
+		stats[i].TestAcc = t.d.testAcc(stats[i].TestAcc)
+	}
 	return stats, fitErr
 }
 
@@ -151,10 +152,14 @@ func (t *trainRun) epoch(s softmax.EpochStats) error {
 	if t.f.out != "" {
 		t.lastGood = t.model.Clone()
 	}
+	s.TestAcc = t.d.testAcc(s.TestAcc)
 	if t.f.asJSON {
 		rec := map[string]any{
-			"epoch": s.Epoch, "loss": s.Loss, "train_acc": s.TrainAcc, "test_acc": s.TestAcc,
+			"epoch": s.Epoch, "loss": s.Loss, "train_acc": s.TrainAcc,
 			"lr": s.LR, "seconds": s.TrainTime.Seconds(), "eval_seconds": s.EvalTime.Seconds(),
+		}
+		if t.d.hasTest() {
+			rec["test_acc"] = s.TestAcc
 		}
 		if t.r.val > 0 {
 			rec["val_acc"], rec["best"] = s.ValAcc, s.Best
@@ -169,8 +174,11 @@ func (t *trainRun) epoch(s softmax.EpochStats) error {
 			valText += " (best)"
 		}
 	}
-	_, err := fmt.Fprintf(t.stdout, "epoch %d, loss %.4f, train acc %.3f%s, test acc %.3f  (%.3f s, %s samples/s, eval %.1f ms)\n",
-		s.Epoch, s.Loss, s.TrainAcc, valText, s.TestAcc, s.TrainTime.Seconds(),
+	if t.d.hasTest() {
+		valText += fmt.Sprintf(", test acc %.3f", s.TestAcc)
+	}
+	_, err := fmt.Fprintf(t.stdout, "epoch %d, loss %.4f, train acc %.3f%s  (%.3f s, %s samples/s, eval %.1f ms)\n",
+		s.Epoch, s.Loss, s.TrainAcc, valText, s.TrainTime.Seconds(),
 		rate(float64(t.d.train.Len())/s.TrainTime.Seconds()), float64(s.EvalTime.Microseconds())/1000)
 	return err
 }
@@ -243,13 +251,16 @@ func (t *trainRun) summary(stats []softmax.EpochStats, start time.Time, saved st
 	final := keptEpoch(stats, r.earlyStop > 0)
 	if f.asJSON {
 		rec := map[string]any{
-			"summary": true, "epochs": len(stats), "test_acc": final.TestAcc, "train_acc": final.TrainAcc,
+			"summary": true, "epochs": len(stats), "train_acc": final.TrainAcc,
 			"loss": final.Loss, "train_seconds": trainTime.Seconds(), "load_seconds": linfo.Duration.Seconds(),
 			"total_seconds": time.Since(start).Seconds(), "isa": currentISA(), "threads": f.threads,
 			"from_cache": linfo.FromCache, "model": saved, "kept_epoch": final.Epoch,
 		}
 		if pics != nil {
 			rec["pictures"] = pics
+		}
+		if t.d.hasTest() {
+			rec["test_acc"] = final.TestAcc
 		}
 		if r.val > 0 {
 			rec["val_acc"] = final.ValAcc
@@ -261,8 +272,12 @@ func (t *trainRun) summary(stats []softmax.EpochStats, start time.Time, saved st
 	if final.Epoch != len(stats) {
 		kept = fmt.Sprintf(" (kept epoch %d, val acc %.4f)", final.Epoch, final.ValAcc)
 	}
-	fmt.Fprintf(stdout, "done      test acc %.4f%s after %d epochs; training %.3f s (%s samples/s), load %.3f s, total %.3f s\n",
-		final.TestAcc, kept, len(stats), trainTime.Seconds(),
+	acc := fmt.Sprintf("train acc %.4f", final.TrainAcc)
+	if t.d.hasTest() {
+		acc = fmt.Sprintf("test acc %.4f", final.TestAcc)
+	}
+	fmt.Fprintf(stdout, "done      %s%s after %d epochs; training %.3f s (%s samples/s), load %.3f s, total %.3f s\n",
+		acc, kept, len(stats), trainTime.Seconds(),
 		rate(float64(train.Len()*len(stats))/trainTime.Seconds()), linfo.Duration.Seconds(), time.Since(start).Seconds())
 	if saved != "" {
 		fmt.Fprintf(stdout, "model     written to %s\n", saved)

@@ -1,0 +1,166 @@
+package main
+
+import (
+	"fmt"
+	"io"
+	"os"
+	"strings"
+	"time"
+
+	"github.com/softmax-fast/softmax-fast/features"
+	"github.com/softmax-fast/softmax-fast/softmax"
+	"github.com/softmax-fast/softmax-fast/tensor"
+)
+
+// maxClasses is the most classes a feature file may have: labels are bytes
+// (softmax.Dataset.Labels).
+const maxClasses = 256
+
+// featureFiles are a training file of features and its test file, if any.
+type featureFiles struct {
+	train, test *features.Set
+	// unknown is the number of test examples whose class the training file
+	// lacks: left out of the test set the model is measured on, they count
+	// as errors in every test accuracy reported (testAcc).
+	unknown int
+}
+
+// isFeatureFile reports whether -data names a file (of features) rather
+// than a directory (Fashion-MNIST).
+func isFeatureFile(path string) bool {
+	if path == "" {
+		return false
+	}
+	st, err := os.Stat(path)
+	return err == nil && !st.IsDir()
+}
+
+// featureOptions are the flags that say how to read a feature file.
+type featureOptions struct {
+	format, labelColumn, test string
+	noStandardize             bool
+}
+
+// options returns the features.Options of the flags.
+func (o featureOptions) options() (features.Options, error) {
+	var opt features.Options
+	switch strings.ToLower(o.format) {
+	case "", "auto":
+		opt.Format = features.Auto
+	case "libsvm", "svmlight":
+		opt.Format = features.LIBSVM
+	case "csv":
+		opt.Format = features.CSV
+	default:
+		return opt, usagef("-format %s: want auto, libsvm or csv", o.format)
+	}
+	opt.LabelColumn = o.labelColumn
+	return opt, nil
+}
+
+// loadFeatures reads the training file and the test file (if any) of
+// features, telling on w (if not nil) what it read and any warning.
+func loadFeatures(path string, o featureOptions, w io.Writer) (*featureFiles, error) {
+	opt, err := o.options()
+	if err != nil {
+		return nil, err
+	}
+	t0 := time.Now()
+	train, err := features.ReadFile(path, opt)
+	if err != nil {
+		return nil, err
+	}
+	switch n := len(train.Classes); {
+	case n < 2:
+		return nil, fmt.Errorf("%s: every example is of class %q: a classifier needs at least two classes", path, train.Classes[0])
+	case n > maxClasses:
+		return nil, fmt.Errorf("%s: %d classes; at most %d are supported", path, n, maxClasses)
+	}
+	ff := &featureFiles{train: train}
+	if o.test != "" {
+		if ff.test, ff.unknown, err = readTest(o.test, opt, train.Classes, train.D); err != nil {
+			return nil, err
+		}
+	}
+	if w != nil {
+		fmt.Fprintf(w, "data      %s: %d examples of %d features, %d classes (%s)", path, train.N, train.D, len(train.Classes), train.Format)
+		if ff.test != nil {
+			fmt.Fprintf(w, "; test %s: %d examples", o.test, ff.test.N)
+		}
+		fmt.Fprintf(w, ", read in %s\n", time.Since(t0).Round(time.Millisecond))
+		warnings(w, train)
+		if ff.test != nil {
+			warnings(w, ff.test)
+		}
+	}
+	return ff, nil
+}
+
+// readTest reads a test file of features for a model of the given classes
+// and features, and returns it with the number of its examples of other
+// classes (labelled -1).
+func readTest(path string, opt features.Options, classes []string, d int) (*features.Set, int, error) {
+	opt.Classes, opt.Features = classes, d
+	s, err := features.ReadFile(path, opt)
+	if err != nil {
+		return nil, 0, err
+	}
+	unknown := 0
+	for _, y := range s.Labels {
+		if y < 0 {
+			unknown++
+		}
+	}
+	return s, unknown, nil
+}
+
+// warnings prints on w what reading s ignored. The parser's warnings name
+// the examples of unknown classes; they count as errors in the accuracy.
+func warnings(w io.Writer, s *features.Set) {
+	for _, warn := range s.Warnings {
+		fmt.Fprintf(w, "warning   %s: %s\n", s.Path, warn)
+	}
+	if len(s.Unknown) > 0 {
+		fmt.Fprintf(w, "warning   %s: the examples of classes %s count as errors in the accuracy\n", s.Path, strings.Join(s.Unknown, ", "))
+	}
+}
+
+// dataset returns the examples of s whose class is known, as the model's
+// input (sharing s's matrix when all are).
+func dataset(s *features.Set) softmax.Dataset {
+	x := &tensor.F32Matrix{Rows: s.N, Cols: s.D, Stride: s.D, Data: s.X}
+	labels := make([]uint8, 0, s.N)
+	var index []int32
+	for i, y := range s.Labels {
+		if y < 0 {
+			if index == nil {
+				index = make([]int32, i, s.N)
+				for j := range index {
+					index[j] = int32(j)
+				}
+			}
+			continue
+		}
+		if index != nil {
+			index = append(index, int32(i))
+		}
+		labels = append(labels, uint8(y))
+	}
+	if index != nil {
+		x.Index, x.Rows = index, len(index)
+	}
+	return softmax.Dataset{Features: x, Labels: labels}
+}
+
+// testAcc returns the accuracy on the whole test file of a model whose
+// accuracy on its examples of known classes is acc: the others are errors.
+func (ff *featureFiles) testAcc(acc float64) float64 {
+	if ff == nil || ff.test == nil || ff.unknown == 0 {
+		return acc
+	}
+	if ff.unknown == ff.test.N {
+		return 0 // no example the model could get right
+	}
+	known := ff.test.N - ff.unknown
+	return acc * float64(known) / float64(ff.test.N)
+}
