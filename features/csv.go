@@ -42,8 +42,8 @@ func readCSV(src *source, opt *Options) (*Set, error) {
 		if len(rec) > 0 && rec[len(rec)-1] == '\r' {
 			rec = rec[:len(rec)-1]
 		}
-		if len(rec) == 0 {
-			continue
+		if len(bytes.Trim(rec, " \t")) == 0 {
+			continue // a blank line
 		}
 		if !started {
 			started = true
