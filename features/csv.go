@@ -42,8 +42,8 @@ func readCSV(src *source, opt *Options) (*Set, error) {
 		if len(rec) > 0 && rec[len(rec)-1] == '\r' {
 			rec = rec[:len(rec)-1]
 		}
-		if len(rec) == 0 {
-			continue
+		if len(bytes.Trim(rec, " \t")) == 0 {
+			continue // a blank line
 		}
 		if !started {
 			started = true
@@ -87,6 +87,12 @@ func (c *csvReader) begin(rec []byte, line int) (isHeader bool, err error) {
 		return false, err
 	}
 	c.fields, c.first = len(fs), line
+	if c.src.size > 0 {
+		// Room for the values of as many rows as the first would make
+		// of the whole input; at most one value per two bytes, as "0,".
+		rows := c.src.size/int64(len(rec)+1) + 1
+		c.x = make([]float32, 0, min(rows*int64(len(fs)-1), c.src.size/2+1, math.MaxInt/8))
+	}
 	opt := c.opt
 	num, isNum := columnNumber(opt.LabelColumn)
 	isHeader = opt.Header == HeaderPresent || (opt.Header == HeaderAuto && opt.LabelColumn != "" && !isNum)

@@ -53,7 +53,7 @@ const (
 type Options struct {
 	// Format is Auto (the default), LIBSVM or CSV. Auto looks at the first
 	// line that is neither blank nor starts with '#': CSV if it has a
-	// comma or starts with a quote, else LIBSVM.
+	// comma before any '#', or starts with a quote; else LIBSVM.
 	Format Format
 
 	// LabelColumn (CSV) names the label column: a header name, or a
@@ -143,9 +143,12 @@ type Set struct {
 //
 // CSV (RFC 4180): fields separated by commas, optionally quoted with '"'
 // (then holding commas, newlines and doubled quotes), rows ending in LF or
-// CRLF, blank lines ignored. One column is the label (Options.LabelColumn),
-// any string; the others are numbers. Unquoted labels and header names lose
-// surrounding spaces and tabs; quoted ones are kept as they are.
+// CRLF, blank lines (or lines of spaces and tabs) ignored, and every row
+// with as many fields as the first. One column is the label
+// (Options.LabelColumn), any non-empty string; the others are numbers.
+// Spaces and tabs around a field, outside quotes, are dropped. With
+// HeaderAuto, a first row whose fields other than the label are not all
+// numbers is the header. A file of one class, or with D = 0, is no error.
 //
 // Numbers are read as strconv.ParseFloat(s, 32) reads them (bitwise the same
 // value), with surrounding spaces allowed in CSV; NaN, infinities and
@@ -242,7 +245,7 @@ func read(r io.Reader, name string, opt Options, hint int64) (*Set, error) {
 
 // detect looks at the first line that is neither blank nor a comment,
 // reading until it has all of it or the buffer is full: CSV if it has a
-// comma or starts with a quote, else LIBSVM.
+// comma before any '#', or starts with a quote; else LIBSVM.
 func (s *source) detect() (Format, error) {
 	for {
 		f, sure := detectIn(s.buf[s.pos:s.end])
@@ -273,6 +276,9 @@ func detectIn(b []byte) (f Format, sure bool) {
 				return LIBSVM, false
 			}
 			continue
+		}
+		if h := bytes.IndexByte(t, '#'); h >= 0 {
+			t = t[:h] // a LIBSVM comment may have commas
 		}
 		if t[0] == '"' || bytes.IndexByte(t, ',') >= 0 {
 			return CSV, true

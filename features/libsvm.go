@@ -13,8 +13,8 @@ type entry struct {
 	val float32
 }
 
-// blockLen is the number of entries in a full block of the sparse form:
-// blocks of 8 MiB, so that growing never copies more than one block.
+// blockLen is the number of entries in the largest blocks of the sparse
+// form: 8 MiB; the first blocks are smaller, for small files.
 const blockLen = 1 << 20
 
 // libsvmReader reads LIBSVM lines into a sparse form, in proportion to the
@@ -128,16 +128,11 @@ func (p *libsvmReader) line(b []byte, line int) error {
 			break
 		}
 		start := i
-		idx := 0
-		for i < len(b) {
-			c := b[i] - '0'
-			if c > 9 {
-				break
-			}
-			if idx <= MaxFeatures {
-				idx = idx*10 + int(c)
-			}
-			i++
+		u, e := digits(b, i, 0)
+		i = e
+		idx := MaxFeatures + 1 // for any index too large
+		if u <= MaxFeatures && i-start <= 19 {
+			idx = int(u)
 		}
 		if i == start || i == len(b) || b[i] != ':' {
 			p.cur = cur
@@ -189,16 +184,13 @@ func (p *libsvmReader) line(b []byte, line int) error {
 	return nil
 }
 
-// grow returns a block with room for more entries: cur grown, or a new
-// block once cur is full.
+// grow returns a new block once cur is full, twice as large as cur up to
+// blockLen entries; the entries stay where they are.
 func (p *libsvmReader) grow(cur []entry) []entry {
-	if cap(cur) < blockLen {
-		nb := make([]entry, len(cur), min(max(2*cap(cur), 256), blockLen))
-		copy(nb, cur)
-		return nb
+	if cap(cur) > 0 {
+		p.blocks = append(p.blocks, cur)
 	}
-	p.blocks = append(p.blocks, cur)
-	return make([]entry, 0, blockLen)
+	return make([]entry, 0, min(max(2*cap(cur), 256), blockLen))
 }
 
 // pairError describes a token at start that is not index:value.

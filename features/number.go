@@ -9,16 +9,32 @@ import (
 var pow10 = [...]float64{1e0, 1e1, 1e2, 1e3, 1e4, 1e5, 1e6, 1e7, 1e8, 1e9, 1e10,
 	1e11, 1e12, 1e13, 1e14, 1e15, 1e16, 1e17, 1e18, 1e19, 1e20, 1e21, 1e22}
 
+// digits reads the decimal digits at b[i:] into m (m*10 + digit for each,
+// wrapping on overflow) and returns m and the index after them, one byte
+// at a time: reading eight at a time (finding the digits' end by
+// arithmetic) does not pay on the few digits of the numbers in data files.
+func digits(b []byte, i int, m uint64) (uint64, int) {
+	for ; i < len(b); i++ {
+		c := b[i] - '0'
+		if c > 9 {
+			break
+		}
+		m = m*10 + uint64(c)
+	}
+	return m, i
+}
+
 // scanFloat32 reads a decimal number at the start of b: an optional sign,
 // digits with an optional point, at least one digit, and an optional
 // exponent. It returns the number of bytes it read and, when ok, the value,
 // rounded to float32 exactly as strconv.ParseFloat(s, 32) rounds it. It
-// reports !ok when the number needs strconv: more than 19 significant
-// digits, an exponent outside the exact range, a float64 result on a float32
-// rounding boundary, or text that is not of the simple form (hexadecimal,
-// "inf", "nan", underscores, no digits, "1e"). The caller then checks that n
-// reaches a delimiter and otherwise (or when !ok) parses the whole token
-// with strconv, so the result never depends on which path was taken.
+// reports !ok when the number needs strconv: more than 19 digits (leading
+// zeros count), an exponent outside the exact range, a float64 result on a
+// float32 rounding boundary, or text that is not of the simple form
+// (hexadecimal, "inf", "nan", underscores, no digits, "1e"). The caller
+// then checks that n reaches a delimiter and otherwise (or when !ok) parses
+// the whole token with strconv, so the result never depends on which path
+// was taken.
 //
 // The fast path is Clinger's: a mantissa m < 2^53 and a power of ten 10^k
 // with |k| <= 22 are both exact in float64, so m*10^k or m/10^-k is one
@@ -33,46 +49,19 @@ func scanFloat32(b []byte) (v float32, n int, ok bool) {
 		neg = b[i] == '-'
 		i++
 	}
-	var m uint64
-	nd := 0  // significant digits in m
+	// m may wrap: more than 19 digits leave the number to strconv.
+	start := i
+	m, i := digits(b, i, 0)
+	nd := i - start
 	exp := 0 // decimal exponent of m
-	digits := false
-	trunc := false
-	for ; i < len(b); i++ {
-		c := b[i] - '0'
-		if c > 9 {
-			break
-		}
-		digits = true
-		if nd < 19 {
-			m = m*10 + uint64(c)
-			if m != 0 {
-				nd++
-			}
-		} else {
-			trunc = true // strconv decides; exp no longer matters
-		}
-	}
 	if i < len(b) && b[i] == '.' {
 		i++
-		for ; i < len(b); i++ {
-			c := b[i] - '0'
-			if c > 9 {
-				break
-			}
-			digits = true
-			if nd < 19 {
-				m = m*10 + uint64(c)
-				if m != 0 {
-					nd++
-				}
-				exp--
-			} else {
-				trunc = true
-			}
-		}
+		frac := i
+		m, i = digits(b, i, m)
+		nd += i - frac
+		exp = frac - i
 	}
-	if !digits {
+	if nd == 0 {
 		return 0, i, false
 	}
 	if i < len(b) && b[i]|0x20 == 'e' {
@@ -101,7 +90,7 @@ func scanFloat32(b []byte) (v float32, n int, ok bool) {
 		}
 		exp += e
 	}
-	if trunc {
+	if nd > 19 {
 		return 0, i, false
 	}
 	if m == 0 {

@@ -52,6 +52,12 @@ func checkParse(t *testing.T, s string) {
 	if math.Float32bits(got) != math.Float32bits(want) && !(math.IsNaN(float64(got)) && math.IsNaN(float64(want))) {
 		t.Fatalf("%q: %g (%#08x), strconv %g (%#08x)", s, got, math.Float32bits(got), want, math.Float32bits(want))
 	}
+	// Within a line, with more text after the number, as the readers
+	// call scanFloat32: the same end and value, or a fallback.
+	v, n, ok := scanFloat32([]byte(s + " 12:34567890 "))
+	if v2, n2, ok2 := scanFloat32([]byte(s)); n != n2 || ok != ok2 || math.Float32bits(v) != math.Float32bits(v2) {
+		t.Fatalf("%q: in a line %g %d %v, alone %g %d %v", s, v, n, ok, v2, n2, ok2)
+	}
 }
 
 var numberEdges = []string{

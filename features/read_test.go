@@ -458,3 +458,25 @@ func TestReadFile(t *testing.T) {
 		t.Fatalf("got %v", err)
 	}
 }
+
+func TestDetect(t *testing.T) {
+	for _, c := range []struct {
+		in   string
+		want Format
+	}{
+		{"1 1:1\n", LIBSVM},
+		{"1 1:1 # a, b\n", LIBSVM},
+		{"# a, comment\n\n1 1:1\n", LIBSVM},
+		{"1\n", LIBSVM},
+		{"y,a\ncat,1\n", CSV},
+		{"  \r\n1,2\n", CSV},
+		{"\"cat\"\n", CSV},
+		{"\"two\nlines\",1\n", CSV},
+		{"\xef\xbb\xbfy,a\nb,1\n", CSV},
+	} {
+		s, err := Read(iotest.OneByteReader(strings.NewReader(c.in)), "t", Options{})
+		if err != nil || s.Format != c.want {
+			t.Errorf("%q: %v, want %v (%v)", c.in, s, c.want, err)
+		}
+	}
+}

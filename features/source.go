@@ -23,9 +23,10 @@ type source struct {
 	r        io.Reader
 	path     string
 	buf      []byte
-	pos, end int  // unread data is buf[pos:end]
-	eof      bool // r has nothing more
-	line     int  // the line the next record starts on
+	pos, end int   // unread data is buf[pos:end]
+	eof      bool  // r has nothing more
+	line     int   // the line the next record starts on
+	size     int64 // the input's size if known, else -1
 }
 
 func newSource(r io.Reader, path string, hint int64) *source {
@@ -33,7 +34,7 @@ func newSource(r io.Reader, path string, hint int64) *source {
 	if hint >= 0 && hint < size {
 		size = max(hint+1, 512)
 	}
-	return &source{r: r, path: path, buf: make([]byte, size), line: 1}
+	return &source{r: r, path: path, buf: make([]byte, size), line: 1, size: hint}
 }
 
 // errorf returns a *ParseError at a line and 1-based column.

@@ -1,6 +1,7 @@
 package tensor
 
 import (
+	"errors"
 	"fmt"
 	"math/rand/v2"
 	"sync"
@@ -225,6 +226,151 @@ func BenchmarkDot(b *testing.B) {
 				}
 				reportGFLOPS(b, 2*float64(n))
 			})
+		}
+	}
+}
+
+// fashionLikeF32 is fashionLike as float32 features (pixel/255): a
+// 60000 x 784 float32 data set (188 MB), so that minibatch rows come from
+// L3 or DRAM as in training.
+var fashionLikeF32 = sync.OnceValue(func() []float32 {
+	d := fashionLike()
+	f := make([]float32, len(d))
+	for i, v := range d {
+		f[i] = float32(v) / 255
+	}
+	return f
+})
+
+// batchF32 returns rows picked at random from fashionLikeF32, as in a
+// minibatch.
+func batchF32(rng *rand.Rand, rows int) *F32Matrix {
+	idx := make([]int32, rows)
+	for i := range idx {
+		idx[i] = int32(rng.IntN(60000))
+	}
+	return &F32Matrix{Rows: rows, Cols: 784, Stride: 784, Data: fashionLikeF32(), Index: idx}
+}
+
+// BenchmarkGEMMF32 is BenchmarkGEMMU8 on float32 rows (fashionLikeF32):
+// the same shapes, names and minibatches (fresh: the next of 16 random
+// ones, 12.5 MB of rows; reused: one, whose 800 KB stay in L2), so that
+// benchstat can set the two side by side.
+func BenchmarkGEMMF32(b *testing.B) {
+	rng := benchRNG()
+	for _, s := range []struct {
+		op      string
+		m, n, k int
+		bsz, p  int
+	}{
+		{"fwd", 256, 10, 784, 256, 1},
+		{"grad", 784, 10, 256, 256, 1},
+		{"fwd", 256, 10, 784, 256, 2},
+		{"grad", 784, 10, 256, 256, 2},
+		{"fwd", 10000, 10, 784, 10000, 1},
+		{"fwd", 10000, 10, 784, 10000, 2},
+		{"grad", 784, 10, 4096, 4096, 2},
+	} {
+		for _, reuse := range []bool{false, true} {
+			if reuse && s.bsz > 256 {
+				continue
+			}
+			batches := make([]*F32Matrix, 16)
+			if reuse {
+				batches = batches[:1]
+			}
+			for i := range batches {
+				batches[i] = batchF32(rng, s.bsz)
+			}
+			w := randMat(rng, 10, 784)
+			g := randMat(rng, s.bsz, 10)
+			out := NewMatrix(s.bsz, 10)
+			for _, k := range levels {
+				mode := "fresh"
+				if reuse {
+					mode = "reused"
+				}
+				name := fmt.Sprintf("%s/batch=%s/m=%d/n=%d/k=%d/threads=%d/impl=%v", s.op, mode, s.m, s.n, s.k, s.p, k.isa)
+				b.Run(name, func(b *testing.B) {
+					defer setLevel(k)()
+					ws := NewWorkers(s.p) // a persistent pool, as training uses
+					defer ws.Close()
+					i := 0
+					for b.Loop() {
+						x := batches[i%len(batches)]
+						i++
+						var err error
+						if s.op == "fwd" {
+							err = ws.MatMulF32T(1, x, w, 0, out)
+						} else {
+							err = ws.MatMulTF32(-0.001, g, x, 0, w)
+						}
+						if err != nil {
+							b.Fatal(err)
+						}
+					}
+					reportGFLOPS(b, 2*float64(s.m*s.n*s.k))
+				})
+			}
+		}
+	}
+}
+
+// BenchmarkGEMMStep measures the two products of a training step on uint8
+// images and on float32 features of the same shape, for a per-sample
+// comparison (benchstat -col /data): the forward product with the bias on
+// the next minibatch of an epoch (256 rows, consecutive in a random
+// permutation of the 60000 x 784 data set: fashionLike, 47 MB, or
+// fashionLikeF32, 188 MB), then the gradient product merged into W (beta 1)
+// on the same rows, as a step runs them (the loss between them, the same
+// for both, is left out). GFLOP/s counts both products; ns/sample is the
+// time per row.
+func BenchmarkGEMMStep(b *testing.B) {
+	const m, n, k = 256, 10, 784
+	rng := benchRNG()
+	perm := rng.Perm(60000)
+	nb := len(perm) / m
+	xu := make([]*U8Matrix, nb)
+	xf := make([]*F32Matrix, nb)
+	for i := range nb {
+		idx := make([]int32, m)
+		for r := range idx {
+			idx[r] = int32(perm[i*m+r])
+		}
+		xu[i] = &U8Matrix{Rows: m, Cols: k, Stride: k, Data: fashionLike(), Index: idx}
+		xf[i] = &F32Matrix{Rows: m, Cols: k, Stride: k, Data: fashionLikeF32(), Index: idx}
+	}
+	w := randMat(rng, n, k)
+	bias := randSlice(rng, n, -1, 1)
+	g := randMat(rng, m, n)
+	logits := NewMatrix(m, n)
+	for _, p := range []int{1, 2} {
+		for _, ks := range levels {
+			for _, data := range []string{"u8", "f32"} {
+				name := fmt.Sprintf("data=%s/batch=epoch/m=%d/n=%d/k=%d/threads=%d/impl=%v", data, m, n, k, p, ks.isa)
+				b.Run(name, func(b *testing.B) {
+					defer setLevel(ks)()
+					ws := NewWorkers(p)
+					defer ws.Close()
+					i := 0
+					for b.Loop() {
+						var err error
+						if data == "u8" {
+							x := xu[i%nb]
+							err = errors.Join(ws.MatMulU8TBias(1.0/255, x, w, bias, logits), ws.MatMulTU8(-1e-6, g, x, 1, w))
+						} else {
+							x := xf[i%nb]
+							err = errors.Join(ws.MatMulF32TBias(1, x, w, bias, logits), ws.MatMulTF32(-1e-6, g, x, 1, w))
+						}
+						if err != nil {
+							b.Fatal(err)
+						}
+						i++
+					}
+					reportGFLOPS(b, 4*float64(m*n*k))
+					b.ReportMetric(float64(b.Elapsed().Nanoseconds())/float64(b.N)/m, "ns/sample")
+				})
+			}
 		}
 	}
 }

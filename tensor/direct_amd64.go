@@ -41,5 +41,12 @@ func expShiftSumOf(ks *kernelSet, dst, src []float32, shift float32) float32 {
 }
 
 func dotF32RowOf(ks *kernelSet, x []float32, w []float32, wstride int, alpha float32, bias []float32, z []float32) {
-	dotRowGeneric(x, w, wstride, alpha, bias, z)
+	switch ks {
+	case &avx512Set:
+		dotF32RowAVX512(x, w, wstride, alpha, bias, z)
+	case &avx2Set:
+		dotF32RowAVX2Go(x, w, wstride, alpha, bias, z)
+	default:
+		dotRowGeneric(x, w, wstride, alpha, bias, z)
+	}
 }

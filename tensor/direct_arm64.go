@@ -27,5 +27,9 @@ func expShiftSumOf(ks *kernelSet, dst, src []float32, shift float32) float32 {
 }
 
 func dotF32RowOf(ks *kernelSet, x []float32, w []float32, wstride int, alpha float32, bias []float32, z []float32) {
+	if ks == &neonSet {
+		dotF32RowNEONGo(x, w, wstride, alpha, bias, z)
+		return
+	}
 	dotRowGeneric(x, w, wstride, alpha, bias, z)
 }

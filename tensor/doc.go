@@ -1,13 +1,14 @@
 // Package tensor provides float32 matrices and the kernels softmax-fast is
 // built on: GEMM in every transpose combination, products that read uint8
 // images directly (converting pixels in registers, so a data set never needs
-// a float32 copy), a vectorized exp within 2 ulp, and row-wise max, argmax,
+// a float32 copy) and their twins for float32 feature rows, a vectorized
+// exp within 2 ulp, and row-wise max, argmax,
 // log-sum-exp and softmax that are stable for any finite input.
 //
 // Matrices are row-major with a stride, so a Matrix may be a view into a
-// larger one (see Matrix.View); a U8Matrix may also pick its rows from a
-// larger one through an index, which is how a minibatch of a data set is
-// used without copying it.
+// larger one (see Matrix.View); a U8Matrix or an F32Matrix may also pick
+// its rows from a larger one through an index, which is how a minibatch of
+// a data set is used without copying it.
 //
 // # ISA selection
 //
@@ -34,13 +35,21 @@
 // op.go (or op's exported function) is the driver, op_generic.go the Go
 // kernels that define what each kernel computes, op_amd64.s and op_arm64.s
 // the assembly of every level of that architecture, op_amd64.go and
-// op_arm64.go their declarations; isa_*.go hold the kernel sets.
+// op_arm64.go their declarations; isa_*.go hold the kernel sets. The
+// products of data rows share their drivers (rows.go) and generic kernels
+// (rows_generic.go, over the element type) between uint8 and float32 rows.
 //
-//	MatMulU8T, MatMulU8TBias (u8.go)   -> fwdRows: groups of ten classes, 256 rows a call
-//	                                   -> kernelSet.fwdU8Rows10: fwdU8Rows10{Generic,AVX2,AVX512,NEON}
-//	MatMulTU8 (u8.go)                  -> gradU8 -> gradU8Blocks: blocks of 32 rows, 64 chunks a call
-//	                                   -> kernelSet.gradU8x10: gradU8x10{Generic,AVX2,NEON}, gradU8x10BlkAVX512
-//	MatVecU8Bias (u8.go)               -> dotU8Row{Generic,AVX2,AVX512,NEON}
+//	MatMulU8T, MatMulU8TBias (u8.go)   -> matMulT -> fwdRows (rows.go): groups of ten classes, 256 rows a call
+//	                                   -> kernelSet.fwdU8Rows10: fwdRows10Generic, fwdU8Rows10{AVX2,AVX512,NEON}
+//	MatMulTU8 (u8.go)                  -> matMulTRows -> gradCols -> gradBlocks (rows.go): blocks of 32 rows, 64 chunks a call
+//	                                   -> kernelSet.gradU8x10: gradx10Generic, gradU8x10{AVX2,NEON}, gradU8x10BlkAVX512
+//	MatVecU8Bias (u8.go)               -> dotRowGeneric, dotU8Row{AVX2,AVX512,NEON}
+//	MatMulF32T,
+//	MatMulF32TBias (f32.go)            -> matMulT -> fwdRows (rows.go)
+//	                                   -> kernelSet.fwdF32Rows10: fwdRows10Generic, fwdF32Rows10{AVX2,AVX512,NEON}
+//	MatMulTF32 (f32.go)                -> matMulTRows -> gradCols -> gradBlocks (rows.go)
+//	                                   -> kernelSet.gradF32x10: gradx10Generic, gradF32x10{AVX2,NEON}, gradF32x10BlkAVX512
+//	MatVecF32Bias (f32.go)             -> dotRowGeneric, dotF32Row{AVX2,AVX512,NEON}
 //	SoftmaxXent10 (xent.go)            -> softmaxXent10{Generic,AVX2,AVX512,NEON}
 //	MatMul (gemm.go)                   -> packing and blocking -> kernelSet.gemmTile: gemmTile{Generic,AVX2,AVX512,NEON}
 //	Exp, LogSumExpRows, SoftmaxRows,

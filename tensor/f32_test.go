@@ -545,3 +545,59 @@ func TestMatMulF32Errors(t *testing.T) {
 		t.Errorf("Row(1) = %v, want [0 1]", r)
 	}
 }
+
+// BenchmarkF32Kernels is BenchmarkU8Kernels for the float32 kernels
+// (kernelSet's fwdF32Rows10 and gradF32x10) on the rows of fashionLikeF32
+// (pixel/255 as float32, 188 MB): op=fwd on a fresh minibatch each
+// iteration (out of L2), op=grad on one minibatch whose rows stay in L2,
+// blocks=1 one call on all 256 rows, blocks=32 the driver's order.
+func BenchmarkF32Kernels(b *testing.B) {
+	const m, k, stride = 256, 784, 784
+	data := fashionLikeF32()
+	rng := benchRNG()
+	perm := rng.Perm(60000)
+	index := make([]int32, len(perm))
+	for i, p := range perm {
+		index[i] = int32(p)
+	}
+	nb := len(index) / m
+	w := make([]float32, 10*k)
+	for i := range w {
+		w[i] = rng.Float32() - 0.5
+	}
+	bias := randSlice(rng, 10, -1, 1)
+	logits := make([]float32, m*10)
+	gp := randSlice(rng, 10*m, -1, 1)
+	offs := make([]int, m)
+	for i := range offs {
+		offs[i] = int(index[i]) * stride
+	}
+	acc := make([]float32, 80*gradAccChunks)
+	const flop = 2 * m * k * 10
+	for _, kf := range levels {
+		b.Run("op=fwd/rows=256/impl="+kf.isa.String(), func(b *testing.B) {
+			i := 0
+			for b.Loop() {
+				kf.fwdF32Rows10(data, index[i*m:(i+1)*m], stride, w, k, logits, 10, m, k, 1, 0, bias)
+				i = (i + 1) % nb
+			}
+			reportGFLOPS(b, flop)
+		})
+	}
+	for _, kf := range levels {
+		b.Run("op=grad/rows=256/blocks=1/impl="+kf.isa.String(), func(b *testing.B) {
+			for b.Loop() {
+				kf.gradF32x10(data, offs, gp, w, k, k/8, -1e-4, 1, nil, 2)
+			}
+			reportGFLOPS(b, flop)
+		})
+	}
+	for _, kf := range levels {
+		b.Run("op=grad/rows=256/blocks=32/impl="+kf.isa.String(), func(b *testing.B) {
+			for b.Loop() {
+				gradBlocksBench(kf.gradF32x10, data, offs, gp, w, k, k/8, -1e-4, 1, acc)
+			}
+			reportGFLOPS(b, flop)
+		})
+	}
+}

@@ -13,7 +13,7 @@ var (
 )
 
 // avx2Set is the AVX2+FMA kernel set (gemm_amd64.s, u8_amd64.s,
-// exp_amd64.s, vec_amd64.s, xent_amd64.s).
+// f32_amd64.s, exp_amd64.s, vec_amd64.s, xent_amd64.s).
 var avx2Set = kernelSet{
 	isa:           AVX2,
 	gemmMR:        gemmMRAVX2,
@@ -23,9 +23,9 @@ var avx2Set = kernelSet{
 	gradU8x10:     gradU8x10AVX2,
 	gradGrain:     2,
 	dotU8Row:      dotU8RowAVX2Go,
-	fwdF32Rows10:  fwdRows10Generic[float32],
-	gradF32x10:    gradx10Generic[float32],
-	dotF32Row:     dotRowGeneric[float32],
+	fwdF32Rows10:  fwdF32Rows10AVX2Go,
+	gradF32x10:    gradF32x10AVX2,
+	dotF32Row:     dotF32RowAVX2Go,
 	exp:           expAVX2,
 	max:           maxAVX2,
 	expShiftSum:   expShiftSumAVX2,
@@ -46,9 +46,9 @@ var avx512Set = kernelSet{
 	gradU8x10:     gradU8x10BlkAVX512,
 	gradGrain:     4,
 	dotU8Row:      dotU8RowAVX512,
-	fwdF32Rows10:  fwdRows10Generic[float32],
-	gradF32x10:    gradx10Generic[float32],
-	dotF32Row:     dotRowGeneric[float32],
+	fwdF32Rows10:  fwdF32Rows10AVX512,
+	gradF32x10:    gradF32x10BlkAVX512,
+	dotF32Row:     dotF32RowAVX512,
 	exp:           expAVX512,
 	max:           maxAVX512,
 	expShiftSum:   expShiftSumAVX512,

@@ -3,8 +3,9 @@
 package tensor
 
 // neonSet is the NEON (Advanced SIMD) kernel set (gemm_arm64.s,
-// u8_arm64.s, exp_arm64.s, vec_arm64.s; the forward rows, gradient blocks
-// and softmax cross-entropy are built in Go from those kernels). Advanced
+// u8_arm64.s, f32_arm64.s, exp_arm64.s, vec_arm64.s; the forward rows,
+// gradient blocks and softmax cross-entropy are built in Go from those
+// kernels). Advanced
 // SIMD is part of every arm64 CPU (x/sys/cpu's ARM64.HasASIMD is always
 // true), so it is always registered.
 var neonSet = kernelSet{
@@ -16,9 +17,9 @@ var neonSet = kernelSet{
 	gradU8x10:     gradU8x10NEON,
 	gradGrain:     2,
 	dotU8Row:      dotU8RowNEONGo,
-	fwdF32Rows10:  fwdRows10Generic[float32],
-	gradF32x10:    gradx10Generic[float32],
-	dotF32Row:     dotRowGeneric[float32],
+	fwdF32Rows10:  fwdF32Rows10NEON,
+	gradF32x10:    gradF32x10NEON,
+	dotF32Row:     dotF32RowNEONGo,
 	exp:           expNEON,
 	max:           maxNEON,
 	expShiftSum:   expShiftSumNEON,

@@ -546,9 +546,9 @@ func testTU8(t *testing.T, rng *rand.Rand, m, n, k int, indexed bool, beta float
 }
 
 // gradBlocksBench is gradBlocks for one tile of ten classes with the
-// kernel grad: groups of at most gradAccChunks chunks , blocks of gradRowBlock rows, the sums in acc.
-func gradBlocksBench(grad func(x []uint8, offs []int, gp []float32, c []float32, cstride, nch int, alpha, beta float32, acc []float32, mode int),
-	x []uint8, offs []int, gp, c []float32, cstride, nch int, alpha, beta float32, acc []float32) {
+// kernel grad (of either element type): groups of at most gradAccChunks
+// chunks, blocks of gradRowBlock rows, the sums in acc.
+func gradBlocksBench[E elem](grad gradKernel[E], x []E, offs []int, gp, c []float32, cstride, nch int, alpha, beta float32, acc []float32) {
 	m := len(offs)
 	for g := 0; g < nch; g += gradAccChunks {
 		e := min(g+gradAccChunks, nch)
