@@ -75,8 +75,8 @@ func ExampleRead_testFile() {
 	}
 	// Output:
 	// 2 x 2 [1 -1] [7]
-	// ignored 1 values with indices above 2 (Options.Features); the largest, 3, on line 1
-	// 1 examples (the first on line 2) have labels not among Options.Classes: "7"
+	// ignored 1 values with indices above 2, the training set's features (Options.Features); the largest, 3, on line 1
+	// 1 examples (the first on line 2) have labels not among the training set's classes (Options.Classes): "7"
 }
 
 func ExampleReadFile() {

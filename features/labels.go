@@ -172,7 +172,7 @@ func (l *labeler) finish(set *Set, given []string) error {
 		for i, s := range shown {
 			q[i] = strconv.Quote(s)
 		}
-		set.Warnings = append(set.Warnings, fmt.Sprintf("%d examples (the first on line %d) have labels not among Options.Classes: %s%s",
+		set.Warnings = append(set.Warnings, fmt.Sprintf("%d examples (the first on line %d) have labels not among the training set's classes (Options.Classes): %s%s",
 			count, firstLine, strings.Join(q, ", "), more))
 	}
 	return nil

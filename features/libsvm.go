@@ -63,7 +63,7 @@ func readLIBSVM(src *source, opt *Options) (*Set, error) {
 		return nil, err
 	}
 	if p.ignored > 0 {
-		set.Warnings = append(set.Warnings, fmt.Sprintf("ignored %d values with indices above %d (Options.Features); the largest, %d, on line %d",
+		set.Warnings = append(set.Warnings, fmt.Sprintf("ignored %d values with indices above %d, the training set's features (Options.Features); the largest, %d, on line %d",
 			p.ignored, opt.Features, p.maxIgnored, p.ignLine))
 	}
 	if err := p.labels.finish(set, opt.Classes); err != nil {

@@ -201,8 +201,8 @@ func TestReadTestFile(t *testing.T) {
 		t.Fatalf("labels %v, unknown %q, classes %q", s.Labels, s.Unknown, s.Classes)
 	}
 	want := []string{
-		`ignored 3 values with indices above 3 (Options.Features); the largest, 6, on line 3`,
-		`3 examples (the first on line 3) have labels not among Options.Classes: "-4", "7"`,
+		`ignored 3 values with indices above 3, the training set's features (Options.Features); the largest, 6, on line 3`,
+		`3 examples (the first on line 3) have labels not among the training set's classes (Options.Classes): "-4", "7"`,
 	}
 	if !slices.Equal(s.Warnings, want) {
 		t.Fatalf("warnings\n%q\nwant\n%q", s.Warnings, want)

@@ -149,6 +149,7 @@ func (f *runFlags) start(stdout, stderr io.Writer, r *recipe) (*runData, error) 
 		d.load.Duration = time.Since(t0)
 		d.noStandardize = f.feat.noStandardize
 		train = dataset(d.feat.train)
+		r.val = r.featureVal(train.Len())
 		if d.feat.test != nil && d.feat.unknown < d.feat.test.N {
 			d.test = dataset(d.feat.test)
 		}
@@ -164,6 +165,9 @@ func (f *runFlags) start(stdout, stderr io.Writer, r *recipe) (*runData, error) 
 	}
 	if d.train, d.val, err = r.split(train); err != nil {
 		return nil, err
+	}
+	if d.feat != nil {
+		r.forFeatures(!d.noStandardize, d.train.Len())
 	}
 	return d, nil
 }

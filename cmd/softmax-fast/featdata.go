@@ -121,7 +121,7 @@ func warnings(w io.Writer, s *features.Set) {
 		fmt.Fprintf(w, "warning   %s: %s\n", s.Path, warn)
 	}
 	if len(s.Unknown) > 0 {
-		fmt.Fprintf(w, "warning   %s: the examples of classes %s count as errors in the accuracy\n", s.Path, strings.Join(s.Unknown, ", "))
+		fmt.Fprintf(w, "warning   %s: the model cannot predict %s: those examples count as errors in the accuracy\n", s.Path, strings.Join(s.Unknown, ", "))
 	}
 }
 

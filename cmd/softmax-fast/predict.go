@@ -1,6 +1,7 @@
 package main
 
 import (
+	"bufio"
 	"context"
 	"encoding/json"
 	"fmt"
@@ -9,6 +10,7 @@ import (
 
 	"github.com/softmax-fast/softmax-fast/mnist"
 	"github.com/softmax-fast/softmax-fast/softmax"
+	"github.com/softmax-fast/softmax-fast/tensor"
 )
 
 const (
@@ -16,11 +18,17 @@ const (
 	accepted  = "a 28x28 " + mnist.PNGFormat
 )
 
+// runPredict is the predict command: it classifies PNG images with a
+// model of images, or the examples of LIBSVM or CSV files with a model of
+// features.
 func runPredict(ctx context.Context, args []string, stdout, stderr io.Writer) error {
-	fs := newFlags("predict", "-model FILE [-json] IMAGE.png...", stderr)
+	fs := newFlags("predict", "-model FILE [-json] IMAGE.png... | FILE...", stderr)
 	modelPath := fs.String("model", "", "model file written by 'softmax-fast train -out'")
-	asJSON := fs.Bool("json", false, "print one JSON object per image")
+	asJSON := fs.Bool("json", false, "print one JSON object per image or example")
 	isa := fs.String("isa", "", "kernel set: generic, avx2, avx512, neon or best")
+	var feat featureOptions
+	fs.StringVar(&feat.format, "format", "auto", "for a model of features: the files' format, auto (from the content), libsvm or csv")
+	fs.StringVar(&feat.labelColumn, "label-column", "", "for a model of features, CSV files: the label column, a header name or a 1-based\nnumber (negative counts from the end) (default: the first column); its values are not used")
 	if err := parseFlags(fs, args); err != nil {
 		return err
 	}
@@ -28,7 +36,7 @@ func runPredict(ctx context.Context, args []string, stdout, stderr io.Writer) er
 		return usagef("-model FILE is required")
 	}
 	if fs.NArg() == 0 {
-		return usagef("no images given: want one or more files, each %s", accepted)
+		return usagef("no images given: want one or more files, each %s (or LIBSVM or CSV files for a model of features)", accepted)
 	}
 	if err := selectISA(*isa); err != nil {
 		return err
@@ -36,6 +44,9 @@ func runPredict(ctx context.Context, args []string, stdout, stderr io.Writer) er
 	model, err := softmax.Load(*modelPath)
 	if err != nil {
 		return err
+	}
+	if model.Features {
+		return predictFeatures(model, *modelPath, feat, fs.Args(), *asJSON, stdout)
 	}
 	if model.Inputs() != imageSide*imageSide {
 		return fmt.Errorf("model %s has %d inputs, want %d for 28x28 images", *modelPath, model.Inputs(), imageSide*imageSide)
@@ -60,6 +71,45 @@ func runPredict(ctx context.Context, args []string, stdout, stderr io.Writer) er
 		fmt.Fprintf(stdout, "%s\t%s\t%.3f\n", path, names[class], prob)
 	}
 	return nil
+}
+
+// predictFeatures classifies every example of the feature files paths with
+// model, a model of features, writing one class name per line, or with
+// asJSON one object per example (file, example number from 1, class,
+// name, probability). The files' labels are read but not used.
+func predictFeatures(model *softmax.Dense, modelPath string, o featureOptions, paths []string, asJSON bool, stdout io.Writer) error {
+	opt, err := o.options()
+	if err != nil {
+		return err
+	}
+	names := className(model)
+	w := bufio.NewWriter(stdout)
+	enc := json.NewEncoder(w)
+	for _, path := range paths {
+		if st, err := os.Stat(path); err == nil && st.IsDir() {
+			return fmt.Errorf("%s: is a directory; model %s takes LIBSVM or CSV files of %d features", path, modelPath, model.Inputs())
+		}
+		s, _, err := readTest(path, opt, names, model.Inputs())
+		if err != nil {
+			return err
+		}
+		classes, probs := make([]int, s.N), make([]float32, s.N)
+		x := &tensor.F32Matrix{Rows: s.N, Cols: s.D, Stride: s.D, Data: s.X}
+		if err := model.PredictBatchFeatures(x, classes, probs); err != nil {
+			return fmt.Errorf("%s: %w", path, err)
+		}
+		for i, c := range classes {
+			if asJSON {
+				err = enc.Encode(map[string]any{"file": path, "example": i + 1, "class": c, "name": names[c], "probability": probs[i]})
+			} else {
+				_, err = fmt.Fprintln(w, names[c])
+			}
+			if err != nil {
+				return err
+			}
+		}
+	}
+	return w.Flush()
 }
 
 // readImage reads a 28x28 grayscale PNG as 784 pixels, row by row.

@@ -37,12 +37,12 @@ func runSweep(ctx context.Context, args []string, stdout, stderr io.Writer) erro
 	if err != nil {
 		return err
 	}
+	if isFeatureFile(f.data) && f.feat.test == "" {
+		return usagef("-data %s: sweep reports every run's test accuracy; give the test file with -test FILE", f.data)
+	}
 	d, err := f.start(stdout, stderr, r)
 	if err != nil {
 		return err
-	}
-	if !d.hasTest() {
-		return usagef("-data %s: sweep reports every run's test accuracy; give the test file with -test FILE", f.data)
 	}
 	s := &sweep{sweepGrid: g, f: f, r: r, d: d, stdout: stdout, enc: json.NewEncoder(stdout)}
 	s.header()

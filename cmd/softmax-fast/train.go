@@ -145,6 +145,10 @@ func (t *trainRun) fit(ctx context.Context) ([]softmax.EpochStats, error) {
 	return stats, fitErr
 }
 
+// maxEpochLines is about the most epoch lines a training prints without
+// -json (which reports every epoch).
+const maxEpochLines = 50
+
 // epoch is the Trainer's OnEpoch: with -out it keeps a copy of the model,
 // so that an interrupted training can still write its last complete epoch,
 // and it reports the epoch as a JSON object or a line.
@@ -165,6 +169,9 @@ func (t *trainRun) epoch(s softmax.EpochStats) error {
 			rec["val_acc"], rec["best"] = s.ValAcc, s.Best
 		}
 		return t.enc.Encode(rec)
+	}
+	if every := max(1, t.r.epochs/maxEpochLines); s.Epoch%every != 0 && s.Epoch != t.r.epochs {
+		return nil // a long training reports about maxEpochLines epochs
 	}
 	t.prog.clear()
 	valText := ""
