@@ -15,6 +15,12 @@
 // same width. What is read but ignored is reported in Set.Warnings, never
 // printed.
 //
+// # Training
+//
+// Set.Dataset views a Set as the input of package softmax, for a model of
+// features (softmax.Dense.Features) of D inputs and len(Classes) classes,
+// leaving out the examples of classes the training set lacks.
+//
 // # Errors
 //
 // Read never panics on any input. Every problem with the content is a

@@ -148,10 +148,14 @@ func (f *runFlags) start(stdout, stderr io.Writer, r *recipe) (*runData, error) 
 		}
 		d.load.Duration = time.Since(t0)
 		d.noStandardize = f.feat.noStandardize
-		train = dataset(d.feat.train)
+		if train, err = d.feat.train.Dataset(); err != nil {
+			return nil, err
+		}
 		r.val = r.featureVal(train.Len())
 		if d.feat.test != nil && d.feat.unknown < d.feat.test.N {
-			d.test = dataset(d.feat.test)
+			if d.test, err = d.feat.test.Dataset(); err != nil {
+				return nil, err
+			}
 		}
 	} else {
 		if f.feat.test != "" || f.feat.noStandardize {

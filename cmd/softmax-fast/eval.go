@@ -115,7 +115,9 @@ func evalFeatures(f evalFlags, model *softmax.Dense, info io.Writer) (evalSet, e
 	}
 	set := evalSet{unknown: unknown, unknownNames: s.Unknown}
 	if unknown < s.N {
-		set.test = dataset(s)
+		if set.test, err = s.Dataset(); err != nil {
+			return evalSet{}, err
+		}
 	}
 	return set, nil
 }

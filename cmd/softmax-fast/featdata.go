@@ -8,13 +8,7 @@ import (
 	"time"
 
 	"github.com/softmax-fast/softmax-fast/features"
-	"github.com/softmax-fast/softmax-fast/softmax"
-	"github.com/softmax-fast/softmax-fast/tensor"
 )
-
-// maxClasses is the most classes a feature file may have: labels are bytes
-// (softmax.Dataset.Labels).
-const maxClasses = 256
 
 // featureFiles are a training file of features and its test file, if any.
 type featureFiles struct {
@@ -73,8 +67,8 @@ func loadFeatures(path string, o featureOptions, w io.Writer) (*featureFiles, er
 	switch n := len(train.Classes); {
 	case n < 2:
 		return nil, fmt.Errorf("%s: every example is of class %q: a classifier needs at least two classes", path, train.Classes[0])
-	case n > maxClasses:
-		return nil, fmt.Errorf("%s: %d classes; at most %d are supported", path, n, maxClasses)
+	case n > features.MaxClasses:
+		return nil, fmt.Errorf("%s: %d classes; at most %d are supported", path, n, features.MaxClasses)
 	}
 	ff := &featureFiles{train: train}
 	if o.test != "" {
@@ -123,33 +117,6 @@ func warnings(w io.Writer, s *features.Set) {
 	if len(s.Unknown) > 0 {
 		fmt.Fprintf(w, "warning   %s: the model cannot predict %s: those examples count as errors in the accuracy\n", s.Path, strings.Join(s.Unknown, ", "))
 	}
-}
-
-// dataset returns the examples of s whose class is known, as the model's
-// input (sharing s's matrix when all are).
-func dataset(s *features.Set) softmax.Dataset {
-	x := &tensor.F32Matrix{Rows: s.N, Cols: s.D, Stride: s.D, Data: s.X}
-	labels := make([]uint8, 0, s.N)
-	var index []int32
-	for i, y := range s.Labels {
-		if y < 0 {
-			if index == nil {
-				index = make([]int32, i, s.N)
-				for j := range index {
-					index[j] = int32(j)
-				}
-			}
-			continue
-		}
-		if index != nil {
-			index = append(index, int32(i))
-		}
-		labels = append(labels, uint8(y))
-	}
-	if index != nil {
-		x.Index, x.Rows = index, len(index)
-	}
-	return softmax.Dataset{Features: x, Labels: labels}
 }
 
 // testAcc returns the accuracy on the whole test file of a model whose
