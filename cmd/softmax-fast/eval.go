@@ -110,7 +110,7 @@ func evalFeatures(f evalFlags, model *softmax.Dense, info io.Writer) (evalSet, e
 		return evalSet{}, err
 	}
 	if info != nil {
-		fmt.Fprintf(info, "data      %s: %d examples of %d features (%s), read in %s\n", f.data, s.N, s.D, s.Format, time.Since(t0).Round(time.Millisecond))
+		fmt.Fprintf(info, "data      %s: %d examples of %d features (%s), read in %s\n", f.data, s.N, s.D, s.Format, roundTime(time.Since(t0)))
 		warnings(info, s)
 	}
 	set := evalSet{unknown: unknown, unknownNames: s.Unknown}

@@ -81,7 +81,7 @@ func loadFeatures(path string, o featureOptions, w io.Writer) (*featureFiles, er
 		if ff.test != nil {
 			fmt.Fprintf(w, "; test %s: %d examples", o.test, ff.test.N)
 		}
-		fmt.Fprintf(w, ", read in %s\n", time.Since(t0).Round(time.Millisecond))
+		fmt.Fprintf(w, ", read in %s\n", roundTime(time.Since(t0)))
 		warnings(w, train)
 		if ff.test != nil {
 			warnings(w, ff.test)
@@ -130,4 +130,13 @@ func (ff *featureFiles) testAcc(acc float64) float64 {
 	}
 	known := ff.test.N - ff.unknown
 	return acc * float64(known) / float64(ff.test.N)
+}
+
+// roundTime rounds d for a human: to the millisecond, or to 10 us below
+// 10 ms (a small file reads in microseconds).
+func roundTime(d time.Duration) time.Duration {
+	if d < 10*time.Millisecond {
+		return d.Round(10 * time.Microsecond)
+	}
+	return d.Round(time.Millisecond)
 }
