@@ -37,6 +37,16 @@ func (m *Dense) checkStandardization() error {
 // so the weights of different features can be compared with each other,
 // but not with the raw values.
 func Standardization(d Dataset) (mean, scale []float32, err error) {
+	return standardization(nil, d)
+}
+
+// statRows is the number of rows summed together, in order, by one worker:
+// the sums of these chunks are then added in chunk order, so that the
+// result does not depend on the number of threads.
+const statRows = 256
+
+// standardization is Standardization on the workers ws.
+func standardization(ws *tensor.Workers, d Dataset) (mean, scale []float32, err error) {
 	x := d.Features
 	if x == nil || x.Rows == 0 {
 		return nil, nil, fmt.Errorf("%w: standardization needs feature vectors", ErrData)
@@ -45,28 +55,19 @@ func Standardization(d Dataset) (mean, scale []float32, err error) {
 		return nil, nil, fmt.Errorf("%w: features: %w", ErrData, err)
 	}
 	n, k := x.Rows, x.Cols
-	sum := make([]float64, k)
-	for i := range n {
-		for p, v := range x.Row(i) {
-			sum[p] += float64(v)
-		}
-	}
 	mu := make([]float64, k)
+	// The first pass sums the values; the second sums squares around the
+	// mean, which loses nothing to cancellation when the mean is large
+	// against the deviation.
+	sumRows(ws, x, mu, nil)
 	for p := range mu {
-		mu[p] = sum[p] / float64(n)
-		sum[p] = 0
+		mu[p] /= float64(n)
 	}
-	// The second pass sums squares around the mean, which loses nothing to
-	// cancellation when the mean is large against the deviation.
-	for i := range n {
-		for p, v := range x.Row(i) {
-			d := float64(v) - mu[p]
-			sum[p] += d * d
-		}
-	}
+	ss := make([]float64, k)
+	sumRows(ws, x, ss, mu)
 	mean, scale = make([]float32, k), make([]float32, k)
 	for p := range mean {
-		sd := math.Sqrt(sum[p] / float64(n))
+		sd := math.Sqrt(ss[p] / float64(n))
 		mean[p], scale[p] = float32(mu[p]), 1
 		if s := float32(1 / sd); sd > 0 && isFinite32(s) && s != 0 {
 			scale[p] = s
@@ -78,15 +79,48 @@ func Standardization(d Dataset) (mean, scale []float32, err error) {
 	return mean, scale, nil
 }
 
+// sumRows sets sum[p] to the sum over the rows of x of x[i][p] or, when mu
+// is not nil, of (x[i][p] - mu[p])², in chunks of statRows rows on ws.
+func sumRows(ws *tensor.Workers, x *tensor.F32Matrix, sum, mu []float64) {
+	n, k := x.Rows, x.Cols
+	chunks := (n + statRows - 1) / statRows
+	part := make([]float64, chunks*k)
+	ws.For(chunks, 1, 2*float64(n)*float64(k), func(lo, hi int) {
+		for c := lo; c < hi; c++ {
+			s := part[c*k : (c+1)*k]
+			for i := c * statRows; i < min(n, (c+1)*statRows); i++ {
+				row := x.Row(i)[:k]
+				if mu == nil {
+					for p, v := range row {
+						s[p] += float64(v)
+					}
+					continue
+				}
+				for p, v := range row {
+					d := float64(v) - mu[p]
+					s[p] += d * d
+				}
+			}
+		}
+	})
+	for c := range chunks {
+		for p, v := range part[c*k : (c+1)*k] {
+			sum[p] += v
+		}
+	}
+}
+
 // standardized returns a copy of d's feature vectors (compact, the rows
-// picked by its index in order) standardized with mean and scale; d itself
-// is not changed.
-func standardized(d Dataset, mean, scale []float32) Dataset {
+// picked by its index in order) standardized with mean and scale, made on
+// ws; d itself is not changed.
+func standardized(ws *tensor.Workers, d Dataset, mean, scale []float32) Dataset {
 	x := d.Features
 	out := &tensor.F32Matrix{Rows: x.Rows, Cols: x.Cols, Stride: x.Cols, Data: make([]float32, x.Rows*x.Cols)}
-	for i := range x.Rows {
-		standardizeRow(out.Data[i*x.Cols:(i+1)*x.Cols], x.Row(i), mean, scale)
-	}
+	ws.For(x.Rows, 1, 2*float64(x.Rows)*float64(x.Cols), func(lo, hi int) {
+		for i := lo; i < hi; i++ {
+			standardizeRow(out.Data[i*x.Cols:(i+1)*x.Cols], x.Row(i), mean, scale)
+		}
+	})
 	return Dataset{Features: out, Labels: d.Labels}
 }
 

@@ -338,29 +338,29 @@ func (t *Trainer) Fit(ctx context.Context, m *Dense, train, test Dataset) ([]Epo
 	if err := t.checkData(m, train, test); err != nil {
 		return nil, err
 	}
-	val := t.Validation
-	if m.Features && m.Mean == nil && !t.NoStandardize {
-		mean, scale, err := Standardization(train)
-		if err != nil {
-			return nil, err
-		}
-		m.Mean, m.Scale = mean, scale
-	}
-	if m.Mean != nil {
-		train = standardized(train, m.Mean, m.Scale)
-		if test.has() {
-			test = standardized(test, m.Mean, m.Scale)
-		}
-		if val.has() {
-			val = standardized(val, m.Mean, m.Scale)
-		}
-	}
 	// The workers of every product of the steps and evaluations, waiting
 	// between them (a step's products are shorter than waking a thread).
 	ws := tensor.NewWorkers(t.Threads)
 	defer ws.Close()
 	if testHookWorkers != nil {
 		testHookWorkers(t, ws)
+	}
+	val := t.Validation
+	if m.Features && m.Mean == nil && !t.NoStandardize {
+		mean, scale, err := standardization(ws, train)
+		if err != nil {
+			return nil, err
+		}
+		m.Mean, m.Scale = mean, scale
+	}
+	if m.Mean != nil {
+		train = standardized(ws, train, m.Mean, m.Scale)
+		if test.has() {
+			test = standardized(ws, test, m.Mean, m.Scale)
+		}
+		if val.has() {
+			val = standardized(ws, val, m.Mean, m.Scale)
+		}
 	}
 	f := t.newFit(ws, m, train, test, val)
 	for e := 1; e <= f.epochs; e++ {
