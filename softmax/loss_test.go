@@ -346,3 +346,47 @@ func TestLossColumnSums(t *testing.T) {
 		}
 	}
 }
+
+// The gradient has no entry below 2**-64 but 0, whatever the loss kind and
+// level: with a logit 50 below the row's largest (p = e**-50, below 2**-64)
+// and 100 below (p subnormal in float32), those entries are 0, and
+// the others are those of the gradient without the flush.
+func TestLossFlushesTiny(t *testing.T) {
+	withISA(t, func(t *testing.T) {
+		for _, kind := range []lossKind{crossEntropy, {q: 0.7, beta: 0.05}, {q: 1}} { // label smoothing makes no entry tiny
+			for _, k := range []int{10, 7} {
+				z := tensor.NewMatrix(3, k)
+				for i := range 3 {
+					row := z.Row(i)
+					for j := range row {
+						row[j] = float32(j%3) - 200*float32(j%2) - 50*float32(j%5)
+					}
+				}
+				labels := []uint8{0, 1, 2}
+				g, raw := tensor.NewMatrix(3, k), tensor.NewMatrix(3, k)
+				lossGradParts(g, z, labels, kind, nil, nil, nil)
+				for i := range 3 {
+					lossRowsRaw(raw, z, labels, kind, nil, 3, i, i+1)
+				}
+				for i, v := range g.Data {
+					want := raw.Data[i]
+					if math.Abs(float64(want)) < 0x1p-64 {
+						want = 0
+					}
+					if v != want || (v != 0 && math.Abs(float64(v)) < 0x1p-64) {
+						t.Fatalf("%+v k=%d: entry %d is %g, want %g (unflushed %g)", kind, k, i, v, want, raw.Data[i])
+					}
+				}
+				tiny := 0
+				for _, v := range raw.Data {
+					if v != 0 && math.Abs(float64(v)) < 0x1p-64 {
+						tiny++
+					}
+				}
+				if tiny == 0 {
+					t.Fatalf("%+v k=%d: the test has no tiny entry to flush: %v", kind, k, raw.Data)
+				}
+			}
+		}
+	})
+}
