@@ -56,6 +56,9 @@ step "fuzz targets, briefly (see README for longer runs)"
 go test -run '^$' -fuzz '^FuzzReadIDX$' -fuzztime "${FUZZTIME:-150000x}" -fuzzminimizetime 1s ./mnist
 go test -run '^$' -fuzz '^FuzzReadPNG$' -fuzztime "${FUZZTIME:-150000x}" -fuzzminimizetime 1s ./mnist
 go test -run '^$' -fuzz '^FuzzRead$' -fuzztime "${FUZZTIME:-150000x}" -fuzzminimizetime 1s ./softmax
+go test -run '^$' -fuzz '^FuzzReadLIBSVM$' -fuzztime "${FUZZTIME:-150000x}" -fuzzminimizetime 1s ./features
+go test -run '^$' -fuzz '^FuzzReadCSV$' -fuzztime "${FUZZTIME:-150000x}" -fuzzminimizetime 1s ./features
+go test -run '^$' -fuzz '^FuzzParseFloat32$' -fuzztime "${FUZZTIME:-150000x}" -fuzzminimizetime 1s ./features
 
 step "the tensor tests again on fresh random data (SOFTMAX_FAST_SEED=random; each test logs its seed)"
 SOFTMAX_FAST_SEED=random go test -count=1 -short ./tensor
@@ -82,7 +85,7 @@ step "arm64: every other package under qemu-aarch64-static"
 GOARCH=arm64 go test -exec qemu-aarch64-static -short -count=1 $(go list ./... | grep -v '/tensor$')
 
 step "benchmarks compile and run once"
-go test -count=1 -run '^$' -bench . -benchtime 1x . ./tensor > "$tmp/bench.log" 2>&1 || { cat "$tmp/bench.log"; exit 1; }
+go test -count=1 -run '^$' -bench . -benchtime 1x . ./tensor ./features > "$tmp/bench.log" 2>&1 || { cat "$tmp/bench.log"; exit 1; }
 grep -c '^Benchmark' "$tmp/bench.log" | sed 's/^/benchmarks run: /'
 (cd bench && go vet ./... && go test -count=1 -run '^$' -bench . -benchtime 1x ./... > "$tmp/peer.log" 2>&1) || { cat "$tmp/peer.log"; exit 1; }
 grep -c '^Benchmark' "$tmp/peer.log" | sed 's/^/peer benchmarks run: /'
