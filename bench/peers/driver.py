@@ -58,7 +58,9 @@ def warm(seconds):
         p.wait()
 
 
-def run(cmd, env, label, threads, results, rnd, seed, max_wait=0.0, warm_seconds=0.0):
+def timed(cmd, env, max_wait=0.0, warm_seconds=0.0):
+    """Runs cmd after the idle gate and the warm-up; returns the finished process and what was measured
+    around it: its wall time, its CPU time, the other processes' share of the machine meanwhile."""
     busy_before, waited = gate(max_wait) if max_wait > 0 else (None, 0.0)
     warm(warm_seconds)
     r0 = resource.getrusage(resource.RUSAGE_CHILDREN)
@@ -71,6 +73,12 @@ def run(cmd, env, label, threads, results, rnd, seed, max_wait=0.0, warm_seconds
     child_cpu = (r1.ru_utime - r0.ru_utime) + (r1.ru_stime - r0.ru_stime)
     # CPU time that other processes took while this one ran, as a fraction of the machine.
     foreign = max(0.0, (b1 - b0) - child_cpu) / (wall * NCPU)
+    return p, {"wall_seconds": wall, "cpu_seconds": child_cpu, "foreign_load": foreign, "busy_before": busy_before,
+               "gate_wait_seconds": waited, "warm_seconds": warm_seconds}
+
+
+def run(cmd, env, label, threads, results, rnd, seed, max_wait=0.0, warm_seconds=0.0):
+    p, m = timed(cmd, env, max_wait, warm_seconds)
     if p.returncode != 0:
         sys.stderr.write("%s failed (exit %d):\n%s\n" % (" ".join(cmd), p.returncode, p.stderr[-2000:]))
         return None
@@ -82,9 +90,10 @@ def run(cmd, env, label, threads, results, rnd, seed, max_wait=0.0, warm_seconds
         return None
     # the thread variables the process was started with, for the record
     tenv = {k: env[k] for k in THREAD_VARS if k in env}
-    rec = {"peer": label, "threads": threads, "round": rnd, "seed": seed, "wall_seconds": wall, "cmd": cmd,
-           "env": tenv, "cpu_seconds": child_cpu, "foreign_load": foreign, "busy_before": busy_before,
-           "gate_wait_seconds": waited, "warm_seconds": warm_seconds, "epochs": epochs, "summary": summ[-1]}
+    rec = {"peer": label, "threads": threads, "round": rnd, "seed": seed, "wall_seconds": m["wall_seconds"],
+           "cmd": cmd, "env": tenv, "cpu_seconds": m["cpu_seconds"], "foreign_load": m["foreign_load"],
+           "busy_before": m["busy_before"], "gate_wait_seconds": m["gate_wait_seconds"],
+           "warm_seconds": warm_seconds, "epochs": epochs, "summary": summ[-1]}
     results.write(json.dumps(rec) + "\n")
     results.flush()
     return rec
