@@ -5,6 +5,7 @@ import (
 	"encoding/json"
 	"fmt"
 	"io"
+	"os"
 	"strings"
 	"time"
 
@@ -49,7 +50,7 @@ func runEval(ctx context.Context, args []string, stdout, stderr io.Writer) error
 		info = stdout
 	}
 	var set evalSet
-	if isFeatureFile(f.data) {
+	if model.Features {
 		set, err = evalFeatures(f, model, info)
 	} else {
 		set, err = evalImages(f, model, info)
@@ -79,8 +80,8 @@ func runEval(ctx context.Context, args []string, stdout, stderr io.Writer) error
 
 // evalImages loads the Fashion-MNIST test images for a model of images.
 func evalImages(f evalFlags, model *softmax.Dense, info io.Writer) (evalSet, error) {
-	if model.Features {
-		return evalSet{}, fmt.Errorf("model %s takes %d features, not images: give its test file with -data FILE", f.modelPath, model.Inputs())
+	if isFeatureFile(f.data) {
+		return evalSet{}, fmt.Errorf("model %s takes %d-pixel images, not features: -data %s must be the Fashion-MNIST directory", f.modelPath, model.Inputs(), f.data)
 	}
 	ds, _, err := loadData(f.data, f.noCache, info)
 	if err != nil {
@@ -97,8 +98,8 @@ func evalImages(f evalFlags, model *softmax.Dense, info io.Writer) (evalSet, err
 // evalFeatures reads the test file of features f.data for a model of
 // features, with the model's classes and number of features.
 func evalFeatures(f evalFlags, model *softmax.Dense, info io.Writer) (evalSet, error) {
-	if !model.Features {
-		return evalSet{}, fmt.Errorf("model %s takes %d-pixel images, not features: -data %s must be the Fashion-MNIST directory", f.modelPath, model.Inputs(), f.data)
+	if st, err := os.Stat(f.data); f.data == "" || (err == nil && st.IsDir()) {
+		return evalSet{}, fmt.Errorf("model %s takes %d features, not images: give its test file with -data FILE", f.modelPath, model.Inputs())
 	}
 	opt, err := f.feat.options()
 	if err != nil {

@@ -1,9 +1,12 @@
 package main
 
 import (
+	"errors"
 	"fmt"
 	"io"
+	"io/fs"
 	"os"
+	"path/filepath"
 	"strings"
 	"time"
 
@@ -20,13 +23,18 @@ type featureFiles struct {
 }
 
 // isFeatureFile reports whether -data names a file (of features) rather
-// than a directory (Fashion-MNIST).
+// than a directory (Fashion-MNIST): a path that is not a directory, or a
+// missing one with an extension (such as .csv), so that a mistyped file
+// name is reported as a missing file.
 func isFeatureFile(path string) bool {
 	if path == "" {
 		return false
 	}
 	st, err := os.Stat(path)
-	return err == nil && !st.IsDir()
+	if err != nil {
+		return errors.Is(err, fs.ErrNotExist) && filepath.Ext(path) != ""
+	}
+	return !st.IsDir()
 }
 
 // featureOptions are the flags that say how to read a feature file.

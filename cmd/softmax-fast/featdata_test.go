@@ -209,6 +209,8 @@ func TestFeatureFileErrors(t *testing.T) {
 		{"images to a feature model", []string{"eval", "-model", featModel, "-data", testdata}, []string{featModel, "features, not images"}},
 		{"predict images with a feature model", []string{"predict", "-model", featModel, filepath.Join(dir, "x.png")}, []string{"x.png"}},
 		{"predict features with an image model", []string{"predict", "-model", imgModel, good}, []string{"good.svm"}},
+		{"missing file", []string{"train", "-data", filepath.Join(dir, "missing.csv")}, []string{"missing.csv", "no such file"}},
+		{"missing test file", []string{"eval", "-model", featModel, "-data", filepath.Join(dir, "missing.svm")}, []string{"missing.svm", "no such file"}},
 		{"too few features", []string{"eval", "-model", featModel, "-data", writeFile(t, dir, "narrow.csv", "3,1\n5,2\n")}, []string{"narrow.csv"}},
 	}
 	for _, tc := range cases {
