@@ -43,7 +43,13 @@
 // the matrix. Lines may be of any length up to 1 GiB.
 //
 // The input is read in pieces of 1 MiB and scanned in place, without an
-// allocation per line. Numbers are parsed by a fast path of the package's
+// allocation per line. A LIBSVM input of more than one piece is parsed in
+// parallel: the calling goroutine reads pieces of whole lines while up to
+// GOMAXPROCS goroutines (no more than there are CPUs) parse them, each
+// piece into a sparse form of its own; the pieces are then joined in
+// order and the dense matrix filled on as many goroutines. The result is
+// the same, bitwise, as reading line by line, and so is the error: the
+// first in the file. Numbers are parsed by a fast path of the package's
 // own (Clinger's: a decimal of at most 19 digits and a power of ten that
 // float64 holds exactly, rounded once, then to float32 unless that
 // rounding could differ) and otherwise by strconv.ParseFloat; either way
@@ -57,5 +63,6 @@
 // # Concurrency
 //
 // The functions may be called from many goroutines at once; the package
-// has no global state.
+// has no global state. Read and ReadFile may start goroutines, which end
+// before they return.
 package features
