@@ -234,7 +234,7 @@ func read(r io.Reader, name string, opt Options, hint int64, par parallelism) (*
 	var set *Set
 	switch {
 	case format == CSV:
-		set, err = readCSV(src, &opt)
+		set, err = readCSV(src, &opt, par)
 	case par.split(hint):
 		set, err = readLIBSVMPieces(src, &opt, par)
 	default:

@@ -190,8 +190,9 @@ type piece struct {
 	buf  []byte // the buffer to recycle
 	line int    // the line text starts on
 
-	err    error   // the first error in text
-	libsvm *sparse // LIBSVM examples
+	err    error      // the first error in text
+	libsvm *sparse    // LIBSVM examples
+	csv    *csvReader // CSV records
 }
 
 // readPieces cuts the input into pieces that workers goroutines parse

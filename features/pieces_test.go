@@ -388,3 +388,185 @@ func TestPiecesLongLines(t *testing.T) {
 		}
 	}
 }
+
+var csvLabels = []string{"cat", "dog", "two\nlines", "a,b", `say "hi"`, " emu ", "1", "2.0"}
+
+// randomCSV returns a CSV text of about n records of fields fields, the
+// label in field lc (0-based), with a header when names is not nil: labels
+// and names quoted when they must be and now and then when not, values
+// now and then quoted or with spaces around, blank lines and CRLF.
+func randomCSV(rng *rand.Rand, n, fields, lc int, names []string, labels []string) []byte {
+	var b []byte
+	if rng.IntN(4) == 0 {
+		b = append(b, "\xef\xbb\xbf"...)
+	}
+	text := func(s string) {
+		if strings.ContainsAny(s, ",\"\n\r") || s == "" || s != strings.TrimSpace(s) || rng.IntN(5) == 0 {
+			b = append(b, '"')
+			b = append(b, strings.ReplaceAll(s, `"`, `""`)...)
+			b = append(b, '"')
+			return
+		}
+		b = append(b, s...)
+	}
+	end := func() {
+		if rng.IntN(5) == 0 {
+			b = append(b, '\r')
+		}
+		b = append(b, '\n')
+	}
+	if names != nil {
+		for f, s := range names {
+			if f > 0 {
+				b = append(b, ',')
+			}
+			text(s)
+		}
+		end()
+	}
+	for r := range n {
+		if rng.IntN(20) == 0 {
+			b = append(b, " \t"[:rng.IntN(3)]...)
+			end()
+		}
+		for f := range fields {
+			if f > 0 {
+				b = append(b, ',')
+			}
+			if f == lc {
+				text(labels[rng.IntN(len(labels))])
+				continue
+			}
+			v := appendValue(nil, randomValue(rng))
+			switch rng.IntN(10) {
+			case 0:
+				b = append(b, '"')
+				b = append(b, v...)
+				b = append(b, '"')
+			case 1:
+				b = append(b, ' ')
+				b = append(b, v...)
+				b = append(b, '\t')
+			default:
+				b = append(b, v...)
+			}
+		}
+		if r < n-1 || rng.IntN(2) == 0 {
+			end()
+		}
+	}
+	return b
+}
+
+// badCSV are records that are errors (for 3 fields, the label first).
+var badCSV = []string{
+	"cat,1", "cat,1,2,3", "cat,x,1", "cat,1,", "cat, ,1", "cat,1,nan", "cat,1,1e40", ",1,2", `"",1,2`,
+	`"cat,1,2`, `"ca` + "\n" + `t"x,1,2`, `ca"t,1,2`, "\"multi\nline\",x,1",
+}
+
+// TestPiecesCSV checks that reading CSV text in pieces on several
+// goroutines gives what reading it record by record gives, for valid
+// texts and texts with errors, with and without a header, with the label
+// in various columns, as training and as test files.
+func TestPiecesCSV(t *testing.T) {
+	rng := newRNG(t)
+	for iter := range 80 {
+		fields := 1 + rng.IntN(6)
+		lc := rng.IntN(fields)
+		var names []string
+		if rng.IntN(2) == 0 {
+			for f := range fields {
+				names = append(names, "f"+strconv.Itoa(f))
+			}
+			names[lc] = "y"
+		}
+		labels := csvLabels
+		if rng.IntN(3) == 0 {
+			labels = []string{"1", "2", "10", "1.0", "-3"} // numbers
+		}
+		data := randomCSV(rng, 50+rng.IntN(400), fields, lc, names, labels)
+		if rng.IntN(3) == 0 {
+			for range 1 + rng.IntN(2) {
+				l := 2 + rng.IntN(len(lineStarts(data))-1)
+				data = replaceLine(data, l, badCSV[rng.IntN(len(badCSV))])
+			}
+		}
+		opts := []Options{
+			{LabelColumn: strconv.Itoa(lc + 1)},
+			{LabelColumn: strconv.Itoa(lc - fields), Header: HeaderAbsent},
+			{LabelColumn: strconv.Itoa(lc + 1), Header: HeaderPresent},
+			{LabelColumn: "y"},
+			{Format: CSV, LabelColumn: strconv.Itoa(lc + 1), Classes: []string{"cat", "a,b", "1"}, Features: fields - 1},
+			{},
+		}
+		for _, opt := range opts {
+			par := parallelism{workers: 1 + rng.IntN(4), piece: 16 << rng.IntN(8)}
+			r := readers[rng.IntN(len(readers))]
+			sameRead(t, fmt.Sprintf("iteration %d, %s reader, %+v", iter, r.name, opt), data, opt, r.make, int64(len(data)), par)
+		}
+	}
+}
+
+// TestPiecesCSVErrorPlaces puts errors on the first and last records of
+// pieces, and in quoted fields that span pieces' ends.
+func TestPiecesCSVErrorPlaces(t *testing.T) {
+	rng := newRNG(t)
+	data := randomCSV(rng, 300, 3, 0, []string{"y", "a", "b"}, csvLabels)
+	const size = 256
+	starts := pieceLines(t, data, size, true)
+	if len(starts) < 10 {
+		t.Fatalf("%d pieces", len(starts))
+	}
+	for i, l := range starts[1:] {
+		for _, at := range []int{l - 1, l} {
+			in := replaceLine(data, at, badCSV[(2*i+at)%len(badCSV)])
+			for w := 1; w <= 4; w++ {
+				sameRead(t, fmt.Sprintf("error on line %d", at), in, Options{}, readers[0].make, int64(len(in)), parallelism{w, size})
+			}
+		}
+	}
+}
+
+// TestPiecesCSVSets checks a CSV text longer than the first buffer, empty
+// texts and texts of only a header, and reader errors.
+func TestPiecesCSVSets(t *testing.T) {
+	rng := newRNG(t)
+	var big []byte
+	for len(big) < 3<<20 {
+		big = append(big, randomCSV(rng, 1000, 6, 2, nil, csvLabels)...)
+		big = append(big, '\n')
+	}
+	header := append([]byte("y,a,b\n"), bytes.Repeat([]byte("\n \r\n"), 1000)...)
+	blank := bytes.Repeat([]byte("\n \r\n"), 1000)
+	for _, c := range []struct {
+		name string
+		data []byte
+		opt  Options
+	}{
+		{"big", big, Options{LabelColumn: "3"}},
+		{"big test file", big, Options{LabelColumn: "3", Features: 5, Classes: []string{"cat", "dog"}}},
+		{"only a header", header, Options{}},
+		{"blank", blank, Options{Format: CSV}},
+	} {
+		for _, par := range []parallelism{{2, 100}, {3, 4096}, {2, pieceSize}, {1, 300}} {
+			for _, r := range readers {
+				if r.name != "bytes" && len(c.data) > 1<<20 && par.piece < 4096 {
+					continue // slow
+				}
+				for _, size := range []int64{int64(len(c.data)), -1} {
+					sameRead(t, c.name+", "+r.name, c.data, c.opt, r.make, size, par)
+				}
+			}
+		}
+	}
+	boom := errors.New("boom")
+	data := randomCSV(rng, 1000, 3, 0, []string{"y", "a", "b"}, csvLabels)
+	for range 100 {
+		k := rng.IntN(len(data))
+		failing := func(b []byte) io.Reader {
+			return io.MultiReader(iotest.HalfReader(bytes.NewReader(b[:k])), iotest.ErrReader(boom))
+		}
+		par := parallelism{workers: 1 + rng.IntN(3), piece: 64 << rng.IntN(6)}
+		sameRead(t, fmt.Sprintf("error after %d bytes", k), data, Options{}, failing, -1, par)
+	}
+}
