@@ -16,7 +16,7 @@ const pieceSize = 1 << 20
 
 // parallelism says how a read spreads over goroutines.
 type parallelism struct {
-	workers int // goroutines that parse pieces; 1 reads line by line
+	workers int // goroutines that parse pieces; with 1, reading is line by line
 	piece   int // the pieces' usual size in bytes
 }
 
