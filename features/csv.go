@@ -5,6 +5,8 @@ import (
 	"fmt"
 	"math"
 	"strconv"
+	"sync"
+	"sync/atomic"
 )
 
 // csvReader reads CSV records straight into the dense matrix.
@@ -16,6 +18,7 @@ type csvReader struct {
 	fields   int      // fields per record
 	header   []string // the header's fields, nil without one
 	first    int      // the line of the first record
+	inPieces bool     // the records after the first are read in pieces
 	x        []float32
 	ids      []int32
 	scratch  []byte // an unquoted label
@@ -28,10 +31,23 @@ type field struct {
 	quoted bool
 }
 
-func readCSV(src *source, opt *Options) (*Set, error) {
+// readCSV reads a CSV file: the first record on the calling goroutine,
+// then, when par splits the input (on a 64-bit platform, where the
+// matrix's length cannot reach its limit), the rest in pieces.
+func readCSV(src *source, opt *Options, par parallelism) (*Set, error) {
 	c := &csvReader{src: src, opt: opt, labels: newLabeler(false)}
+	c.inPieces = par.split(src.size) && math.MaxInt > math.MaxInt32
+	parts := []*csvReader{c}
 	started := false
 	for {
+		if started && c.inPieces {
+			more, err := c.readPieces(par)
+			if err != nil {
+				return nil, err
+			}
+			parts = append(parts, more...)
+			break
+		}
 		rec, line, err := src.next(true)
 		if err == errNoRecord {
 			break
@@ -59,14 +75,120 @@ func readCSV(src *source, opt *Options) (*Set, error) {
 			return nil, err
 		}
 	}
-	if len(c.ids) == 0 {
+	return assembleCSV(parts, opt, par.workers)
+}
+
+// readPieces reads the records after the first in pieces (see readPieces),
+// each into a csvReader of its own.
+func (c *csvReader) readPieces(par parallelism) ([]*csvReader, error) {
+	ch := newChunker(c.src, par.piece, true, 2*par.workers+2)
+	pieces, err := readPieces(ch, par.workers, func() func(*piece) error {
+		return func(p *piece) error {
+			pc := *c
+			pc.labels, pc.ids, pc.scratch = newLabeler(false), nil, nil
+			// Room for a row per line, at most one value per two bytes.
+			rows := bytes.Count(p.text, []byte{'\n'}) + 1
+			pc.x = make([]float32, 0, min(rows*(c.fields-1), len(p.text)/2+1))
+			p.csv = &pc
+			return pc.records(p.text, p.line)
+		}
+	})
+	if err != nil {
+		return nil, err
+	}
+	parts := make([]*csvReader, len(pieces))
+	for i, p := range pieces {
+		parts[i] = p.csv
+	}
+	return parts, nil
+}
+
+// records reads the records of b, the first of which starts on line, up
+// to the first error.
+func (c *csvReader) records(b []byte, line int) error {
+	for len(b) > 0 {
+		// The record ends at the first newline after an even number of
+		// quotes.
+		end, nl, odd := 0, 0, false
+		for {
+			i := bytes.IndexByte(b[end:], '\n')
+			if i < 0 {
+				end = len(b)
+				break
+			}
+			odd = odd != (bytes.Count(b[end:end+i], []byte{'"'})%2 == 1)
+			end += i
+			if !odd {
+				break
+			}
+			end++
+			nl++
+		}
+		rec := b[:end]
+		b = b[min(end+1, len(b)):]
+		if len(rec) > 0 && rec[len(rec)-1] == '\r' {
+			rec = rec[:len(rec)-1]
+		}
+		if len(bytes.Trim(rec, " \t")) > 0 {
+			if err := c.row(rec, line); err != nil {
+				return err
+			}
+		}
+		line += nl + 1
+	}
+	return nil
+}
+
+// assembleCSV makes the Set of the records read into parts, in the order
+// of the file, the first of which read the first record; workers
+// goroutines join the parts' values.
+func assembleCSV(parts []*csvReader, opt *Options, workers int) (*Set, error) {
+	c := parts[0]
+	x, ids := c.x, c.ids
+	if len(parts) > 1 {
+		labels := newLabeler(false)
+		remaps := make([][]int32, len(parts))
+		starts := make([]int, len(parts))
+		n := 0
+		for i, p := range parts {
+			var err error
+			if remaps[i], err = labels.merge(p.labels, c.src.path); err != nil {
+				return nil, err
+			}
+			starts[i] = n
+			n += len(p.ids)
+		}
+		d := c.fields - 1
+		x, ids = make([]float32, n*d), make([]int32, n)
+		var next atomic.Int64
+		var wg sync.WaitGroup
+		for range min(workers, len(parts)) {
+			wg.Go(func() {
+				for {
+					i := int(next.Add(1) - 1)
+					if i >= len(parts) {
+						return
+					}
+					p, r := parts[i], starts[i]
+					copy(x[r*d:], p.x)
+					for j, id := range p.ids {
+						ids[r+j] = remaps[i][id]
+					}
+					p.x, p.ids = nil, nil
+				}
+			})
+		}
+		wg.Wait()
+		c.labels = labels
+	}
+	if len(ids) == 0 {
 		msg := "no examples"
 		if c.header != nil {
 			msg = "no examples, only a header"
 		}
-		return nil, src.errorf(ErrEmpty, 0, 0, msg)
+		return nil, c.src.errorf(ErrEmpty, 0, 0, msg)
 	}
-	set := &Set{X: c.x, N: len(c.ids), D: c.fields - 1, Labels: c.ids}
+	set := &Set{X: x, N: len(ids), D: c.fields - 1, Labels: ids}
 	if c.header != nil {
 		set.Label = c.header[c.labelCol]
 		set.Features = make([]string, 0, set.D)
@@ -87,7 +209,7 @@ func (c *csvReader) begin(rec []byte, line int) (isHeader bool, err error) {
 		return false, err
 	}
 	c.fields, c.first = len(fs), line
-	if c.src.size > 0 {
+	if c.src.size > 0 && !c.inPieces {
 		// Room for the values of as many rows as the first would make
 		// of the whole input; at most one value per two bytes, as "0,".
 		rows := c.src.size/int64(len(rec)+1) + 1

@@ -40,14 +40,24 @@
 // the bound of Options.MaxDenseBytes, so a stray large index fails with
 // an error that names it rather than allocating N times its size; indices
 // above MaxFeatures (1<<24) are errors. A CSV file is read straight into
-// the matrix. Lines may be of any length up to 1 GiB.
+// dense rows. Lines may be of any length up to 1 GiB.
 //
 // The input is read in pieces of 1 MiB and scanned in place, without an
-// allocation per line. Numbers are parsed by a fast path of the package's
-// own (Clinger's: a decimal of at most 19 digits and a power of ten that
-// float64 holds exactly, rounded once, then to float32 unless that
-// rounding could differ) and otherwise by strconv.ParseFloat; either way
-// the result is bitwise strconv.ParseFloat(s, 32)'s.
+// allocation per line. An input of more than one piece is parsed in
+// parallel: the calling goroutine reads pieces of whole lines (or CSV
+// records, which may span lines) while up to GOMAXPROCS goroutines (no
+// more than there are CPUs) parse them, each piece into a form of its own;
+// the pieces are then joined in order on as many goroutines, a CSV
+// file's rows being copied into one matrix (so that for a while they take
+// twice its size). The result is the same, bitwise, as reading line by
+// line on one goroutine, and so is the error: the first in the file. On
+// 32-bit platforms CSV files are read on one goroutine.
+//
+// Numbers are parsed by a fast path of the package's own (Clinger's: a
+// decimal of at most 19 digits and a power of ten that float64 holds
+// exactly, rounded once, then to float32 unless that rounding could
+// differ) and otherwise by strconv.ParseFloat; either way the result is
+// bitwise strconv.ParseFloat(s, 32)'s.
 //
 // # Writing
 //
@@ -57,5 +67,6 @@
 // # Concurrency
 //
 // The functions may be called from many goroutines at once; the package
-// has no global state.
+// has no global state. Read and ReadFile may start goroutines, which end
+// before they return.
 package features

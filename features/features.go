@@ -164,7 +164,7 @@ func Read(r io.Reader, name string, opt Options) (*Set, error) {
 	if l, ok := r.(interface{ Len() int }); ok {
 		hint = int64(l.Len())
 	}
-	return read(r, name, opt, hint)
+	return read(r, name, opt, hint, defaultParallelism())
 }
 
 // ReadFile reads a data file as Read does.
@@ -178,7 +178,7 @@ func ReadFile(path string, opt Options) (*Set, error) {
 	if fi, err := f.Stat(); err == nil && fi.Mode().IsRegular() {
 		hint = fi.Size()
 	}
-	return read(f, path, opt, hint)
+	return read(f, path, opt, hint, defaultParallelism())
 }
 
 // checkOptions reports options that cannot work, before anything is read.
@@ -214,7 +214,9 @@ func columnNumber(s string) (int, bool) {
 	return n, err == nil
 }
 
-func read(r io.Reader, name string, opt Options, hint int64) (*Set, error) {
+// read reads as Read does, parsing large inputs in pieces on par.workers
+// goroutines.
+func read(r io.Reader, name string, opt Options, hint int64, par parallelism) (*Set, error) {
 	if err := checkOptions(&opt); err != nil {
 		return nil, err
 	}
@@ -230,9 +232,12 @@ func read(r io.Reader, name string, opt Options, hint int64) (*Set, error) {
 		}
 	}
 	var set *Set
-	if format == CSV {
-		set, err = readCSV(src, &opt)
-	} else {
+	switch {
+	case format == CSV:
+		set, err = readCSV(src, &opt, par)
+	case par.split(hint):
+		set, err = readLIBSVMPieces(src, &opt, par)
+	default:
 		set, err = readLIBSVM(src, &opt)
 	}
 	if err != nil {

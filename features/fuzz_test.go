@@ -30,9 +30,14 @@ func fuzzOptions(mode byte, format Format) Options {
 
 // fuzzRead reads data and checks what Read promises: an error is a
 // *ParseError; a Set keeps its invariants and survives a round trip
-// through the writer of its format.
+// through the writer of its format; reading in pieces gives the same.
 func fuzzRead(t *testing.T, data []byte, opt Options) {
 	s, err := Read(bytes.NewReader(data), "fuzz", opt)
+	// Read in pieces of a few bytes on three goroutines, the same.
+	par := parallelism{workers: 3, piece: 1 + len(data)%7}
+	if got, gotErr := read(bytes.NewReader(data), "fuzz", opt, int64(len(data)), par); !sameSetOrError(got, gotErr, s, err) {
+		t.Fatalf("in pieces of %d bytes: got\n%s\nwant\n%s", par.piece, describe(got, gotErr), describe(s, err))
+	}
 	if err != nil {
 		if s != nil {
 			t.Fatalf("a Set and an error: %v", err)

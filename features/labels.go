@@ -15,7 +15,7 @@ import (
 type labeler struct {
 	integers bool             // LIBSVM: labels are integers, named in decimal
 	spelled  map[string]int32 // a label as written -> its class
-	byName   map[string]int32 // a class's name -> the class (integers only)
+	byName   map[string]int32 // a class's name -> the class (integers, or when merging)
 	names    []string         // the classes in first-seen order
 	values   []int64          // their values (integers only)
 	lines    []int            // the line each class was first seen on
@@ -60,6 +60,32 @@ func (l *labeler) intern(b []byte, line int) (int32, string) {
 	}
 	l.last, l.lastID = string(b), id
 	return id, ""
+}
+
+// merge adds the classes of p, the labeler of a later piece of the file,
+// in p's first-seen order, and returns the classes in l of p's classes. A
+// file of more than 2^31-1 classes, which the memory of no computer holds
+// as a map, fails here on the line of the first class too many, where
+// intern fails on the first new spelling after that many.
+func (l *labeler) merge(p *labeler, path string) ([]int32, error) {
+	remap := make([]int32, len(p.names))
+	for i, name := range p.names {
+		id, ok := l.byName[name]
+		if !ok {
+			if len(l.names) == math.MaxInt32 {
+				return nil, &ParseError{Path: path, Line: p.lines[i], Msg: "more than 2^31-1 classes", Err: ErrSyntax}
+			}
+			id = int32(len(l.names))
+			l.names = append(l.names, name)
+			l.lines = append(l.lines, p.lines[i])
+			if l.integers {
+				l.values = append(l.values, p.values[i])
+			}
+			l.byName[name] = id
+		}
+		remap[i] = id
+	}
+	return remap, nil
 }
 
 // integerLabel parses a LIBSVM label: a number with an integer value of at

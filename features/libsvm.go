@@ -5,6 +5,8 @@ import (
 	"fmt"
 	"math"
 	"strconv"
+	"sync"
+	"sync/atomic"
 )
 
 // entry is one stored index:value pair: the 0-based feature and its value.
@@ -17,15 +19,17 @@ type entry struct {
 // form: 8 MiB; the first blocks are smaller, for small files.
 const blockLen = 1 << 20
 
-// libsvmReader reads LIBSVM lines into a sparse form, in proportion to the
-// text, before the dense matrix is sized.
-type libsvmReader struct {
-	src    *source
+// sparse holds LIBSVM examples in a sparse form, in proportion to the
+// text, before the dense matrix is sized: those of a whole file, or of one
+// piece of it when pieces are read in parallel (see pieces.go).
+type sparse struct {
+	path   string
 	labels *labeler
 	limit  int // Options.Features, or MaxFeatures
 
 	blocks [][]entry // full blocks
 	cur    []entry   // the block being filled
+	size   int       // the capacity of the last block made
 	rowLen []uint32  // entries stored per example
 	ids    []int32   // each example's class, first-seen numbering
 	stored int64     // entries stored
@@ -35,11 +39,22 @@ type libsvmReader struct {
 	maxIgnored, ignLine int   // the largest index ignored, and its line
 }
 
-func readLIBSVM(src *source, opt *Options) (*Set, error) {
-	p := &libsvmReader{src: src, labels: newLabeler(true), limit: MaxFeatures}
+func newSparse(path string, opt *Options) *sparse {
+	p := &sparse{path: path, labels: newLabeler(true), limit: MaxFeatures}
 	if opt.Features > 0 {
 		p.limit = opt.Features
 	}
+	return p
+}
+
+// errorf returns a *ParseError at a line and 1-based column.
+func (p *sparse) errorf(kind error, line, col int, msg string) *ParseError {
+	return &ParseError{Path: p.path, Line: line, Col: col, Msg: msg, Err: kind}
+}
+
+// readLIBSVM reads a LIBSVM file line by line on the calling goroutine.
+func readLIBSVM(src *source, opt *Options) (*Set, error) {
+	p := newSparse(src.path, opt)
 	for {
 		rec, line, err := src.next(false)
 		if err == errNoRecord {
@@ -52,21 +67,80 @@ func readLIBSVM(src *source, opt *Options) (*Set, error) {
 			return nil, err
 		}
 	}
-	if len(p.ids) == 0 {
-		return nil, src.errorf(ErrEmpty, 0, 0, "no examples")
+	return assemble([]*sparse{p}, opt, 1)
+}
+
+// assemble makes the Set of the examples read into parts, in the order of
+// the file; workers goroutines fill the dense matrix. The largest indices
+// and their lines, the counts and the classes' first-seen order are the
+// same as for the file read in one part.
+func assemble(parts []*sparse, opt *Options, workers int) (*Set, error) {
+	var all *sparse // the totals
+	remaps := make([][]int32, len(parts))
+	rowStart := make([]int, len(parts))
+	if len(parts) == 1 {
+		all = parts[0]
+	} else {
+		all = &sparse{path: parts[0].path, labels: newLabeler(true)}
+		n := 0
+		for i, p := range parts {
+			var err error
+			if remaps[i], err = all.labels.merge(p.labels, all.path); err != nil {
+				return nil, err
+			}
+			rowStart[i] = n
+			if len(p.ids) > math.MaxInt-n {
+				return nil, p.errorf(ErrTooLarge, 0, 0, "too many examples")
+			}
+			n += len(p.ids)
+			all.stored += p.stored
+			if p.maxIndex > all.maxIndex {
+				all.maxIndex, all.maxLine = p.maxIndex, p.maxLine
+			}
+			if p.ignored > 0 && (all.ignored == 0 || p.maxIgnored > all.maxIgnored) {
+				all.maxIgnored, all.ignLine = p.maxIgnored, p.ignLine
+			}
+			all.ignored += p.ignored
+		}
+		all.ids = make([]int32, n) // filled with the matrix
 	}
-	set := &Set{N: len(p.ids), D: p.maxIndex, Labels: p.ids}
+	if len(all.ids) == 0 {
+		return nil, all.errorf(ErrEmpty, 0, 0, "no examples")
+	}
+	set := &Set{N: len(all.ids), D: all.maxIndex, Labels: all.ids}
 	if opt.Features > 0 {
 		set.D = opt.Features
 	}
-	if err := p.densify(set, opt.MaxDenseBytes); err != nil {
+	if err := all.checkDense(set, opt.MaxDenseBytes); err != nil {
 		return nil, err
 	}
-	if p.ignored > 0 {
-		set.Warnings = append(set.Warnings, fmt.Sprintf("ignored %d values with indices above %d, the training set's features (Options.Features); the largest, %d, on line %d",
-			p.ignored, opt.Features, p.maxIgnored, p.ignLine))
+	set.X = make([]float32, set.N*set.D)
+	if len(parts) == 1 {
+		parts[0].fill(set.X, set.D, nil, nil)
+	} else {
+		var next atomic.Int64
+		var wg sync.WaitGroup
+		for range min(workers, len(parts)) {
+			wg.Go(func() {
+				for {
+					i := int(next.Add(1) - 1)
+					if i >= len(parts) {
+						return
+					}
+					r := rowStart[i]
+					p := parts[i]
+					parts[i] = nil
+					p.fill(set.X[r*set.D:], set.D, set.Labels[r:r+len(p.ids)], remaps[i])
+				}
+			})
+		}
+		wg.Wait()
 	}
-	if err := p.labels.finish(set, opt.Classes); err != nil {
+	if all.ignored > 0 {
+		set.Warnings = append(set.Warnings, fmt.Sprintf("ignored %d values with indices above %d, the training set's features (Options.Features); the largest, %d, on line %d",
+			all.ignored, opt.Features, all.maxIgnored, all.ignLine))
+	}
+	if err := all.labels.finish(set, opt.Classes); err != nil {
 		return nil, err
 	}
 	return set, nil
@@ -83,8 +157,26 @@ func tokenEnd(b []byte, i int) int {
 	return i
 }
 
+// lines reads the lines of b, the first of which is line, up to the first
+// error.
+func (p *sparse) lines(b []byte, line int) error {
+	for len(b) > 0 {
+		rec := b
+		if i := bytes.IndexByte(b, '\n'); i >= 0 {
+			rec, b = b[:i], b[i+1:]
+		} else {
+			b = nil
+		}
+		if err := p.line(rec, line); err != nil {
+			return err
+		}
+		line++
+	}
+	return nil
+}
+
 // line reads one line (without its '\n').
-func (p *libsvmReader) line(b []byte, line int) error {
+func (p *sparse) line(b []byte, line int) error {
 	i := 0
 	for i < len(b) && (b[i] == ' ' || b[i] == '\t' || b[i] == '\r') {
 		i++
@@ -94,14 +186,14 @@ func (p *libsvmReader) line(b []byte, line int) error {
 	}
 	j := tokenEnd(b, i)
 	if bytes.IndexByte(b[i:j], ':') >= 0 {
-		return p.src.errorf(ErrSyntax, line, i+1, "missing label before "+quote(b[i:j]))
+		return p.errorf(ErrSyntax, line, i+1, "missing label before "+quote(b[i:j]))
 	}
 	id, msg := p.labels.intern(b[i:j], line)
 	if msg != "" {
-		return p.src.errorf(ErrSyntax, line, i+1, msg)
+		return p.errorf(ErrSyntax, line, i+1, msg)
 	}
 	if len(p.ids) == math.MaxInt {
-		return p.src.errorf(ErrTooLarge, line, 0, "too many examples")
+		return p.errorf(ErrTooLarge, line, 0, "too many examples")
 	}
 	i = j
 	for i < len(b) && (b[i] == ' ' || b[i] == '\t' || b[i] == '\r') {
@@ -111,7 +203,7 @@ func (p *libsvmReader) line(b []byte, line int) error {
 		j := tokenEnd(b, i)
 		q := b[i+4 : j]
 		if _, err := strconv.ParseUint(string(q), 10, 64); err != nil {
-			return p.src.errorf(ErrSyntax, line, i+1, "bad query id "+quote(b[i:j])+": want qid:N, N an unsigned integer")
+			return p.errorf(ErrSyntax, line, i+1, "bad query id "+quote(b[i:j])+": want qid:N, N an unsigned integer")
 		}
 		i = j
 	}
@@ -157,7 +249,7 @@ func (p *libsvmReader) line(b []byte, line int) error {
 		}
 		if idx > MaxFeatures {
 			p.cur = cur
-			return p.src.errorf(ErrTooLarge, line, start+1, "index "+string(b[start:colon])+" above the limit "+strconv.Itoa(MaxFeatures)+" (MaxFeatures)")
+			return p.errorf(ErrTooLarge, line, start+1, "index "+string(b[start:colon])+" above the limit "+strconv.Itoa(MaxFeatures)+" (MaxFeatures)")
 		}
 		prev = idx
 		if idx > p.limit {
@@ -184,59 +276,59 @@ func (p *libsvmReader) line(b []byte, line int) error {
 	return nil
 }
 
-// grow returns a new block once cur is full, twice as large as cur up to
-// blockLen entries; the entries stay where they are.
-func (p *libsvmReader) grow(cur []entry) []entry {
-	if cap(cur) > 0 {
+// grow returns a new block once cur is full, twice as large as the last
+// one up to blockLen entries; the entries stay where they are.
+func (p *sparse) grow(cur []entry) []entry {
+	if len(cur) > 0 {
 		p.blocks = append(p.blocks, cur)
 	}
-	return make([]entry, 0, min(max(2*cap(cur), 256), blockLen))
+	p.size = min(max(2*p.size, 256), blockLen)
+	return make([]entry, 0, p.size)
 }
 
 // pairError describes a token at start that is not index:value.
-func (p *libsvmReader) pairError(b []byte, line, start int) error {
+func (p *sparse) pairError(b []byte, line, start int) error {
 	e := tokenEnd(b, start)
 	tok := b[start:e]
 	colon := bytes.IndexByte(tok, ':')
 	switch {
 	case colon < 0:
-		return p.src.errorf(ErrSyntax, line, start+1, quote(tok)+" is not index:value (no colon)")
+		return p.errorf(ErrSyntax, line, start+1, quote(tok)+" is not index:value (no colon)")
 	case colon == 0:
-		return p.src.errorf(ErrSyntax, line, start+1, "missing index before the colon in "+quote(tok))
+		return p.errorf(ErrSyntax, line, start+1, "missing index before the colon in "+quote(tok))
 	}
-	return p.src.errorf(ErrSyntax, line, start+1, "bad index "+quote(tok[:colon])+" in "+quote(tok)+": want a positive integer")
+	return p.errorf(ErrSyntax, line, start+1, "bad index "+quote(tok[:colon])+" in "+quote(tok)+": want a positive integer")
 }
 
 // valueError describes the bad value b[colon+1:ve] of the pair at start.
-func (p *libsvmReader) valueError(b []byte, line, start, colon, ve int, err error) error {
+func (p *sparse) valueError(b []byte, line, start, colon, ve int, err error) error {
 	index := string(b[start:colon])
 	vs := colon + 1
 	val := b[vs:ve]
 	switch {
 	case len(val) == 0:
-		return p.src.errorf(ErrSyntax, line, vs+1, "missing value after \""+index+":\"")
+		return p.errorf(ErrSyntax, line, vs+1, "missing value after \""+index+":\"")
 	case err == nil:
-		return p.src.errorf(ErrSyntax, line, vs+1, "value "+quote(val)+" of index "+index+" is NaN or infinite")
+		return p.errorf(ErrSyntax, line, vs+1, "value "+quote(val)+" of index "+index+" is NaN or infinite")
 	case err.(*strconv.NumError).Err == strconv.ErrRange:
-		return p.src.errorf(ErrSyntax, line, vs+1, "value "+quote(val)+" of index "+index+" is beyond float32's range")
+		return p.errorf(ErrSyntax, line, vs+1, "value "+quote(val)+" of index "+index+" is beyond float32's range")
 	}
-	return p.src.errorf(ErrSyntax, line, vs+1, "bad value "+quote(val)+" of index "+index)
+	return p.errorf(ErrSyntax, line, vs+1, "bad value "+quote(val)+" of index "+index)
 }
 
 // orderError describes an index that does not increase.
-func (p *libsvmReader) orderError(line, start, idx, prev int) error {
+func (p *sparse) orderError(line, start, idx, prev int) error {
 	switch {
 	case idx == 0:
-		return p.src.errorf(ErrSyntax, line, start+1, "index 0: indices start at 1")
+		return p.errorf(ErrSyntax, line, start+1, "index 0: indices start at 1")
 	case idx == prev:
-		return p.src.errorf(ErrSyntax, line, start+1, fmt.Sprintf("index %d repeated", idx))
+		return p.errorf(ErrSyntax, line, start+1, fmt.Sprintf("index %d repeated", idx))
 	}
-	return p.src.errorf(ErrSyntax, line, start+1, fmt.Sprintf("index %d after %d: indices must increase", idx, prev))
+	return p.errorf(ErrSyntax, line, start+1, fmt.Sprintf("index %d after %d: indices must increase", idx, prev))
 }
 
-// densify checks the dense matrix against the memory rule and fills it
-// from the sparse form, which it releases block by block.
-func (p *libsvmReader) densify(set *Set, maxBytes int64) error {
+// checkDense checks the dense matrix of the set against the memory rule.
+func (p *sparse) checkDense(set *Set, maxBytes int64) error {
 	n, d := int64(set.N), int64(set.D)
 	elems := n * d // at most 2^63/2^24 * 2^24: no overflow
 	if d > 0 && n > math.MaxInt64/d {
@@ -258,16 +350,27 @@ func (p *libsvmReader) densify(set *Set, maxBytes int64) error {
 			where = fmt.Sprintf("Options.Features is %d", set.D)
 			line = 0
 		}
-		return p.src.errorf(ErrTooLarge, line, 0, fmt.Sprintf(
+		return p.errorf(ErrTooLarge, line, 0, fmt.Sprintf(
 			"a dense matrix of %d x %d float32 (%s) for %d stored values is too large (see Options.MaxDenseBytes); %s",
 			set.N, set.D, byteSize(elems*4), p.stored, where))
 	}
-	set.X = make([]float32, elems)
+	return nil
+}
+
+// fill writes the examples into x, rows of d, releasing the sparse form
+// block by block; when labels is not nil, it also writes the examples'
+// classes there, mapped by remap.
+func (p *sparse) fill(x []float32, d int, labels, remap []int32) {
+	if labels != nil {
+		for i, id := range p.ids {
+			labels[i] = remap[id]
+		}
+	}
 	blocks := append(p.blocks, p.cur)
 	p.blocks, p.cur = nil, nil
 	bi, k := 0, 0
 	for r, l := range p.rowLen {
-		row := set.X[r*set.D : (r+1)*set.D]
+		row := x[r*d : (r+1)*d]
 		for range l {
 			for k == len(blocks[bi]) {
 				blocks[bi] = nil
@@ -279,7 +382,6 @@ func (p *libsvmReader) densify(set *Set, maxBytes int64) error {
 		}
 	}
 	p.rowLen = nil
-	return nil
 }
 
 // byteSize formats a byte count in binary units.

@@ -46,6 +46,28 @@ func (s *source) errorf(kind error, line, col int, msg string) *ParseError {
 // if the data fills it, and reads once more (until it gets data, the end
 // of the input, or an error).
 func (s *source) fill() error {
+	if err := s.makeRoom(); err != nil {
+		return err
+	}
+	for {
+		n, err := s.r.Read(s.buf[s.end:])
+		s.end += n
+		if err == io.EOF {
+			s.eof = true
+			return nil
+		}
+		if err != nil {
+			return s.readError(err)
+		}
+		if n > 0 {
+			return nil
+		}
+	}
+}
+
+// makeRoom moves the unread data to the front of the buffer, and grows the
+// buffer if the data fills it: a record longer than maxRecord is an error.
+func (s *source) makeRoom() error {
 	if s.pos > 0 {
 		s.end = copy(s.buf, s.buf[s.pos:s.end])
 		s.pos = 0
@@ -58,20 +80,13 @@ func (s *source) fill() error {
 		copy(nb, s.buf[:s.end])
 		s.buf = nb
 	}
-	for {
-		n, err := s.r.Read(s.buf[s.end:])
-		s.end += n
-		if err == io.EOF {
-			s.eof = true
-			return nil
-		}
-		if err != nil {
-			return &ParseError{Path: s.path, Line: s.line, Msg: "read error: " + err.Error(), Err: err}
-		}
-		if n > 0 {
-			return nil
-		}
-	}
+	return nil
+}
+
+// readError returns the *ParseError of the reader's error err, on the line
+// of the record being read.
+func (s *source) readError(err error) error {
+	return &ParseError{Path: s.path, Line: s.line, Msg: "read error: " + err.Error(), Err: err}
 }
 
 // start reads the first piece of the input and skips a UTF-8 byte order
