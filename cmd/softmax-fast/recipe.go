@@ -231,7 +231,7 @@ func (r *recipe) details() string {
 	}
 	s += fmt.Sprintf(", sigma %g, seed %d", r.sigma, r.seed)
 	if r.val != 0 {
-		s += fmt.Sprintf("; %d images held out for validation", r.val)
+		s += fmt.Sprintf("; %d examples held out for validation", r.val)
 		if r.earlyStop != 0 {
 			s += fmt.Sprintf(", early stop after %d epochs without progress", r.earlyStop)
 		}

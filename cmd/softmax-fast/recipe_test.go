@@ -26,7 +26,7 @@ func TestTrainBestRecipe(t *testing.T) {
 		t.Fatalf("exit %d\nstdout:\n%s\nstderr:\n%s", code, out, errs)
 	}
 	for _, want := range []string{"recipe    best: 8 epochs, batch 256, lr 1 (cosine to 0), Nesterov momentum 0.9, GCE q 0.7 with 5% cross-entropy",
-		"500 images held out for validation", ", val acc 0.", "pictures  "} {
+		"500 examples held out for validation", ", val acc 0.", "pictures  "} {
 		if !strings.Contains(out, want) {
 			t.Errorf("output lacks %q:\n%s", want, out)
 		}
