@@ -14,8 +14,9 @@ type csvReader struct {
 	src      *source
 	opt      *Options
 	labels   *labeler
-	labelCol int      // 0-based
+	labelCol int      // 0-based; -1 without one (Options.NoLabel)
 	fields   int      // fields per record
+	d        int      // feature columns per record
 	header   []string // the header's fields, nil without one
 	first    int      // the line of the first record
 	inPieces bool     // the records after the first are read in pieces
@@ -88,7 +89,7 @@ func (c *csvReader) readPieces(par parallelism) ([]*csvReader, error) {
 			pc.labels, pc.ids, pc.scratch = newLabeler(false), nil, nil
 			// Room for a row per line, at most one value per two bytes.
 			rows := bytes.Count(p.text, []byte{'\n'}) + 1
-			pc.x = make([]float32, 0, min(rows*(c.fields-1), len(p.text)/2+1))
+			pc.x = make([]float32, 0, min(rows*c.d, len(p.text)/2+1))
 			p.csv = &pc
 			return pc.records(p.text, p.line)
 		}
@@ -158,7 +159,7 @@ func assembleCSV(parts []*csvReader, opt *Options, workers int) (*Set, error) {
 			starts[i] = n
 			n += len(p.ids)
 		}
-		d := c.fields - 1
+		d := c.d
 		x, ids = make([]float32, n*d), make([]int32, n)
 		var next atomic.Int64
 		var wg sync.WaitGroup
@@ -171,8 +172,10 @@ func assembleCSV(parts []*csvReader, opt *Options, workers int) (*Set, error) {
 					}
 					p, r := parts[i], starts[i]
 					copy(x[r*d:], p.x)
-					for j, id := range p.ids {
-						ids[r+j] = remaps[i][id]
+					if !opt.NoLabel {
+						for j, id := range p.ids {
+							ids[r+j] = remaps[i][id]
+						}
 					}
 					p.x, p.ids = nil, nil
 				}
@@ -188,12 +191,18 @@ func assembleCSV(parts []*csvReader, opt *Options, workers int) (*Set, error) {
 		}
 		return nil, c.src.errorf(ErrEmpty, 0, 0, msg)
 	}
-	set := &Set{X: x, N: len(ids), D: c.fields - 1, Labels: ids}
-	if c.header != nil {
+	set := &Set{X: x, N: len(ids), D: c.d, Labels: ids}
+	if c.header != nil && opt.NoLabel {
+		set.Features = c.header
+	} else if c.header != nil {
 		set.Label = c.header[c.labelCol]
 		set.Features = make([]string, 0, set.D)
 		set.Features = append(set.Features, c.header[:c.labelCol]...)
 		set.Features = append(set.Features, c.header[c.labelCol+1:]...)
+	}
+	if opt.NoLabel {
+		noLabels(set, opt.Classes)
+		return set, nil
 	}
 	if err := c.labels.finish(set, opt.Classes); err != nil {
 		return nil, err
@@ -209,12 +218,51 @@ func (c *csvReader) begin(rec []byte, line int) (isHeader bool, err error) {
 		return false, err
 	}
 	c.fields, c.first = len(fs), line
+	c.d = len(fs) - 1
+	if c.opt.NoLabel {
+		c.d = len(fs)
+	}
 	if c.src.size > 0 && !c.inPieces {
 		// Room for the values of as many rows as the first would make
 		// of the whole input; at most one value per two bytes, as "0,".
 		rows := c.src.size/int64(len(rec)+1) + 1
-		c.x = make([]float32, 0, min(rows*int64(len(fs)-1), c.src.size/2+1, math.MaxInt/8))
+		c.x = make([]float32, 0, min(rows*int64(c.d), c.src.size/2+1, math.MaxInt/8))
 	}
+	opt := c.opt
+	c.labelCol = -1
+	isHeader = opt.Header == HeaderPresent
+	if !opt.NoLabel {
+		if isHeader, err = c.findLabel(fs, line); err != nil {
+			return false, err
+		}
+	}
+	if opt.Header == HeaderAuto && !isHeader {
+		for i, f := range fs {
+			if i == c.labelCol {
+				continue
+			}
+			_, err := parseFloat32(bytes.Trim(f.text, " \t"))
+			if err != nil && err.(*strconv.NumError).Err == strconv.ErrSyntax {
+				isHeader = true
+				break
+			}
+		}
+	}
+	if opt.Features > 0 && c.d != opt.Features {
+		return false, c.src.errorf(ErrMismatch, line, 0, fmt.Sprintf("%d feature columns, want %d (Options.Features)", c.d, opt.Features))
+	}
+	if isHeader {
+		c.header = make([]string, len(fs))
+		for i, f := range fs {
+			c.header[i] = string(f.text)
+		}
+	}
+	return isHeader, nil
+}
+
+// findLabel finds the label column in the first record, fs, and decides
+// whether the LabelColumn option makes it a header.
+func (c *csvReader) findLabel(fs []field, line int) (isHeader bool, err error) {
 	opt := c.opt
 	num, isNum := columnNumber(opt.LabelColumn)
 	isHeader = opt.Header == HeaderPresent || (opt.Header == HeaderAuto && opt.LabelColumn != "" && !isNum)
@@ -245,27 +293,6 @@ func (c *csvReader) begin(rec []byte, line int) (isHeader bool, err error) {
 			c.labelCol = len(fs) + num
 		default:
 			return false, c.src.errorf(ErrMismatch, line, 0, fmt.Sprintf("label column %d (Options.LabelColumn), but the first row has %d fields", num, len(fs)))
-		}
-	}
-	if opt.Header == HeaderAuto && !isHeader {
-		for i, f := range fs {
-			if i == c.labelCol {
-				continue
-			}
-			_, err := parseFloat32(bytes.Trim(f.text, " \t"))
-			if err != nil && err.(*strconv.NumError).Err == strconv.ErrSyntax {
-				isHeader = true
-				break
-			}
-		}
-	}
-	if opt.Features > 0 && c.fields-1 != opt.Features {
-		return false, c.src.errorf(ErrMismatch, line, 0, fmt.Sprintf("%d feature columns, want %d (Options.Features)", c.fields-1, opt.Features))
-	}
-	if isHeader {
-		c.header = make([]string, len(fs))
-		for i, f := range fs {
-			c.header[i] = string(f.text)
 		}
 	}
 	return isHeader, nil
@@ -356,7 +383,7 @@ func (c *csvReader) row(b []byte, line int) error {
 	if len(c.x) > math.MaxInt/8-c.fields {
 		return c.src.errorf(ErrTooLarge, line, 0, "too many values for this platform")
 	}
-	var id int32
+	id := int32(-1) // without a label column
 	i, f := 0, 0
 	for {
 		if f == c.fields {

@@ -17,8 +17,10 @@ const MaxClasses = 256
 // values per matrix row, and its label. The matrix's data is s.X, not a
 // copy, so the view is only valid while s is. Examples labelled -1 (of a
 // class not among Options.Classes) are left out through the matrix's
-// Index; a caller that measures accuracy counts them as errors. It is an
-// error if s has more than MaxClasses classes.
+// Index; a caller that measures accuracy counts them as errors. A set read
+// with Options.NoLabel, all of whose labels are -1, so gives a view of no
+// rows (Rows 0, an empty Index, no Labels): predict on s.X instead. It is
+// an error if s has more than MaxClasses classes.
 func (s *Set) Dataset() (softmax.Dataset, error) {
 	if len(s.Classes) > MaxClasses {
 		return softmax.Dataset{}, fmt.Errorf("features: %s: %d classes; a softmax.Dataset takes at most %d", s.Path, len(s.Classes), MaxClasses)

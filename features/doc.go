@@ -1,6 +1,6 @@
-// Package features reads labelled data sets of numeric features, in LIBSVM
-// (SVMlight) or CSV format, into a dense float32 matrix for training or
-// testing a classifier, and writes them.
+// Package features reads data sets of numeric features, in LIBSVM
+// (SVMlight) or CSV format, into a dense float32 matrix for training,
+// testing or applying a classifier, and writes them.
 //
 // # Reading
 //
@@ -12,7 +12,9 @@
 // its training file, pass the training Set's Classes and D in
 // Options.Classes and Options.Features: labels then index the same
 // classes (-1 for a label the training set lacks) and the matrix has the
-// same width. What is read but ignored is reported in Set.Warnings, never
+// same width. A file of new examples, without labels, reads with
+// Options.NoLabel (and the training Set's D in Options.Features) for
+// prediction. What is read but ignored is reported in Set.Warnings, never
 // printed.
 //
 // # Training

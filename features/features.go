@@ -64,6 +64,15 @@ type Options struct {
 	// default, "", is the first column.
 	LabelColumn string
 
+	// NoLabel says the file has no labels, as a file of new examples to
+	// predict has none. In CSV every column is then a feature (a header
+	// names them all), and LabelColumn must be "". A LIBSVM line is then
+	// "index:value ...", but may still start with a label (a token without
+	// a colon), which is ignored unchecked: a labelled file reads either
+	// way. Every label in the Set is -1, Classes is a copy of Classes (nil
+	// if nil), Unknown is empty and Label is "".
+	NoLabel bool
+
 	// Header (CSV) says whether the first row is a header: HeaderAuto (the
 	// default), HeaderPresent or HeaderAbsent.
 	Header HeaderMode
@@ -95,7 +104,8 @@ type Options struct {
 	MaxDenseBytes int64
 }
 
-// Set is a labelled data set of numeric features.
+// Set is a data set of numeric features, labelled unless read with
+// Options.NoLabel.
 type Set struct {
 	// X holds the features, N rows of D, row-major. Features absent from
 	// a LIBSVM line are 0.
@@ -103,7 +113,8 @@ type Set struct {
 	N, D int
 
 	// Labels holds each example's class, an index into Classes, or -1 for
-	// a label not among Options.Classes.
+	// a label not among Options.Classes (or for every example, with
+	// Options.NoLabel).
 	Labels []int32
 
 	// Classes are the class names. Read sorts them, so that the same
@@ -132,14 +143,17 @@ type Set struct {
 	Warnings []string
 }
 
-// Read reads a labelled data set in LIBSVM or CSV format from r; name (a
-// file name, or any description) is Set.Path and appears in errors.
+// Read reads a data set in LIBSVM or CSV format from r, labelled unless
+// Options.NoLabel; name (a file name, or any description) is Set.Path and
+// appears in errors.
 //
 // LIBSVM (SVMlight) lines are "label index:value index:value ...": indices
 // 1-based and strictly increasing, at most MaxFeatures, without spaces
 // around the colon; blank lines, and anything from '#' to the end of a
 // line, are ignored; a "qid:N" after the label is ignored. D is the largest
-// index (or Options.Features), N the number of examples.
+// index (or Options.Features), N the number of examples. With
+// Options.NoLabel, lines are "index:value ...", a label first being
+// ignored.
 //
 // CSV (RFC 4180): fields separated by commas, optionally quoted with '"'
 // (then holding commas, newlines and doubled quotes), rows ending in LF or
@@ -149,6 +163,7 @@ type Set struct {
 // Spaces and tabs around a field, outside quotes, are dropped. With
 // HeaderAuto, a first row whose fields other than the label are not all
 // numbers is the header. A file of one class, or with D = 0, is no error.
+// With Options.NoLabel, there is no label column: every field is a number.
 //
 // Numbers are read as strconv.ParseFloat(s, 32) reads them (bitwise the same
 // value), with surrounding spaces allowed in CSV; NaN, infinities and
@@ -202,6 +217,9 @@ func checkOptions(opt *Options) error {
 	if _, isNum := columnNumber(opt.LabelColumn); opt.LabelColumn != "" && !isNum && opt.Header == HeaderAbsent {
 		return fmt.Errorf("features: Options.LabelColumn %q is a name, but Options.Header is HeaderAbsent", opt.LabelColumn)
 	}
+	if opt.NoLabel && opt.LabelColumn != "" {
+		return fmt.Errorf("features: Options.LabelColumn %q, but Options.NoLabel says there is no label column", opt.LabelColumn)
+	}
 	if len(opt.Classes) > math.MaxInt32 {
 		return fmt.Errorf("features: %d Options.Classes, more than int32 labels can index", len(opt.Classes))
 	}
@@ -246,6 +264,23 @@ func read(r io.Reader, name string, opt Options, hint int64, par parallelism) (*
 	set.Path = name
 	set.Format = format
 	return set, nil
+}
+
+// Detect returns the format that Read, with Options.Format Auto, would
+// take the input for: it reads the start of r (at most 1 MiB) and looks at
+// it as Read does. A caller can so choose Options by the format, such as
+// NoLabel for LIBSVM files only. Its errors are the reader's, as
+// *ParseError values naming name.
+func Detect(r io.Reader, name string) (Format, error) {
+	src := newSource(r, name, -1)
+	if err := src.start(); err != nil {
+		return Auto, err
+	}
+	f, err := src.detect()
+	if err != nil {
+		return Auto, err
+	}
+	return f, nil
 }
 
 // detect looks at the first line that is neither blank nor a comment,

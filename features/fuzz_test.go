@@ -3,6 +3,8 @@ package features
 import (
 	"bytes"
 	"errors"
+	"math"
+	"slices"
 	"testing"
 )
 
@@ -38,6 +40,7 @@ func fuzzRead(t *testing.T, data []byte, opt Options) {
 	if got, gotErr := read(bytes.NewReader(data), "fuzz", opt, int64(len(data)), par); !sameSetOrError(got, gotErr, s, err) {
 		t.Fatalf("in pieces of %d bytes: got\n%s\nwant\n%s", par.piece, describe(got, gotErr), describe(s, err))
 	}
+	fuzzNoLabel(t, data, opt, par, s)
 	if err != nil {
 		if s != nil {
 			t.Fatalf("a Set and an error: %v", err)
@@ -76,6 +79,40 @@ func fuzzRead(t *testing.T, data []byte, opt Options) {
 	sameSet(t, got, s)
 }
 
+// fuzzNoLabel reads data as a file without labels, with opt but NoLabel,
+// and checks what Read promises: an error is a *ParseError, a Set keeps
+// its invariants, reading in pieces with par gives the same, and a LIBSVM
+// file that reads with its labels, labelled, reads without them the same
+// matrix.
+func fuzzNoLabel(t *testing.T, data []byte, opt Options, par parallelism, labelled *Set) {
+	opt.NoLabel, opt.LabelColumn = true, ""
+	s, err := Read(bytes.NewReader(data), "fuzz", opt)
+	if got, gotErr := read(bytes.NewReader(data), "fuzz", opt, int64(len(data)), par); !sameSetOrError(got, gotErr, s, err) {
+		t.Fatalf("NoLabel, in pieces of %d bytes: got\n%s\nwant\n%s", par.piece, describe(got, gotErr), describe(s, err))
+	}
+	if err != nil {
+		if s != nil || !errors.As(err, new(*ParseError)) {
+			t.Fatalf("NoLabel: a Set %v and an error %v, or not a *ParseError", s != nil, err)
+		}
+	} else {
+		checkSet(t, s, opt)
+	}
+	if labelled == nil || labelled.Format != LIBSVM {
+		return
+	}
+	if err != nil {
+		t.Fatalf("read with labels, but without: %v", err)
+	}
+	same := s.N == labelled.N && s.D == labelled.D && len(s.X) == len(labelled.X) && s.Format == LIBSVM &&
+		len(s.Warnings) <= len(labelled.Warnings) && slices.Equal(s.Warnings, labelled.Warnings[:len(s.Warnings)])
+	for i := 0; same && i < len(s.X); i++ {
+		same = math.Float32bits(s.X[i]) == math.Float32bits(labelled.X[i])
+	}
+	if !same {
+		t.Fatalf("without labels:\n%s\nwith:\n%s", describe(s, nil), describe(labelled, nil))
+	}
+}
+
 var libsvmSeeds = []string{
 	libsvmSample,
 	"1 1:1\n2 2:2\n",
@@ -85,6 +122,7 @@ var libsvmSeeds = []string{
 	"1 2:1 2:1\n", "1 3:1 2:1\n", "1 0:1\n", "1 -1:1\n", "1 1\n", "1 1:\n", ":1\n", "1 1:nan\n",
 	"1 1:1e39\n", "1.5 1:1\n", "x 1:1\n", "1 qid:x\n", "1 1:0x1p-3 2:1_0 3:inf\n",
 	"\xef\xbb\xbf1 1:1", "", "#\n", "1 1:1.00000005960464477539062",
+	"1:1 3:2\n2:0.5\n", "qid:1 2:1\n7 1:1\n1:2 x\n",
 }
 
 var csvSeeds = []string{
@@ -95,6 +133,7 @@ var csvSeeds = []string{
 	"y,a\ncat,1\ndog,2,3\n", "y,a\ncat,x\n", "y,a\n\"cat,1\n", "y,a\nca\"t,1\n", "y,a\n\"c\"t,1\n",
 	"y,a\n,1\n", "y,a\ncat,nan\n", "y,a\ncat,1e99\n", "y,a\n", "\r\n\r\n", "b,1,2,3\n", "y\ncat\n",
 	" 1 , 2 , 3 \n\"  q\",  \"5\"  ,6\n",
+	"a,b\n1,2\n3,4\n", "1\n2\n",
 }
 
 func FuzzReadLIBSVM(f *testing.F) {

@@ -203,3 +203,12 @@ func (l *labeler) finish(set *Set, given []string) error {
 	}
 	return nil
 }
+
+// noLabels sets the labels and classes of a set read with Options.NoLabel:
+// every label -1, the classes a copy of the given ones.
+func noLabels(set *Set, given []string) {
+	for i := range set.Labels {
+		set.Labels[i] = -1
+	}
+	set.Classes = slices.Clone(given)
+}

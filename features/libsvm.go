@@ -26,6 +26,9 @@ type sparse struct {
 	path   string
 	labels *labeler
 	limit  int // Options.Features, or MaxFeatures
+	// noLabel (Options.NoLabel): a first token without a colon is a label
+	// to ignore, and every example's class is -1.
+	noLabel bool
 
 	blocks [][]entry // full blocks
 	cur    []entry   // the block being filled
@@ -40,7 +43,7 @@ type sparse struct {
 }
 
 func newSparse(path string, opt *Options) *sparse {
-	p := &sparse{path: path, labels: newLabeler(true), limit: MaxFeatures}
+	p := &sparse{path: path, labels: newLabeler(true), limit: MaxFeatures, noLabel: opt.NoLabel}
 	if opt.Features > 0 {
 		p.limit = opt.Features
 	}
@@ -130,7 +133,11 @@ func assemble(parts []*sparse, opt *Options, workers int) (*Set, error) {
 					r := rowStart[i]
 					p := parts[i]
 					parts[i] = nil
-					p.fill(set.X[r*set.D:], set.D, set.Labels[r:r+len(p.ids)], remaps[i])
+					var labels []int32
+					if !opt.NoLabel {
+						labels = set.Labels[r : r+len(p.ids)]
+					}
+					p.fill(set.X[r*set.D:], set.D, labels, remaps[i])
 				}
 			})
 		}
@@ -139,6 +146,10 @@ func assemble(parts []*sparse, opt *Options, workers int) (*Set, error) {
 	if all.ignored > 0 {
 		set.Warnings = append(set.Warnings, fmt.Sprintf("ignored %d values with indices above %d, the training set's features (Options.Features); the largest, %d, on line %d",
 			all.ignored, opt.Features, all.maxIgnored, all.ignLine))
+	}
+	if opt.NoLabel {
+		noLabels(set, opt.Classes)
+		return set, nil
 	}
 	if err := all.labels.finish(set, opt.Classes); err != nil {
 		return nil, err
@@ -185,17 +196,24 @@ func (p *sparse) line(b []byte, line int) error {
 		return nil
 	}
 	j := tokenEnd(b, i)
-	if bytes.IndexByte(b[i:j], ':') >= 0 {
+	id := int32(-1)
+	switch hasColon := bytes.IndexByte(b[i:j], ':') >= 0; {
+	case p.noLabel:
+		if !hasColon {
+			i = j // a label, ignored
+		}
+	case hasColon:
 		return p.errorf(ErrSyntax, line, i+1, "missing label before "+quote(b[i:j]))
-	}
-	id, msg := p.labels.intern(b[i:j], line)
-	if msg != "" {
-		return p.errorf(ErrSyntax, line, i+1, msg)
+	default:
+		var msg string
+		if id, msg = p.labels.intern(b[i:j], line); msg != "" {
+			return p.errorf(ErrSyntax, line, i+1, msg)
+		}
+		i = j
 	}
 	if len(p.ids) == math.MaxInt {
 		return p.errorf(ErrTooLarge, line, 0, "too many examples")
 	}
-	i = j
 	for i < len(b) && (b[i] == ' ' || b[i] == '\t' || b[i] == '\r') {
 		i++
 	}

@@ -570,3 +570,117 @@ func TestPiecesCSVSets(t *testing.T) {
 		sameRead(t, fmt.Sprintf("error after %d bytes", k), data, Options{}, failing, -1, par)
 	}
 }
+
+// mixedLabels are LIBSVM labels and, as often, none: lines of a file to
+// read with NoLabel, some labelled (even with labels that are errors when
+// labels are read) and some not.
+var mixedLabels = append(slices.Clone(libsvmLabels), "", "", "", "", "", "", "", "", "x", "1.5")
+
+// TestPiecesNoLabelLIBSVM checks that reading LIBSVM text with NoLabel in
+// pieces gives what reading it line by line gives: unlabelled and mixed
+// texts, with errors, as files of new examples for a model or not, small
+// and longer than the first buffer.
+func TestPiecesNoLabelLIBSVM(t *testing.T) {
+	rng := newRNG(t)
+	for iter := range 60 {
+		labels := mixedLabels
+		if rng.IntN(2) == 0 {
+			labels = []string{""}
+		}
+		data := randomLIBSVM(rng, 50+rng.IntN(300), 20+rng.IntN(100), labels)
+		if rng.IntN(3) == 0 {
+			for range 1 + rng.IntN(2) {
+				l := 1 + rng.IntN(len(lineStarts(data)))
+				data = replaceLine(data, l, badLIBSVM[rng.IntN(len(badLIBSVM))])
+			}
+		}
+		for _, opt := range []Options{
+			{NoLabel: true}, {NoLabel: true, Format: LIBSVM},
+			{NoLabel: true, Features: 30, Classes: []string{"1", "2", "-7"}},
+			{NoLabel: true, MaxDenseBytes: int64(rng.IntN(20000))},
+		} {
+			par := parallelism{workers: 1 + rng.IntN(4), piece: 16 << rng.IntN(8)}
+			r := readers[rng.IntN(len(readers))]
+			sameRead(t, fmt.Sprintf("iteration %d, %s reader, %+v", iter, r.name, opt), data, opt, r.make, int64(len(data)), par)
+		}
+	}
+	var big []byte
+	for len(big) < 3<<20 {
+		big = append(big, randomLIBSVM(rng, 1000, 300, mixedLabels)...)
+		big = append(big, '\n')
+	}
+	late := append(randomLIBSVM(rng, 2000, 40, []string{""}), "\n-5 1:1\n3:1 1500:2\n7 1:1 3000:3\n+7 50:1\n"...)
+	stray := append(randomLIBSVM(rng, 3000, 40, []string{""}), "\n5:1 16000000:1\n3 1:1\n"...)
+	bad := replaceLine(late, 1500, "1:1 1:2")
+	for _, c := range []struct {
+		name string
+		data []byte
+		opt  Options
+	}{
+		{"big", big, Options{NoLabel: true}},
+		{"big, new examples", big, Options{NoLabel: true, Features: 100, Classes: []string{"1", "3"}}},
+		{"late", late, Options{NoLabel: true, Features: 1000}},
+		{"stray", stray, Options{NoLabel: true}},
+		{"bad", bad, Options{NoLabel: true}},
+	} {
+		for _, par := range []parallelism{{2, 100}, {3, 4096}, {2, pieceSize}} {
+			for _, size := range []int64{int64(len(c.data)), -1} {
+				sameRead(t, c.name, c.data, c.opt, readers[0].make, size, par)
+			}
+		}
+	}
+}
+
+// TestPiecesNoLabelCSV checks that reading CSV text without a label
+// column in pieces gives what reading it record by record gives, with and
+// without a header, with errors, small and longer than the first buffer.
+func TestPiecesNoLabelCSV(t *testing.T) {
+	rng := newRNG(t)
+	for iter := range 80 {
+		fields := 1 + rng.IntN(6)
+		var names []string
+		if rng.IntN(2) == 0 {
+			for f := range fields {
+				names = append(names, "f"+strconv.Itoa(f))
+			}
+		}
+		data := randomCSV(rng, 50+rng.IntN(400), fields, -1, names, nil)
+		if rng.IntN(3) == 0 {
+			for range 1 + rng.IntN(2) {
+				l := 2 + rng.IntN(len(lineStarts(data))-1)
+				data = replaceLine(data, l, badCSV[rng.IntN(len(badCSV))])
+			}
+		}
+		for _, opt := range []Options{
+			{NoLabel: true}, {NoLabel: true, Header: HeaderAbsent}, {NoLabel: true, Header: HeaderPresent},
+			{NoLabel: true, Format: CSV, Classes: []string{"cat", "dog"}, Features: fields},
+		} {
+			par := parallelism{workers: 1 + rng.IntN(4), piece: 16 << rng.IntN(8)}
+			r := readers[rng.IntN(len(readers))]
+			sameRead(t, fmt.Sprintf("iteration %d, %s reader, %+v", iter, r.name, opt), data, opt, r.make, int64(len(data)), par)
+		}
+	}
+	var big []byte
+	for len(big) < 3<<20 {
+		big = append(big, randomCSV(rng, 1000, 6, -1, nil, nil)...)
+		big = append(big, '\n')
+	}
+	header := append([]byte("a,b\n"), bytes.Repeat([]byte("\n \r\n"), 1000)...)
+	for _, c := range []struct {
+		name string
+		data []byte
+		opt  Options
+	}{
+		{"big", big, Options{NoLabel: true}},
+		{"big, new examples", big, Options{NoLabel: true, Features: 6, Classes: []string{"cat"}}},
+		{"big, too few features", big, Options{NoLabel: true, Features: 5}},
+		{"big, labelled", big, Options{}},
+		{"only a header", header, Options{NoLabel: true}},
+	} {
+		for _, par := range []parallelism{{2, 100}, {3, 4096}, {2, pieceSize}} {
+			for _, size := range []int64{int64(len(c.data)), -1} {
+				sameRead(t, c.name, c.data, c.opt, readers[0].make, size, par)
+			}
+		}
+	}
+}

@@ -30,6 +30,27 @@ func checkSet(t *testing.T, s *Set, opt Options) {
 	if s.Features != nil && len(s.Features) != s.D {
 		t.Fatalf("%d feature names, D=%d", len(s.Features), s.D)
 	}
+	if opt.NoLabel {
+		for i, l := range s.Labels {
+			if l != -1 {
+				t.Fatalf("label %d of example %d with NoLabel", l, i)
+			}
+		}
+		if !slices.Equal(s.Classes, opt.Classes) || (s.Classes == nil) != (opt.Classes == nil) || s.Unknown != nil || s.Label != "" {
+			t.Fatalf("NoLabel: classes %q (given %q), unknown %q, label %q", s.Classes, opt.Classes, s.Unknown, s.Label)
+		}
+		for _, w := range s.Warnings {
+			if strings.Contains(w, "label") {
+				t.Fatalf("NoLabel: warning %q", w)
+			}
+		}
+		for i, v := range s.X {
+			if math.IsNaN(float64(v)) || math.IsInf(float64(v), 0) {
+				t.Fatalf("X[%d] = %v", i, v)
+			}
+		}
+		return
+	}
 	unknown := false
 	for i, l := range s.Labels {
 		if l == -1 && opt.Classes != nil {
@@ -292,7 +313,7 @@ func TestReadErrors(t *testing.T) {
 func TestReadOptionsErrors(t *testing.T) {
 	for _, opt := range []Options{
 		{Format: 3}, {Header: -1}, {Features: -1}, {Features: MaxFeatures + 1}, {MaxDenseBytes: -1},
-		{LabelColumn: "species", Header: HeaderAbsent},
+		{LabelColumn: "species", Header: HeaderAbsent}, {LabelColumn: "1", NoLabel: true}, {LabelColumn: "y", NoLabel: true, Format: CSV},
 	} {
 		_, err := Read(strings.NewReader("1 1:1\n"), "t", opt)
 		if err == nil || errors.As(err, new(*ParseError)) || !strings.HasPrefix(err.Error(), "features: ") {
