@@ -261,3 +261,91 @@ func TestFeatureNoTestFile(t *testing.T) {
 		t.Errorf("sweep without -test: exit %d, %q; want a usage error asking for -test", code, errs)
 	}
 }
+
+// TestPredictNoLabel checks that predict on files without labels, CSV
+// with -label-column none and LIBSVM as they are, prints the classes it
+// prints for the labelled files, and that a CSV file without labels read
+// as labelled fails with a hint at -label-column none.
+func TestPredictNoLabel(t *testing.T) {
+	dir := setup(t)
+	lines := func(text string) []string { return strings.Split(strings.TrimSuffix(text, "\n"), "\n") }
+	// CSV: the label is the last column.
+	csvTest := blobs(150, 2, false, false)
+	var noLabel, noHeader strings.Builder
+	for i, l := range lines(csvTest) {
+		l = l[:strings.LastIndexByte(l, ',')]
+		noLabel.WriteString(l + "\n")
+		if i > 0 {
+			noHeader.WriteString(l + "\n")
+		}
+	}
+	// LIBSVM: no labels, and labels on every other line.
+	svmTest := blobs(150, 2, true, false)
+	var svmNoLabel, svmMixed strings.Builder
+	for i, l := range lines(svmTest) {
+		u := l[strings.IndexByte(l, ' ')+1:]
+		svmNoLabel.WriteString(u + "\n")
+		if i%2 == 0 {
+			l = u
+		}
+		svmMixed.WriteString(l + "\n")
+	}
+	for _, c := range []struct {
+		format, test string
+		trainArgs    []string
+		labelled     []string // predict's arguments for the labelled test file
+		unlabelled   map[string][]string
+	}{
+		{"csv", csvTest, []string{"-label-column", "species"}, []string{"-label-column", "species"}, map[string][]string{
+			noLabel.String():  {"-label-column", "none"},
+			noHeader.String(): {"-label-column", "none", "-format", "csv"},
+		}},
+		{"libsvm", svmTest, nil, nil, map[string][]string{
+			svmNoLabel.String(): nil,
+			svmMixed.String():   {"-format", "libsvm"},
+			svmTest:             {"-label-column", "none"},
+		}},
+	} {
+		libsvm := c.format == "libsvm"
+		train := writeFile(t, dir, "train."+c.format, blobs(300, 1, libsvm, false))
+		model := filepath.Join(dir, c.format+".smx")
+		if code, _, errs := runCLI(t, append([]string{"train", "-data", train, "-out", model, "-epochs", "5", "-threads", "1"}, c.trainArgs...)...); code != 0 {
+			t.Fatalf("%s: train exit %d: %s", c.format, code, errs)
+		}
+		test := writeFile(t, dir, "test."+c.format, c.test)
+		code, want, errs := runCLI(t, append(append([]string{"predict", "-model", model}, c.labelled...), test)...)
+		if code != 0 || len(strings.Fields(want)) != 150 {
+			t.Fatalf("%s: predict exit %d, %d classes: %s", c.format, code, len(strings.Fields(want)), errs)
+		}
+		i := 0
+		for text, args := range c.unlabelled {
+			i++
+			path := writeFile(t, dir, fmt.Sprintf("new%d.%s", i, c.format), text)
+			code, got, errs := runCLI(t, append(append([]string{"predict", "-model", model}, args...), path)...)
+			if code != 0 || got != want {
+				t.Errorf("%s %v, %.40q...: exit %d (%s), classes differ from the labelled file's: %v", c.format, args, text, code, errs, got != want)
+			}
+		}
+	}
+
+	// An unlabelled CSV file without -label-column none.
+	model := filepath.Join(dir, "csv.smx")
+	path := writeFile(t, dir, "nolabel.csv", noLabel.String())
+	for _, c := range []struct {
+		args []string
+		want []string
+	}{
+		{nil, []string{"nolabel.csv:1:", "1 feature columns, want 2", "the file has 2 columns, as many as the model has features", "-label-column none"}},
+		{[]string{"-label-column", "species"}, []string{"nolabel.csv:1:", `no column named "species"`, "-label-column none"}},
+	} {
+		code, out, errs := runCLI(t, append(append([]string{"predict", "-model", model}, c.args...), path)...)
+		if code != 1 || out != "" {
+			t.Errorf("%v: exit %d, stdout %q; want 1 and nothing", c.args, code, out)
+		}
+		for _, w := range c.want {
+			if !strings.Contains(errs, w) {
+				t.Errorf("%v: error %q lacks %q", c.args, strings.TrimSpace(errs), w)
+			}
+		}
+	}
+}

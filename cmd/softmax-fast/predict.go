@@ -4,10 +4,12 @@ import (
 	"bufio"
 	"context"
 	"encoding/json"
+	"errors"
 	"fmt"
 	"io"
 	"os"
 
+	"github.com/softmax-fast/softmax-fast/features"
 	"github.com/softmax-fast/softmax-fast/mnist"
 	"github.com/softmax-fast/softmax-fast/softmax"
 	"github.com/softmax-fast/softmax-fast/tensor"
@@ -28,7 +30,7 @@ func runPredict(ctx context.Context, args []string, stdout, stderr io.Writer) er
 	isa := fs.String("isa", "", "kernel set: generic, avx2, avx512, neon or best")
 	var feat featureOptions
 	fs.StringVar(&feat.format, "format", "auto", "for a model of features: the files' format, auto (from the content), libsvm or csv")
-	fs.StringVar(&feat.labelColumn, "label-column", "", "for a model of features, CSV files: the label column, a header name or a 1-based\nnumber (negative counts from the end) (default: the first column); its values are not used")
+	fs.StringVar(&feat.labelColumn, "label-column", "", "for a model of features, CSV files: the label column, a header name or a 1-based\nnumber (negative counts from the end) (default: the first column), whose values are\nnot used; none for files without labels (LIBSVM files may have labels or not)")
 	if err := parseFlags(fs, args); err != nil {
 		return err
 	}
@@ -76,12 +78,19 @@ func runPredict(ctx context.Context, args []string, stdout, stderr io.Writer) er
 // predictFeatures classifies every example of the feature files paths with
 // model, a model of features, writing one class name per line, or with
 // asJSON one object per example (file, example number from 1, class,
-// name, probability). The files' labels are read but not used.
+// name, probability). LIBSVM files are read without labels (those there
+// are ignored), and so are CSV files with -label-column none; otherwise a
+// CSV file's label column is read but not used.
 func predictFeatures(model *softmax.Dense, modelPath string, o featureOptions, paths []string, asJSON bool, stdout io.Writer) error {
+	noLabel := o.labelColumn == "none"
+	if noLabel {
+		o.labelColumn = ""
+	}
 	opt, err := o.options()
 	if err != nil {
 		return err
 	}
+	opt.NoLabel = noLabel
 	names := className(model)
 	w := bufio.NewWriter(stdout)
 	enc := json.NewEncoder(w)
@@ -89,8 +98,21 @@ func predictFeatures(model *softmax.Dense, modelPath string, o featureOptions, p
 		if st, err := os.Stat(path); err == nil && st.IsDir() {
 			return fmt.Errorf("%s: is a directory; model %s takes LIBSVM or CSV files of %d features", path, modelPath, model.Inputs())
 		}
-		s, _, err := readTest(path, opt, names, model.Inputs())
+		fopt := opt
+		if !fopt.NoLabel {
+			lib, err := isLIBSVM(path, opt.Format)
+			if err != nil {
+				return err
+			}
+			if lib {
+				fopt.NoLabel, fopt.LabelColumn = true, ""
+			}
+		}
+		s, _, err := readTest(path, fopt, names, model.Inputs())
 		if err != nil {
+			if !fopt.NoLabel {
+				err = noLabelHint(err, model.Inputs())
+			}
 			return err
 		}
 		classes, probs := make([]int, s.N), make([]float32, s.N)
@@ -110,6 +132,41 @@ func predictFeatures(model *softmax.Dense, modelPath string, o featureOptions, p
 		}
 	}
 	return w.Flush()
+}
+
+// isLIBSVM reports whether path is a LIBSVM file: in that format, or
+// detected as LIBSVM when format is Auto. A file that is not a regular
+// file (a pipe, which can only be read once) is not detected: it counts as
+// CSV unless format says LIBSVM.
+func isLIBSVM(path string, format features.Format) (bool, error) {
+	if format != features.Auto {
+		return format == features.LIBSVM, nil
+	}
+	f, err := os.Open(path)
+	if err != nil {
+		return false, err
+	}
+	defer f.Close()
+	if st, err := f.Stat(); err != nil || !st.Mode().IsRegular() {
+		return false, nil
+	}
+	format, err = features.Detect(f, path)
+	return format == features.LIBSVM, err
+}
+
+// noLabelHint adds to the error of a CSV file whose columns do not fit the
+// model (features.ErrMismatch) a hint at -label-column none, pointed when
+// the file has as many columns as the model has features.
+func noLabelHint(err error, inputs int) error {
+	var pe *features.ParseError
+	if !errors.As(err, &pe) || !errors.Is(err, features.ErrMismatch) {
+		return err
+	}
+	var cols, want int
+	if _, e := fmt.Sscanf(pe.Msg, "%d feature columns, want %d", &cols, &want); e == nil && cols+1 == inputs {
+		return fmt.Errorf("%w: the file has %d columns, as many as the model has features; if none of them is a label, give -label-column none", err, inputs)
+	}
+	return fmt.Errorf("%w (for a file without a label column, give -label-column none)", err)
 }
 
 // readImage reads a 28x28 grayscale PNG as 784 pixels, row by row.
