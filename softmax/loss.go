@@ -145,6 +145,13 @@ func lossGradBlock(grad, logits *tensor.Matrix, labels []uint8, kind lossKind, p
 	} else {
 		f(0, np)
 	}
+	return sumParts(parts, colsum)
+}
+
+// sumParts returns the sums of the parts' losses and correct counts, and
+// sets colsum (if not nil) to the sum of their column sums, added in
+// order.
+func sumParts(parts []lossPart, colsum []float64) (sum float64, correct int) {
 	if colsum != nil {
 		clear(colsum)
 	}
@@ -170,40 +177,15 @@ func lossGradBlock(grad, logits *tensor.Matrix, labels []uint8, kind lossKind, p
 // Pass 2: e**(z - m) for the rows in one tensor.Exp call when grad is
 // contiguous (a call per row costs far more than the 10 exps in it).
 // Pass 3, per row: s = sum of the exps, the log(s) part of the loss, and
-// grad = (e/s - onehot)/n (times the row's weight for the GCE mix), and,
-// if cs is not nil, the column sums of those gradient rows into cs.
+// grad = (e/s - onehot)/n (times the row's weight for the GCE mix), its
+// entries below 2**-64 in magnitude set to +0 (flushTiny), and, if cs is
+// not nil, the column sums of those gradient rows into cs.
 //
 // The common case, the plain cross-entropy of 10 classes in compact rows,
 // goes to tensor.SoftmaxXent10, the level's fused kernel: one call does all
-// three passes (and the column sums); lossRows then adds up the row losses
-// in float64.
+// three passes (the flush and the column sums too); lossRows then adds up
+// the row losses in float64.
 func lossRows(grad, logits *tensor.Matrix, labels []uint8, kind lossKind, cs []float64, n, lo, hi int) (loss, ce float64, correct int) {
-	loss, ce, correct = lossRowsRaw(grad, logits, labels, kind, cs, n, lo, hi)
-	for i := lo; i < hi; i++ {
-		flushTiny(grad.Data[i*grad.Stride : i*grad.Stride+grad.Cols])
-	}
-	return loss, ce, correct
-}
-
-// tinyBits is the bit pattern of 2**-64 as a float32: a gradient entry
-// below it in magnitude changes no weight (lr·g·x is far below a weight's
-// last place), but its products with the inputs can be subnormal, and on
-// x86 every operation with a subnormal result takes a microcode assist,
-// 100 times slower: a model with very confident logits (a high learning
-// rate on standardized features) trained 3.6 times slower.
-const tinyBits = (127 - 64) << 23
-
-// flushTiny sets the entries of g below 2**-64 in magnitude to +0.
-func flushTiny(g []float32) {
-	for j, v := range g {
-		if math.Float32bits(v)&0x7fffffff < tinyBits {
-			g[j] = 0
-		}
-	}
-}
-
-// lossRowsRaw is lossRows before flushTiny.
-func lossRowsRaw(grad, logits *tensor.Matrix, labels []uint8, kind lossKind, cs []float64, n, lo, hi int) (loss, ce float64, correct int) {
 	k := logits.Cols
 	if k == 10 && kind.eps == 0 && logits.Stride == 10 && grad.Stride == 10 && hi-lo <= lossChunk {
 		if kind.q > 0 {
@@ -230,6 +212,24 @@ func lossRowsRaw(grad, logits *tensor.Matrix, labels []uint8, kind lossKind, cs 
 		return kind.beta*ce + (1-kind.beta)*gce, ce, correct
 	}
 	return ce, ce, correct
+}
+
+// tinyBits is the bit pattern of 2**-64 as a float32: a gradient entry
+// below it in magnitude changes no weight (lr·g·x is far below a weight's
+// last place), but its products with the inputs can be subnormal, and on
+// x86 every operation with a subnormal result takes a microcode assist,
+// 100 times slower: a model with very confident logits (a high learning
+// rate on standardized features) trained 3.6 times slower. The fused
+// kernel (tensor.SoftmaxXent10) flushes its entries alike.
+const tinyBits = (127 - 64) << 23
+
+// flushTiny sets the entries of g below 2**-64 in magnitude to +0.
+func flushTiny(g []float32) {
+	for j, v := range g {
+		if math.Float32bits(v)&0x7fffffff < tinyBits {
+			g[j] = 0
+		}
+	}
 }
 
 // shiftRows is pass 1 of lossRows: for each row, its max m, whether its
@@ -274,8 +274,9 @@ func shiftRows(grad, logits *tensor.Matrix, labels []uint8, eps float64, lo, hi 
 // normalizeRows is pass 3 of lossRows, on gradient rows that hold
 // e = e**(z - m): for each row, s = sum of e, the log(s) part of the loss
 // (summed into logSum), the GCE part (1 - p_y**q)/q with kind.q > 0 (summed
-// into gce), grad = (e/s - target)/n times the row's weight, and, if cs is
-// not nil, the column sums of the gradient rows added into cs.
+// into gce), grad = (e/s - target)/n times the row's weight, flushed
+// (flushTiny), and, if cs is not nil, the column sums of the gradient rows
+// added into cs.
 func normalizeRows(grad *tensor.Matrix, labels []uint8, kind lossKind, cs []float64, n, lo, hi int) (logSum, gce float64) {
 	k, gs, eps := grad.Cols, grad.Stride, kind.eps
 	off := eps / float64(k)
@@ -309,6 +310,7 @@ func normalizeRows(grad *tensor.Matrix, labels []uint8, kind lossKind, cs []floa
 			g[j] = float32((float64(e)*inv - off) * w)
 		}
 		g[y] = float32((ey*inv - off - (1 - eps)) * w)
+		flushTiny(g)
 		if cs != nil {
 			for j, v := range g[:len(cs)] {
 				cs[j] += float64(v)
@@ -395,6 +397,7 @@ func lossRowsGCE10(grad, logits *tensor.Matrix, labels []uint8, kind lossKind, c
 		for j, v := range row {
 			row[j] = float32(float64(v) * w)
 		}
+		flushTiny(row) // the kernel flushed before the scaling
 		if cs != nil {
 			for j, v := range row {
 				cs[j] += float64(v)

@@ -12,8 +12,11 @@ import "fmt"
 //	shift[i]   = float64(m_i) - float64(z_i[labels[i]])
 //	z_i[j]     = scale*e**(z_i[j]-m_i)/s[i] - (scale if j == labels[i])
 //
-// so that the loss of row i is log(s[i]) + shift[i], and it returns correct,
-// the count of rows whose first largest logit is at the label. If colsum is
+// with every new z_i[j] below 2**-64 in magnitude then set to +0 (such an
+// entry changes no weight, and its products with the inputs can be
+// subnormal, which is slow on x86). The loss of row i is log(s[i]) +
+// shift[i]. It returns correct, the count of rows whose first largest
+// logit is at the label. If colsum is
 // not empty (it must then hold 10 values), colsum[j] receives the float64
 // sum over the rows, in order, of the new z_i[j] (the bias gradient).
 //

@@ -25,33 +25,49 @@
 
 #include "exp_amd64.h"
 
-// XENT_COLSUM_RET ends both kernels: if len(cs) > 0, cs[j] = the float64
-// sum of z[10i+j] over the rows in order (one row at a time: the sums'
-// order is the contract's); then correct (DX) is returned. It reads the
-// arguments, whose layout the two kernels share.
+// XENT_COLSUM_RET ends both kernels: every gradient entry of magnitude
+// below 2**-64 is set to +0 (see kernelSet.softmaxXent10: its products
+// with the inputs could be subnormal, and it changes no weight), one row
+// at a time; if len(cs) > 0, cs[j] = the float64 sum of the new z[10i+j]
+// over the rows in order (one row at a time: the sums' order is the
+// contract's); then correct (DX) is returned. It reads the arguments,
+// whose layout the two kernels share, and clobbers Y0-Y9.
 #define XENT_COLSUM_RET \
-	MOVQ      cs_len+112(FP), AX; \
-	TESTQ     AX, AX; \
-	JZ        xentDone; \
-	MOVQ      cs_base+104(FP), BX; \
 	MOVQ      z_base+0(FP), SI; \
 	MOVQ      labels_len+32(FP), CX; \
+	VPBROADCASTD xentFlush<>+0(SB), Y8; /* 0x7fffffff: |z| */ \
+	VPBROADCASTD xentFlush<>+4(SB), Y9; /* the bits of 2**-64, less 1 */ \
 	VXORPD    Y0, Y0, Y0;  /* cs[0:4] */ \
 	VXORPD    Y1, Y1, Y1;  /* cs[4:8] */ \
 	VXORPD    Y2, Y2, Y2;  /* cs[8:10] in X2 */ \
 	TESTQ     CX, CX; \
 	JZ        xentColsumStore; \
 xentColsumLoop: \
-	VCVTPS2PD (SI), Y3;    /* float64(z[0:4]) */ \
-	VCVTPS2PD 16(SI), Y4;  /* float64(z[4:8]) */ \
-	VCVTPS2PD 32(SI), X5;  /* float64(z[8:10]) */ \
-	VADDPD    Y3, Y0, Y0; \
-	VADDPD    Y4, Y1, Y1; \
+	VMOVUPS   (SI), Y3;    /* z[0:8] */ \
+	VMOVQ     32(SI), X5;  /* z[8:10] */ \
+	VPAND     Y8, Y3, Y6; \
+	VPCMPGTD  Y9, Y6, Y6;  /* |z| >= 2**-64 (the bits compare as integers; NaN stays) */ \
+	VPAND     Y6, Y3, Y3; \
+	VPAND     X8, X5, X7; \
+	VPCMPGTD  X9, X7, X7; \
+	VPAND     X7, X5, X5; \
+	VMOVUPS   Y3, (SI); \
+	VMOVQ     X5, 32(SI); \
+	VCVTPS2PD X3, Y4;      /* float64(z[0:4]) */ \
+	VEXTRACTF128 $1, Y3, X3; \
+	VCVTPS2PD X3, Y3;      /* float64(z[4:8]) */ \
+	VCVTPS2PD X5, X5;      /* float64(z[8:10]) */ \
+	VADDPD    Y4, Y0, Y0; \
+	VADDPD    Y3, Y1, Y1; \
 	VADDPD    X5, X2, X2; \
 	ADDQ      $40, SI; \
 	DECQ      CX; \
 	JNZ       xentColsumLoop; \
 xentColsumStore: \
+	MOVQ      cs_len+112(FP), AX; \
+	TESTQ     AX, AX; \
+	JZ        xentDone; \
+	MOVQ      cs_base+104(FP), BX; \
 	VMOVUPD   Y0, (BX); \
 	VMOVUPD   Y1, 32(BX); \
 	VMOVUPD   X2, 64(BX); \
@@ -59,6 +75,11 @@ xentDone: \
 	MOVQ      DX, correct+128(FP); \
 	VZEROUPPER; \
 	RET
+
+// The masks of XENT_COLSUM_RET's flush.
+DATA xentFlush<>+0(SB)/4, $0x7fffffff
+DATA xentFlush<>+4(SB)/4, $0x1f7fffff // (127-64)<<23 - 1
+GLOBL xentFlush<>(SB), RODATA|NOPTR, $8
 
 
 
@@ -143,7 +164,8 @@ xentDone: \
 // The n%4 last rows are copied to a zero-padded group on the stack (padding
 // rows have label 1 and zero logits, so they never count as correct), run
 // through the same code, and their results copied back.
-// Last, if len(cs) > 0, cs[j] = sum over rows, in order, of float64(z[10i+j]).
+// Last, the flush of tiny entries and, if len(cs) > 0, cs[j] = sum over
+// rows, in order, of float64(z[10i+j]) (XENT_COLSUM_RET).
 // Register map: SI = &z[10i], DI = &labels[i], R8 = &s[i], R9 = &shift[i],
 // CX = groups left, DX = correct, R12 = n%4, R13 = 1 while running the padded
 // group, R10 = the tails' z == m mask, AX, BX, R11 = scratch,
@@ -519,8 +541,8 @@ GLOBL xentTailShuf<>(SB), RODATA|NOPTR, $32
 //   s = (((e1+e5) + (e3+e7)) + e9) + (((e0+e4) + (e2+e6)) + e8);
 //   c = scale/s; g_j = e_j*c - (scale if j == y) (one FMA);
 //   TRANSPOSE_OUT, store.
-// Last, if len(cs) > 0, cs[j] = sum over the rows, in order, of
-// float64(z[10i+j]) (file comment).
+// Last, the flush of tiny entries and, if len(cs) > 0, cs[j] = sum over
+// the rows, in order, of float64(z[10i+j]) (XENT_COLSUM_RET).
 // Register map: SI = &z[10i], DI = &labels[i], R8 = &s[i], R9 = &shift[i],
 // CX = full groups left, DX = correct, R12 = n%16, R13 = 1 for the
 // partial group, AX, BX = scratch; Z0-Z9 = the group (row-major, then
@@ -762,7 +784,7 @@ xentTailStore: // the partial group's gradient, under the masks of its loads
 	KMOVW   18(SP), K1
 	VMOVUPS Z9, K1, 576(SI)
 
-xentFinish: // cs[j] = the sum of z[10i+j] over the rows in order, in float64
+xentFinish: // the flush; cs[j] = the sum of z[10i+j] over the rows in order, in float64
 	XENT_COLSUM_RET
 
 

@@ -1,5 +1,7 @@
 package tensor
 
+import "math"
+
 // softmaxXent10Generic is kernelSet.softmaxXent10 in Go, with the generic
 // exp.
 func softmaxXent10Generic(z []float32, labels []uint8, scale float64, s []float32, shift []float64, cs []float64) int {
@@ -11,7 +13,8 @@ func softmaxXent10Generic(z []float32, labels []uint8, scale float64, s []float3
 // largest), the shift, the shifted logits; their exps in one call of exp;
 // then per row the sum s in float64 and the gradient
 // float32(e*(1/s)*scale) (minus scale at the label, before the rounding),
-// all in float64 (s is stored rounded to float32).
+// all in float64 (s is stored rounded to float32), then entries below
+// 2**-64 in magnitude set to +0.
 func softmaxXent10Go(exp func(dst, src []float32), z []float32, labels []uint8, scale float64, s []float32, shift []float64, cs []float64) (correct int) {
 	n := len(labels)
 	z = z[:10*n]
@@ -49,6 +52,7 @@ func softmaxXent10Go(exp func(dst, src []float32), z []float32, labels []uint8, 
 			r[j] = float32(float64(e) * inv * scale)
 		}
 		r[y] = float32((ey*inv - 1) * scale)
+		flushTiny(r)
 		if len(cs) > 0 {
 			for j, v := range r {
 				cs[j] += float64(v)
@@ -56,4 +60,18 @@ func softmaxXent10Go(exp func(dst, src []float32), z []float32, labels []uint8, 
 		}
 	}
 	return correct
+}
+
+// tinyBits is the bit pattern of 2**-64 as a float32 (see
+// kernelSet.softmaxXent10).
+const tinyBits = (127 - 64) << 23
+
+// flushTiny sets the entries of g below 2**-64 in magnitude to +0: their
+// bits below tinyBits once the sign is cleared (a NaN's are above).
+func flushTiny(g []float32) {
+	for j, v := range g {
+		if math.Float32bits(v)&0x7fffffff < tinyBits {
+			g[j] = 0
+		}
+	}
 }

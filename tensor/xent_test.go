@@ -101,8 +101,9 @@ func checkXent(t *testing.T, name string, z []float32, labels []uint8, scale flo
 
 // checkXentOracle compares the results of a kernel on the rows orig with
 // xentOracle: s within 4 float32 ulp, shift exact, the gradient within 1e-6
-// relative (plus a tiny absolute term), the correct count and the column
-// sums (exactly the float64 sums of the new rows, in order).
+// relative (plus a tiny absolute term) and flushed to +0 below 2**-64, the
+// correct count and the column sums (exactly the float64 sums of the new
+// rows, in order).
 func checkXentOracle(t *testing.T, name string, orig []float32, labels []uint8, scale float32, z, s []float32, shift, cs []float64, correct int) {
 	t.Helper()
 	n := len(labels)
@@ -134,9 +135,18 @@ func checkXentOracle(t *testing.T, name string, orig []float32, labels []uint8, 
 			if math.IsInf(x, 0) || math.IsNaN(x) {
 				x = 0
 			}
-			tol := (1e-6+x*0x1p-24)*p + 1e-12*float64(scale)
+			tol := (1e-6+x*0x1p-24)*p + 1e-12*float64(scale) + 0x1p-64 // (the flush)
 			if j == int(labels[i]) {
 				tol += 6e-8 * float64(scale) // p - 1 rounded to float32
+			}
+			// The flush: no entry in (-2**-64, 2**-64) but +0; one whose
+			// exact value is clearly below 2**-64 is +0, one clearly above
+			// is not (but at the label, where p - 1 may round to 0).
+			a := math.Abs(wg[j])
+			if v != 0 && math.Abs(float64(v)) < 0x1p-64 || v == 0 && math.Signbit(float64(v)) ||
+				a < 0x1p-64*(1-1e-5) && v != 0 || a > 0x1p-64*(1+1e-5) && v == 0 && j != int(labels[i]) {
+				t.Fatalf("%s: row %d %v label %d: g[%d] = %v, want %v flushed to +0 below 2**-64 only",
+					name, i, row, labels[i], j, v, wg[j])
 			}
 			if math.Abs(float64(v)-wg[j]) > tol {
 				t.Fatalf("%s: row %d %v label %d: g[%d] = %v, want %v (error %.3g, tolerance %.3g)",
@@ -197,6 +207,19 @@ func TestSoftmaxXent10(t *testing.T) {
 					}
 				}
 			}
+		}
+		// Entries on either side of the flush threshold: row i has logits
+		// 0 and -x_i, e**-x_i/(1 + 9·e**-x_i) going across 2**-64 = e**-44.36.
+		for _, n := range []int{1, 5, 16, 101} {
+			z := make([]float32, 10*n)
+			labels := make([]uint8, n)
+			for i := range n {
+				x := 43.9 + 1.0*float64(i)/float64(n)
+				for j := 1; j < 10; j++ {
+					z[10*i+j] = float32(-x)
+				}
+			}
+			checkXent(t, fmt.Sprintf("n=%d across 2**-64", n), z, labels, 1, make([]float32, n), make([]float64, n), make([]float64, 10))
 		}
 		// NaN and +Inf: a NaN s or shift for the row, finite results for the others.
 		nan, inf := float32(math.NaN()), float32(math.Inf(1))
