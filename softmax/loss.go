@@ -108,13 +108,6 @@ var crossEntropy = lossKind{}
 // rows in order, then the parts in order (each part's cs holds its sums;
 // one is allocated where missing).
 func lossGradParts(grad, logits *tensor.Matrix, labels []uint8, kind lossKind, parts []lossPart, colsum []float64, run func(n int, f func(lo, hi int))) (sum float64, correct int) {
-	return lossGradBlock(grad, logits, labels, kind, parts, colsum, logits.Rows, run)
-}
-
-// lossGradBlock is lossGradParts for the rows of logits taken as a block of
-// a minibatch of norm rows (norm >= logits.Rows): the gradient rows are
-// those of the mean loss over the whole minibatch, scaled by 1/norm.
-func lossGradBlock(grad, logits *tensor.Matrix, labels []uint8, kind lossKind, parts []lossPart, colsum []float64, norm int, run func(n int, f func(lo, hi int))) (sum float64, correct int) {
 	n := logits.Rows
 	if n == 0 {
 		return 0, 0
@@ -137,7 +130,7 @@ func lossGradBlock(grad, logits *tensor.Matrix, labels []uint8, kind lossKind, p
 			if colsum != nil {
 				cs = parts[p].cs
 			}
-			parts[p].loss, parts[p].ce, parts[p].correct = lossRows(grad, logits, labels, kind, cs, norm, p*lossChunk, min(n, (p+1)*lossChunk))
+			parts[p].loss, parts[p].ce, parts[p].correct = lossRows(grad, logits, labels, kind, cs, n, p*lossChunk, min(n, (p+1)*lossChunk))
 		}
 	}
 	if run != nil {

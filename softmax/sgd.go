@@ -1,6 +1,7 @@
 package softmax
 
 import (
+	"errors"
 	"fmt"
 	"math"
 
@@ -20,7 +21,7 @@ import (
 // bias likewise). For μ = 0 both are W = (1 - lr·λ)·W - lr·g. The weight
 // decay is an L2 penalty (λ/2)·|W|² on the weights only, not on the bias.
 // Without momentum the update is fused into the product that computes g
-// (tensor.MatMulTU8), so the gradient of W is never stored, unless the
+// (tensor.MatMulTU8Fill), so the gradient of W is never stored, unless the
 // minibatch is larger than a block of rows (about 512 KB of pixels: 640
 // images of 784 pixels); then the step runs block by block and sums g over
 // the blocks before one update.
@@ -162,6 +163,11 @@ type stepper struct {
 	grad   *tensor.Matrix   // gradient of W (nil without momentum or blocks)
 	vel    *tensor.Matrix   // momentum velocity of W (nil without momentum)
 	velB   []float32        // momentum velocity of the bias
+	norm   int              // rows of the current minibatch (the loss is their mean)
+	lo     int              // the current block's first row in the minibatch
+
+	// fillFn is s.fill, made once: a method value allocates.
+	fillFn func(w *tensor.Workers, lo, hi int) error
 }
 
 // newStepper returns a stepper for batches of up to batch rows of data's
@@ -203,6 +209,7 @@ func newStepper(ws *tensor.Workers, m *Dense, data Dataset, batch int, opt SGD, 
 	if s.block == 0 {
 		s.block = batch
 	}
+	s.fillFn = s.fill
 	if opt.Momentum != 0 || batch > s.block {
 		s.grad = tensor.NewMatrix(k, m.Inputs())
 	}
@@ -222,6 +229,11 @@ func newStepper(ws *tensor.Workers, m *Dense, data Dataset, batch int, opt SGD, 
 // correct predictions before the update. A non-finite loss is returned
 // without updating the model.
 //
+// The forward product and the loss of each half of the rows run inside
+// the gradient product (tensor.MatMulTU8Fill), on the thread that then
+// sums that half's gradient, cut at a multiple of lossChunk rows so that
+// the loss parts are the same whatever the threads.
+//
 // A minibatch of more than s.block rows goes block by block: forward
 // product, loss and gradient product of each block (whose rows are still in
 // L2 when the gradient product reads them again), the gradient of W summed
@@ -238,68 +250,99 @@ func (s *stepper) step(n int, lr float64) (loss float64, correct int, err error)
 		hi := min(lo+blk, n)
 		rows := hi - lo
 		s.g.Rows, s.g.Data = rows, s.buf[:rows*k]
-		if err := s.forward(rows, lo, hi); err != nil {
-			return 0, 0, err
+		s.x.Rows, s.x.Index = rows, s.idx[lo:hi]
+		s.xf.Rows, s.xf.Index = rows, s.idx[lo:hi]
+		s.norm, s.lo = n, lo
+		// W = (1 - lr·λ)·W - lr·Gᵀ·X/255 (images) or - lr·Gᵀ·X (features),
+		// in one pass, when the step is one block without momentum; else
+		// the block's gradient goes into s.grad.
+		single := rows == n && s.vel == nil
+		scale, beta, c := -lr, float32(1-lr*s.opt.WeightDecay), m.W
+		if !single {
+			scale, beta, c = 1, 1, s.grad
+			if lo == 0 {
+				beta = 0
+			}
 		}
-		// The loss in parts of lossChunk rows, spread over the threads,
-		// scaled for the whole minibatch. The bias gradient (the column sums
-		// of G) comes with it, part by part.
-		l, c := lossGradBlock(&s.g, &s.g, s.labels[lo:hi], s.loss, s.parts, s.colsum, n, func(np int, f func(int, int)) {
-			s.ws.For(np, 1, float64(rows*k)*lossWork, f)
-		})
+		err := s.gradient(scale, beta, c)
+		np := (rows + lossChunk - 1) / lossChunk
+		l, cc := sumParts(s.parts[:np], s.colsum)
 		loss += l
-		correct += c
-		for _, p := range s.parts[:(rows+lossChunk-1)/lossChunk] {
+		correct += cc
+		for _, p := range s.parts[:np] {
 			s.ce += p.ce
 		}
-		if math.IsNaN(l) || math.IsInf(l, 0) {
+		if errors.Is(err, errNonFinite) {
 			return loss, correct, nil // no update: the caller stops
 		}
-		if rows == n && s.vel == nil {
-			// W = (1 - lr·λ)·W - lr·Gᵀ·X/255 (images) or - lr·Gᵀ·X
-			// (features), in one pass.
-			if err := s.gradient(-lr, float32(1-lr*s.opt.WeightDecay), m.W); err != nil {
-				return 0, 0, err
-			}
+		if err != nil {
+			return 0, 0, err
+		}
+		if single {
 			for j, v := range s.colsum {
 				m.Bias[j] -= float32(lr * v)
 			}
 			return loss, correct, nil
 		}
-		beta := float32(1)
 		if lo == 0 {
-			beta = 0
 			clear(s.bgrad)
 		}
 		for j, v := range s.colsum {
 			s.bgrad[j] += v
-		}
-		if err := s.gradient(1, beta, s.grad); err != nil {
-			return 0, 0, err
 		}
 	}
 	s.update(lr, s.bgrad)
 	return loss, correct, nil
 }
 
-// forward sets s.g to the logits of the batch rows [lo, hi) of s.idx.
-func (s *stepper) forward(rows, lo, hi int) error {
+// errNonFinite stops a step whose loss is not finite before it changes
+// the model.
+var errNonFinite = errors.New("softmax: non-finite loss")
+
+// fill computes rows [r0, r1) of the current block's logits (s.g) on the
+// threads of w, then in place their gradient, the loss of the minibatch of
+// s.norm rows, by parts of lossChunk rows (r0 is a multiple of it) into
+// s.parts. It returns errNonFinite if a part's loss is not finite.
+func (s *stepper) fill(w *tensor.Workers, r0, r1 int) error {
+	k := s.g.Cols
+	g := tensor.Matrix{Rows: r1 - r0, Cols: k, Stride: k, Data: s.g.Data[r0*k : r1*k]}
+	var err error
 	if s.feat {
-		s.xf.Rows, s.xf.Index = rows, s.idx[lo:hi]
-		return s.m.forwardF32(s.ws, &s.g, &s.xf)
+		x := s.xf
+		x.Rows, x.Index = r1-r0, x.Index[r0:r1]
+		err = s.m.forwardF32(w, &g, &x)
+	} else {
+		x := s.x
+		x.Rows, x.Index = r1-r0, x.Index[r0:r1]
+		err = s.m.forward(w, &g, &x)
 	}
-	s.x.Rows, s.x.Index = rows, s.idx[lo:hi]
-	return s.m.forward(s.ws, &s.g, &s.x)
+	if err != nil {
+		return err
+	}
+	p0, p1 := r0/lossChunk, (r1+lossChunk-1)/lossChunk
+	labels := s.labels[s.lo : s.lo+s.g.Rows]
+	w.For(p1-p0, 1, float64((r1-r0)*k)*lossWork, func(a, b int) {
+		for p := p0 + a; p < p0+b; p++ {
+			pt := &s.parts[p]
+			pt.loss, pt.ce, pt.correct = lossRows(&s.g, &s.g, labels, s.loss, pt.cs, s.norm, p*lossChunk, min(r1, (p+1)*lossChunk))
+		}
+	})
+	for _, pt := range s.parts[p0:p1] {
+		if math.IsNaN(pt.loss) || math.IsInf(pt.loss, 0) {
+			return errNonFinite
+		}
+	}
+	return nil
 }
 
-// gradient sets c = beta·c + scale·Gᵀ·X for the current rows (X/255 for
-// images, the pixels' scaling folded in), Gᵀ·X summed in float32 by the
-// level's kernel.
+// gradient computes the current block's logits and loss (s.fill), then
+// sets c = beta·c + scale·Gᵀ·X for its rows (X/255 for images, the pixels'
+// scaling folded in), Gᵀ·X summed in float32 by the level's kernel.
 func (s *stepper) gradient(scale float64, beta float32, c *tensor.Matrix) error {
 	if s.feat {
-		return s.ws.MatMulTF32(float32(scale), &s.g, &s.xf, beta, c)
+		return s.ws.MatMulTF32Fill(float32(scale), &s.g, &s.xf, beta, c, lossChunk, s.fillFn)
 	}
-	return s.ws.MatMulTU8(float32(scale/255), &s.g, &s.x, beta, c)
+	return s.ws.MatMulTU8Fill(float32(scale/255), &s.g, &s.x, beta, c, lossChunk, s.fillFn)
 }
 
 // update applies the gradient of W in s.grad (of the mean loss, without the

@@ -41,13 +41,15 @@
 //
 //	MatMulU8T, MatMulU8TBias (u8.go)   -> matMulT -> fwdRows (rows.go): groups of ten classes, 256 rows a call
 //	                                   -> kernelSet.fwdU8Rows10: fwdRows10Generic, fwdU8Rows10{AVX2,AVX512,NEON}
-//	MatMulTU8 (u8.go)                  -> matMulTRows -> gradCols -> gradBlocks (rows.go): blocks of 32 rows, 64 chunks a call
+//	MatMulTU8 (u8.go),
+//	MatMulTU8Fill (fill.go)            -> matMulTFill -> gradCols -> gradBlocks (rows.go): blocks of 32 rows, 64 chunks a call
 //	                                   -> kernelSet.gradU8x10: gradx10Generic, gradU8x10{AVX2,NEON}, gradU8x10BlkAVX512
 //	MatVecU8Bias (u8.go)               -> dotRowGeneric, dotU8Row{AVX2,AVX512,NEON}
 //	MatMulF32T,
 //	MatMulF32TBias (f32.go)            -> matMulT -> fwdRows (rows.go)
 //	                                   -> kernelSet.fwdF32Rows10: fwdRows10Generic, fwdF32Rows10{AVX2,AVX512,NEON}
-//	MatMulTF32 (f32.go)                -> matMulTRows -> gradCols -> gradBlocks (rows.go)
+//	MatMulTF32 (f32.go),
+//	MatMulTF32Fill (fill.go)           -> matMulTFill -> gradCols -> gradBlocks (rows.go)
 //	                                   -> kernelSet.gradF32x10: gradx10Generic, gradF32x10{AVX2,NEON}, gradF32x10BlkAVX512
 //	MatVecF32Bias (f32.go)             -> dotRowGeneric, dotF32Row{AVX2,AVX512,NEON}
 //	SoftmaxXent10 (xent.go)            -> softmaxXent10{Generic,AVX2,AVX512,NEON}

@@ -120,3 +120,43 @@ func ExampleWorkers() {
 	fmt.Printf("%d %.3f %.3f\n", w.Threads(), logits.Row(0), logits.Row(1))
 	// Output: 2 [1.000 -1.000] [5.000 1.000]
 }
+
+// One step of gradient descent for a dense layer on uint8 images, W -= lr·Gᵀ·X/255:
+// G, the gradient of the mean cross-entropy with respect to the logits,
+// is computed inside the gradient product, by halves of the minibatch (of
+// 64 rows or more) on the threads that then sum them.
+func ExampleWorkers_MatMulTU8Fill() {
+	w := tensor.NewWorkers(2)
+	defer w.Close()
+	images := []uint8{255, 0, 0, 255, 0, 255, 255, 0} // four 2-pixel images
+	labels := []int{0, 1, 1, 0}
+	x := &tensor.U8Matrix{Rows: 4, Cols: 2, Stride: 2, Data: images}
+	weights := tensor.NewMatrix(2, 2) // two classes, class-major
+	bias := make([]float32, 2)
+	g := tensor.NewMatrix(4, 2) // the logits, then their gradient
+	fill := func(ws *tensor.Workers, lo, hi int) error {
+		// Rows [lo, hi): the logits X·Wᵀ/255 + b, their softmax, and
+		// (softmax - onehot(label)) / 4.
+		gh := &tensor.Matrix{Rows: hi - lo, Cols: 2, Stride: 2, Data: g.Data[2*lo : 2*hi]}
+		xh := &tensor.U8Matrix{Rows: hi - lo, Cols: 2, Stride: 2, Data: images[2*lo : 2*hi]}
+		if err := ws.MatMulU8TBias(1.0/255, xh, weights, bias, gh); err != nil {
+			return err
+		}
+		if err := tensor.SoftmaxRows(gh, gh); err != nil {
+			return err
+		}
+		for i := lo; i < hi; i++ {
+			g.Data[2*i+labels[i]] -= 1
+			g.Data[2*i] /= 4
+			g.Data[2*i+1] /= 4
+		}
+		return nil
+	}
+	const lr = 0.5
+	if err := w.MatMulTU8Fill(-lr/255, g, x, 1, weights, 1, fill); err != nil {
+		fmt.Println(err)
+		return
+	}
+	fmt.Printf("%.3f %.3f\n", weights.Row(0), weights.Row(1))
+	// Output: [0.125 -0.125] [-0.125 0.125]
+}

@@ -240,6 +240,12 @@ var offsPool = sync.Pool{New: func() any { return new([]int) }}
 
 // matMulTRows is MatMulTU8 and MatMulTF32: C = alpha * Gᵀ * X + beta*C.
 func matMulTRows[E elem](ws *Workers, kern elemKernels[E], alpha float32, g *Matrix, x *dataRows[E], beta float32, c *Matrix) error {
+	return matMulTFill(ws, kern, alpha, g, x, beta, c, 1, nil)
+}
+
+// matMulTFill is matMulTRows with G's rows set by fill (if not nil) before
+// they are read: MatMulTU8Fill and MatMulTF32Fill (align as there).
+func matMulTFill[E elem](ws *Workers, kern elemKernels[E], alpha float32, g *Matrix, x *dataRows[E], beta float32, c *Matrix, align int, fill func(w *Workers, lo, hi int) error) error {
 	if err := g.check("G"); err != nil {
 		return err
 	}
@@ -260,6 +266,15 @@ func matMulTRows[E elem](ws *Workers, kern elemKernels[E], alpha float32, g *Mat
 	if overlaps(c.Data, x.Data) { // (only float32 rows can)
 		return fmt.Errorf("%w: C overlaps X", ErrShape)
 	}
+	halves := m >= gradHalfRows && n*k <= gradHalfMaxWeights && n > 0 && k > 0 && alpha != 0
+	if fill != nil && (!halves || ws.Threads() < 2) {
+		// On one thread the halves gain nothing from running apart, and
+		// the forward product streams through all the rows at once.
+		if err := fill(ws, 0, m); err != nil {
+			return err
+		}
+		fill = nil
+	}
 	if n == 0 || k == 0 {
 		return nil
 	}
@@ -268,29 +283,46 @@ func matMulTRows[E elem](ws *Workers, kern elemKernels[E], alpha float32, g *Mat
 		return nil
 	}
 	ks := kern.ks
-	if m < gradHalfRows || n*k > gradHalfMaxWeights {
+	if !halves {
 		gradRows(ws, kern, alpha, g, x, 0, m, beta, c, true)
 		return nil
 	}
 	// Two halves of the rows, each summed on its own (on its own thread
 	// when there are two), then added and merged into C. In training the
-	// forward product leaves each thread's rows in its own core's caches;
-	// split by columns, each thread would read half of every row from the
-	// other core. The halves are fixed, so the sums do not depend on the
-	// thread count.
+	// forward product leaves each thread's rows in its own core's caches
+	// (with fill, the same thread has just computed them); split by
+	// columns, each thread would read half of every row from the other
+	// core. The halves are fixed, so the sums do not depend on the thread
+	// count.
 	pb := getBuf(2 * n * k)
 	defer gemmPool.Put(pb)
 	parts := [2]*Matrix{
 		{Rows: n, Cols: k, Stride: k, Data: (*pb)[:n*k]},
 		{Rows: n, Cols: k, Stride: k, Data: (*pb)[n*k:]},
 	}
-	half := m / 2
+	half := halfRows(m, align)
+	var errs [2]error
 	parallelFor(ws, 2, 1, 2*float64(m)*float64(n)*float64(k), func(lo, hi int) {
 		for p := lo; p < hi; p++ {
 			r0, r1 := p*half, half+p*(m-half)
+			if fill != nil {
+				if errs[p] = fill(oneThread, r0, r1); errs[p] != nil {
+					continue
+				}
+			}
+			if r0 == r1 {
+				clear(parts[p].Data)
+				continue
+			}
 			gradRows(ws, kern, 1, g, x, r0, r1, 0, parts[p], false)
 		}
 	})
+	if errs[0] != nil {
+		return errs[0]
+	}
+	if errs[1] != nil {
+		return errs[1]
+	}
 	parallelFor(ws, k, 16, gradMergeWork*float64(n)*float64(k), func(lo, hi int) {
 		for r := range n {
 			v, v1 := parts[0].Data[r*k+lo:r*k+hi], parts[1].Data[r*k+lo:r*k+hi]
@@ -310,6 +342,17 @@ func matMulTRows[E elem](ws *Workers, kern elemKernels[E], alpha float32, g *Mat
 	})
 	return nil
 }
+
+// halfRows is where matMulTFill cuts m rows in two: m/2 rounded up to a
+// multiple of align (align < 1 counts as 1), at most m.
+func halfRows(m, align int) int {
+	align = max(1, align)
+	return min(m, (m/2+align-1)/align*align)
+}
+
+// oneThread runs every product on the calling goroutine: the Workers that
+// fill gets inside a half of matMulTFill, which already has its thread.
+var oneThread = &Workers{n: 1}
 
 // gradHalfRows is the fewest rows matMulTRows sums in two halves: below
 // it, the halves' buffers and their merge would cost more than they save.
