@@ -249,7 +249,9 @@ func (c *csvReader) begin(rec []byte, line int) (isHeader bool, err error) {
 		}
 	}
 	if opt.Features > 0 && c.d != opt.Features {
-		return false, c.src.errorf(ErrMismatch, line, 0, fmt.Sprintf("%d feature columns, want %d (Options.Features)", c.d, opt.Features))
+		e := c.src.errorf(ErrMismatch, line, 0, fmt.Sprintf("%d feature columns, want %d (Options.Features)", c.d, opt.Features))
+		e.Columns, e.WantColumns = c.d, opt.Features
+		return false, e
 	}
 	if isHeader {
 		c.header = make([]string, len(fs))

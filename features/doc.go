@@ -14,8 +14,10 @@
 // classes (-1 for a label the training set lacks) and the matrix has the
 // same width. A file of new examples, without labels, reads with
 // Options.NoLabel (and the training Set's D in Options.Features) for
-// prediction. What is read but ignored is reported in Set.Warnings, never
-// printed.
+// prediction; Options.IgnoreLabels reads the features of a file with or
+// without labels in either format (a LIBSVM label is optional, a CSV label
+// column is skipped). What is read but ignored is reported in
+// Set.Warnings, never printed.
 //
 // # Training
 //

@@ -35,6 +35,10 @@ type ParseError struct {
 	// Err is ErrSyntax, ErrTooLarge, ErrEmpty, ErrMismatch, or the error
 	// the reader returned.
 	Err error
+	// Columns and WantColumns, for a CSV file whose feature columns differ
+	// in number from Options.Features (ErrMismatch), are the file's count
+	// and Options.Features; 0 for any other problem.
+	Columns, WantColumns int
 }
 
 // Error returns "features: path:line:col: msg", leaving out the parts that

@@ -73,6 +73,15 @@ type Options struct {
 	// if nil), Unknown is empty and Label is "".
 	NoLabel bool
 
+	// IgnoreLabels reads the features of a file whose labels, if any,
+	// do not matter, as a file of examples to predict, in either format:
+	// a LIBSVM file as NoLabel reads it (a label first on a line, if any,
+	// ignored), a CSV file with its label column (LabelColumn) whose
+	// values are then dropped. The Set is then as with NoLabel, but for
+	// Label and Features, which name the CSV header's columns. NoLabel
+	// and IgnoreLabels are not both set.
+	IgnoreLabels bool
+
 	// Header (CSV) says whether the first row is a header: HeaderAuto (the
 	// default), HeaderPresent or HeaderAbsent.
 	Header HeaderMode
@@ -220,6 +229,17 @@ func checkOptions(opt *Options) error {
 	if opt.NoLabel && opt.LabelColumn != "" {
 		return fmt.Errorf("features: Options.LabelColumn %q, but Options.NoLabel says there is no label column", opt.LabelColumn)
 	}
+	if opt.NoLabel && opt.IgnoreLabels {
+		return fmt.Errorf("features: Options.NoLabel and Options.IgnoreLabels both set")
+	}
+	// (Reading LIBSVM labels also finds "1" and "+1" the same class.)
+	seen := make(map[string]int, len(opt.Classes))
+	for i, c := range opt.Classes {
+		if j, dup := seen[c]; dup {
+			return fmt.Errorf("features: Options.Classes has %q (%d) and %q (%d), the same class", opt.Classes[j], j, c, i)
+		}
+		seen[c] = i
+	}
 	if len(opt.Classes) > math.MaxInt32 {
 		return fmt.Errorf("features: %d Options.Classes, more than int32 labels can index", len(opt.Classes))
 	}
@@ -249,6 +269,12 @@ func read(r io.Reader, name string, opt Options, hint int64, par parallelism) (*
 			return nil, err
 		}
 	}
+	given := opt.Classes
+	if opt.IgnoreLabels {
+		// LIBSVM: labels optional and skipped; CSV: the labels read as
+		// in a training file (no unknown ones), then dropped.
+		opt.NoLabel, opt.Classes = format == LIBSVM, nil
+	}
 	var set *Set
 	switch {
 	case format == CSV:
@@ -260,6 +286,10 @@ func read(r io.Reader, name string, opt Options, hint int64, par parallelism) (*
 	}
 	if err != nil {
 		return nil, err
+	}
+	if opt.IgnoreLabels {
+		noLabels(set, given)
+		set.Unknown = nil
 	}
 	set.Path = name
 	set.Format = format

@@ -2,6 +2,7 @@ package features
 
 import (
 	"errors"
+	"io"
 	"slices"
 	"strings"
 	"testing"
@@ -90,11 +91,64 @@ func TestReadNoLabelErrors(t *testing.T) {
 		{"1,2\n3,\"4\n", Options{NoLabel: true}, `test:2:3: unterminated quoted field`, ErrSyntax},
 		{"a,b\n", Options{NoLabel: true}, `test: no examples, only a header`, ErrEmpty},
 		{"a,b\n1,2\n", Options{NoLabel: true, Features: 1}, `test:1: 2 feature columns, want 1 (Options.Features)`, ErrMismatch},
+		{"y,a,b\n1,2,3\n", Options{IgnoreLabels: true, Features: 3}, `test:1: 2 feature columns, want 3 (Options.Features)`, ErrMismatch},
 	} {
 		_, err := Read(strings.NewReader(c.in), "test", c.opt)
 		var pe *ParseError
 		if !errors.As(err, &pe) || !errors.Is(err, c.kind) || err.Error() != "features: "+c.want {
 			t.Errorf("%q:\n got %v\nwant features: %s (%v)", c.in, err, c.want, c.kind)
+		}
+		// The counts of a column mismatch, for a caller's hint.
+		if cols := strings.Count(strings.SplitN(c.in, "\n", 2)[0], ",") + 1; c.kind == ErrMismatch && pe != nil &&
+			(pe.Columns != cols-btoi(!c.opt.NoLabel) || pe.WantColumns != c.opt.Features) {
+			t.Errorf("%q: Columns %d WantColumns %d", c.in, pe.Columns, pe.WantColumns)
+		}
+		if c.kind != ErrMismatch && pe != nil && (pe.Columns != 0 || pe.WantColumns != 0) {
+			t.Errorf("%q: Columns %d WantColumns %d, want 0 0", c.in, pe.Columns, pe.WantColumns)
+		}
+	}
+}
+
+// TestReadIgnoreLabels reads files whose labels do not matter: LIBSVM
+// lines with labels, without, or some of each, and CSV files with their
+// label column, from a reader whose size is unknown (a pipe) as from one
+// whose size is known, in both formats detected.
+func TestReadIgnoreLabels(t *testing.T) {
+	unlabelled := "1:0.5 3:2\n2:1e-3\n"
+	labelled := "1 1:0.5 3:2\n-1 2:1e-3\n"
+	mixed := "1:0.5 3:2\nx 2:1e-3\n"
+	csv := "y,a,b,c\ncat,0.5,0,2\nbird,0,1e-3,0\n"
+	want := []float32{0.5, 0, 2, 0, 1e-3, 0}
+	for _, in := range []string{unlabelled, labelled, mixed, csv} {
+		for _, opt := range []Options{{IgnoreLabels: true}, {IgnoreLabels: true, Classes: []string{"cat", "dog"}, Features: 3}} {
+			for _, pipe := range []bool{false, true} {
+				var r io.Reader = strings.NewReader(in)
+				if pipe {
+					r = struct{ io.Reader }{r} // no Len
+				}
+				s, err := Read(r, "test", opt)
+				if err != nil {
+					t.Fatalf("%q %+v pipe=%v: %v", in, opt, pipe, err)
+				}
+				checkSet(t, s, opt)
+				if s.N != 2 || s.D != 3 || !slices.Equal(s.X, want) || s.Warnings != nil {
+					t.Fatalf("%q %+v pipe=%v: N=%d D=%d X=%v warnings %q, want X=%v", in, opt, pipe, s.N, s.D, s.X, s.Warnings, want)
+				}
+				if in == csv && (s.Format != CSV || s.Label != "y" || !slices.Equal(s.Features, []string{"a", "b", "c"})) {
+					t.Fatalf("%q: %v label %q features %q", in, s.Format, s.Label, s.Features)
+				}
+			}
+		}
+	}
+	// A CSV file's label column is still where Options.LabelColumn says.
+	s := mustRead(t, "1,2,x\n3,4,y\n", Options{IgnoreLabels: true, LabelColumn: "-1"})
+	if !slices.Equal(s.X, []float32{1, 2, 3, 4}) {
+		t.Fatalf("label column -1: X=%v", s.X)
+	}
+	// Options that cannot work.
+	for _, opt := range []Options{{IgnoreLabels: true, NoLabel: true}, {IgnoreLabels: true, Classes: []string{"a", "b", "a"}}, {NoLabel: true, Classes: []string{"1", "1"}}, {Classes: []string{"x", "x"}}} {
+		if _, err := Read(strings.NewReader(labelled), "test", opt); err == nil || errors.As(err, new(*ParseError)) {
+			t.Errorf("%+v: err %v, want an error in the options", opt, err)
 		}
 	}
 }
@@ -141,3 +195,10 @@ func TestDetectExported(t *testing.T) {
 type iotestErr struct{}
 
 func (iotestErr) Read([]byte) (int, error) { return 0, errors.New("boom") }
+
+func btoi(b bool) int {
+	if b {
+		return 1
+	}
+	return 0
+}

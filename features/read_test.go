@@ -30,13 +30,13 @@ func checkSet(t *testing.T, s *Set, opt Options) {
 	if s.Features != nil && len(s.Features) != s.D {
 		t.Fatalf("%d feature names, D=%d", len(s.Features), s.D)
 	}
-	if opt.NoLabel {
+	if opt.NoLabel || opt.IgnoreLabels {
 		for i, l := range s.Labels {
 			if l != -1 {
 				t.Fatalf("label %d of example %d with NoLabel", l, i)
 			}
 		}
-		if !slices.Equal(s.Classes, opt.Classes) || (s.Classes == nil) != (opt.Classes == nil) || s.Unknown != nil || s.Label != "" {
+		if !slices.Equal(s.Classes, opt.Classes) || (s.Classes == nil) != (opt.Classes == nil) || s.Unknown != nil || opt.NoLabel && s.Label != "" {
 			t.Fatalf("NoLabel: classes %q (given %q), unknown %q, label %q", s.Classes, opt.Classes, s.Unknown, s.Label)
 		}
 		for _, w := range s.Warnings {

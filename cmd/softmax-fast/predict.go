@@ -90,7 +90,10 @@ func predictFeatures(model *softmax.Dense, modelPath string, o featureOptions, p
 	if err != nil {
 		return err
 	}
-	opt.NoLabel = noLabel
+	// Without -label-column none, a LIBSVM line may or may not start with
+	// a label, and a CSV file has its label column: either way the labels
+	// are not needed.
+	opt.NoLabel, opt.IgnoreLabels = noLabel, !noLabel
 	names := className(model)
 	w := bufio.NewWriter(stdout)
 	enc := json.NewEncoder(w)
@@ -98,19 +101,9 @@ func predictFeatures(model *softmax.Dense, modelPath string, o featureOptions, p
 		if st, err := os.Stat(path); err == nil && st.IsDir() {
 			return fmt.Errorf("%s: is a directory; model %s takes LIBSVM or CSV files of %d features", path, modelPath, model.Inputs())
 		}
-		fopt := opt
-		if !fopt.NoLabel {
-			lib, err := isLIBSVM(path, opt.Format)
-			if err != nil {
-				return err
-			}
-			if lib {
-				fopt.NoLabel, fopt.LabelColumn = true, ""
-			}
-		}
-		s, _, err := readTest(path, fopt, names, model.Inputs())
+		s, _, err := readTest(path, opt, names, model.Inputs())
 		if err != nil {
-			if !fopt.NoLabel {
+			if !opt.NoLabel {
 				err = noLabelHint(err, model.Inputs())
 			}
 			return err
@@ -134,26 +127,6 @@ func predictFeatures(model *softmax.Dense, modelPath string, o featureOptions, p
 	return w.Flush()
 }
 
-// isLIBSVM reports whether path is a LIBSVM file: in that format, or
-// detected as LIBSVM when format is Auto. A file that is not a regular
-// file (a pipe, which can only be read once) is not detected: it counts as
-// CSV unless format says LIBSVM.
-func isLIBSVM(path string, format features.Format) (bool, error) {
-	if format != features.Auto {
-		return format == features.LIBSVM, nil
-	}
-	f, err := os.Open(path)
-	if err != nil {
-		return false, err
-	}
-	defer f.Close()
-	if st, err := f.Stat(); err != nil || !st.Mode().IsRegular() {
-		return false, nil
-	}
-	format, err = features.Detect(f, path)
-	return format == features.LIBSVM, err
-}
-
 // noLabelHint adds to the error of a CSV file whose columns do not fit the
 // model (features.ErrMismatch) a hint at -label-column none, pointed when
 // the file has as many columns as the model has features.
@@ -162,8 +135,7 @@ func noLabelHint(err error, inputs int) error {
 	if !errors.As(err, &pe) || !errors.Is(err, features.ErrMismatch) {
 		return err
 	}
-	var cols, want int
-	if _, e := fmt.Sscanf(pe.Msg, "%d feature columns, want %d", &cols, &want); e == nil && cols+1 == inputs {
+	if pe.Columns > 0 && pe.Columns+1 == inputs {
 		return fmt.Errorf("%w: the file has %d columns, as many as the model has features; if none of them is a label, give -label-column none", err, inputs)
 	}
 	return fmt.Errorf("%w (for a file without a label column, give -label-column none)", err)
