@@ -79,6 +79,29 @@ func ExampleRead_testFile() {
 	// 1 examples (the first on line 2) have labels not among the training set's classes (Options.Classes): "7"
 }
 
+// New examples to classify, whose labels, if any, do not matter: the
+// same options read a LIBSVM file with or without labels and a CSV file
+// with its label column.
+func ExampleRead_ignoreLabels() {
+	opt := features.Options{IgnoreLabels: true, Features: 3}
+	for _, in := range []string{
+		"1:0.5 3:1\n2:0.25\n",                // LIBSVM without labels
+		"7 1:0.5 3:1\n2:0.25\n",              // a label on one line
+		"y,a,b,c\n?,0.5,0,1\ncat,0,0.25,0\n", // CSV, the label first
+	} {
+		set, err := features.Read(strings.NewReader(in), "new", opt)
+		if err != nil {
+			fmt.Println(err)
+			return
+		}
+		fmt.Println(set.Format, set.X, set.Labels)
+	}
+	// Output:
+	// libsvm [0.5 0 1 0 0.25 0] [-1 -1]
+	// libsvm [0.5 0 1 0 0.25 0] [-1 -1]
+	// csv [0.5 0 1 0 0.25 0] [-1 -1]
+}
+
 func ExampleReadFile() {
 	dir, err := os.MkdirTemp("", "features")
 	if err != nil {
