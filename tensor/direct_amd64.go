@@ -19,12 +19,13 @@ func xent10(ks *kernelSet, z []float32, labels []uint8, scale float64, s []float
 	return softmaxXent10Generic(z, labels, scale, s, shift, cs)
 }
 
-func dotU8RowOf(ks *kernelSet, x []uint8, w []float32, wstride int, alpha float32, bias []float32, z []float32) {
+// dotRowOf is dotU8Row and dotF32Row, by the type of x.
+func dotRowOf[E elem](ks *kernelSet, x []E, w []float32, wstride int, alpha float32, bias []float32, z []float32) {
 	switch ks {
 	case &avx512Set:
-		dotU8RowAVX512(x, w, wstride, alpha, bias, z)
+		dotRowAVX512(x, w, wstride, alpha, bias, z)
 	case &avx2Set:
-		dotU8RowAVX2Go(x, w, wstride, alpha, bias, z)
+		dotRowAVX2Go(x, w, wstride, alpha, bias, z)
 	default:
 		dotRowGeneric(x, w, wstride, alpha, bias, z)
 	}
@@ -38,15 +39,4 @@ func expShiftSumOf(ks *kernelSet, dst, src []float32, shift float32) float32 {
 		return expShiftSumAVX2(dst, src, shift)
 	}
 	return expShiftSumGeneric(dst, src, shift)
-}
-
-func dotF32RowOf(ks *kernelSet, x []float32, w []float32, wstride int, alpha float32, bias []float32, z []float32) {
-	switch ks {
-	case &avx512Set:
-		dotF32RowAVX512(x, w, wstride, alpha, bias, z)
-	case &avx2Set:
-		dotF32RowAVX2Go(x, w, wstride, alpha, bias, z)
-	default:
-		dotRowGeneric(x, w, wstride, alpha, bias, z)
-	}
 }

@@ -11,9 +11,10 @@ func xent10(ks *kernelSet, z []float32, labels []uint8, scale float64, s []float
 	return softmaxXent10Generic(z, labels, scale, s, shift, cs)
 }
 
-func dotU8RowOf(ks *kernelSet, x []uint8, w []float32, wstride int, alpha float32, bias []float32, z []float32) {
+// dotRowOf is dotU8Row and dotF32Row, by the type of x.
+func dotRowOf[E elem](ks *kernelSet, x []E, w []float32, wstride int, alpha float32, bias []float32, z []float32) {
 	if ks == &neonSet {
-		dotU8RowNEONGo(x, w, wstride, alpha, bias, z)
+		dotRowNEONGo(x, w, wstride, alpha, bias, z)
 		return
 	}
 	dotRowGeneric(x, w, wstride, alpha, bias, z)
@@ -24,12 +25,4 @@ func expShiftSumOf(ks *kernelSet, dst, src []float32, shift float32) float32 {
 		return expShiftSumNEON(dst, src, shift)
 	}
 	return expShiftSumGeneric(dst, src, shift)
-}
-
-func dotF32RowOf(ks *kernelSet, x []float32, w []float32, wstride int, alpha float32, bias []float32, z []float32) {
-	if ks == &neonSet {
-		dotF32RowNEONGo(x, w, wstride, alpha, bias, z)
-		return
-	}
-	dotRowGeneric(x, w, wstride, alpha, bias, z)
 }

@@ -1,7 +1,5 @@
 package tensor
 
-import "fmt"
-
 // The float32 products of data rows: the uint8 products' design (u8.go,
 // the drivers of rows.go) for data sets of float32 features, whose rows a
 // minibatch picks by index (F32Matrix) as it picks images. Nothing is
@@ -78,26 +76,11 @@ func (ws *Workers) MatMulTF32(alpha float32, g *Matrix, x *F32Matrix, beta float
 // at once (z must not overlap W, x or bias). The sums are in the level's
 // order for one row, which may differ in the last bits from
 // MatMulF32TBias's for the same sample.
+//
+//go:noinline
 func MatVecF32Bias(alpha float32, x []float32, w *Matrix, bias, z []float32) error {
-	if err := w.check("W"); err != nil {
-		return err
-	}
-	n, k := w.Rows, w.Cols
-	if len(x) != k || len(z) != n || len(bias) != n {
-		return fmt.Errorf("%w: x of %d, W %dx%d, bias of %d, z of %d", ErrShape, len(x), n, k, len(bias), len(z))
-	}
-	if overlaps(z, w.Data) || overlaps(z, bias) || overlaps(z, x) {
-		return fmt.Errorf("%w: z overlaps W, x or the bias", ErrShape)
-	}
-	if n == 0 {
-		return nil
-	}
-	if k == 0 {
-		for j, b := range bias {
-			z[j] = float32(alpha*0) + b
-		}
-		return nil
-	}
-	dotF32RowOf(active, x, w.Data, w.Stride, alpha, bias, z)
-	return nil
+	// Not inlined: inlined into a caller in another package, this call of
+	// the generic matVecBias would count as letting its arguments escape,
+	// and a z on the caller's stack would be allocated on the heap.
+	return matVecBias(alpha, x, w, bias, z)
 }

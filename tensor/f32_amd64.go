@@ -2,99 +2,52 @@
 
 package tensor
 
-// The float32 products of f32_amd64.s (contracts in kernelSet, isa.go),
-// each its uint8 twin of u8_amd64.go on float32 rows. The caller
-// guarantees every bound the contracts state; nothing is checked.
+// The float32 kernels of f32_amd64.s: the bodies of rows_amd64.h on float32
+// rows, each the twin of its uint8 kernel (u8_amd64.go) but for the loads
+// of x and, in the AVX2 tails, the elements already counted masked to +0 in
+// x as in W (contracts in kernelSet, isa.go; the Go around them, shared with
+// the uint8 rows, in rows_amd64.go). The caller guarantees every bound the
+// contracts state; nothing is checked.
 
-// fwdF32Rows10AVX2 is kernelSet.fwdF32Rows10 in AVX2+FMA for k >= 8: rows
-// by pairs (an odd last row paired with itself), each pair against classes
-// 0-4 and then 5-9, 16 elements a trip; the last k%8 elements in one more
-// step over the 8 that end at k, with the lanes already counted masked to
-// +0 in x and in W. The rows of the next pair are prefetched into L2.
+// fwdF32Rows10AVX2 is fwdU8Rows10AVX2 for float32 rows (kernelSet.fwdF32Rows10,
+// k >= 8); the rows four ahead are prefetched into L2, a line of one of
+// them per trip of 16 elements.
 //
 //go:noescape
 func fwdF32Rows10AVX2(x []float32, index []int32, stride int, w []float32, wstride int, c []float32, cstride int, m, k int, alpha, beta float32, bias []float32)
 
-// fwdF32Rows10AVX2Go is the AVX2 level's kernelSet.fwdF32Rows10: the kernel
-// for k >= 8, the generic one for fewer elements (the kernel's tail step
-// needs 8 readable elements).
-func fwdF32Rows10AVX2Go(x []float32, index []int32, stride int, w []float32, wstride int, c []float32, cstride int, m, k int, alpha, beta float32, bias []float32) {
-	if k < 8 {
-		fwdRows10Generic(x, index, stride, w, wstride, c, cstride, m, k, alpha, beta, bias)
-		return
-	}
-	fwdF32Rows10AVX2(x, index, stride, w, wstride, c, cstride, m, k, alpha, beta, bias)
-}
-
-// fwdF32Rows10AVX512 is kernelSet.fwdF32Rows10 in AVX-512 (any k >= 1):
-// rows by pairs (an odd last row paired with itself), each pair against
-// all ten classes, 16 elements a step, the k%16 last under a mask; each
-// sum's order depends on k only. Rows i+4 and i+5 are prefetched into L2,
-// a line of each per step.
+// fwdF32Rows10AVX512 is fwdU8Rows10AVX512 for float32 rows
+// (kernelSet.fwdF32Rows10, any k >= 1), a line of each of rows i+4 and i+5
+// prefetched per step.
 //
 //go:noescape
 func fwdF32Rows10AVX512(x []float32, index []int32, stride int, w []float32, wstride int, c []float32, cstride int, m, k int, alpha, beta float32, bias []float32)
 
-// gradF32x10AVX2 is the AVX2 level's kernelSet.gradF32x10: pairs of chunks
-// through gradF32x10BlkAVX2, an odd last chunk through gradF32x10OneAVX2,
-// whose sums sit after the pairs' in acc (acc[80q:80q+80] for chunk q).
-func gradF32x10AVX2(x []float32, offs []int, gp []float32, c []float32, cstride, nch int, alpha, beta float32, acc []float32, mode int) {
-	if p := nch &^ 1; p > 0 {
-		gradF32x10BlkAVX2(x, offs, gp, c, cstride, p, alpha, beta, acc, mode)
-	}
-	if nch&1 != 0 {
-		q := nch - 1
-		var t []float32
-		if mode != 2 {
-			t = acc[80*q : 80*q+80]
-		}
-		gradF32x10OneAVX2(x[8*q:], offs, gp, c[8*q:], cstride, alpha, beta, t, mode)
-	}
-}
-
-// gradF32x10BlkAVX2 is kernelSet.gradF32x10 in AVX2+FMA for an even
-// nch >= 2: chunks by pairs (16 columns, two accumulators per class) in
-// two halves of five classes, so that each broadcast of gp feeds two FMAs.
-// Its sums for pair p, half h are t[80*(2p+h):][:80].
+// gradF32x10BlkAVX2 is gradU8x10BlkAVX2 for float32 rows
+// (kernelSet.gradF32x10, an even nch >= 2), its sums in the same layout.
 //
 //go:noescape
 func gradF32x10BlkAVX2(x []float32, offs []int, gp []float32, c []float32, cstride, nch int, alpha, beta float32, t []float32, mode int)
 
-// gradF32x10OneAVX2 is kernelSet.gradF32x10 in AVX2+FMA for one chunk
-// (nch = 1) against all ten classes, its sums t[8r:8r+8] for class r
-// (len(t) >= 80 unless mode == 2).
+// gradF32x10OneAVX2 is gradU8x10OneAVX2 for float32 rows (one chunk).
 //
 //go:noescape
 func gradF32x10OneAVX2(x []float32, offs []int, gp []float32, c []float32, cstride int, alpha, beta float32, t []float32, mode int)
 
-// gradF32x10BlkAVX512 is kernelSet.gradF32x10 in AVX-512 (any nch >= 1): 32
-// columns against ten classes (two accumulators per class), gp broadcast
-// in the FMAs, the nch%4 last chunks under masks; acc in the layout of
-// gradU8x10BlkAVX512.
+// gradF32x10BlkAVX512 is gradU8x10BlkAVX512 for float32 rows
+// (kernelSet.gradF32x10, any nch >= 1), acc in the same layout.
 //
 //go:noescape
 func gradF32x10BlkAVX512(x []float32, offs []int, gp []float32, c []float32, cstride, nch int, alpha, beta float32, acc []float32, mode int)
 
-// dotF32RowAVX2 is kernelSet.dotF32Row in AVX2+FMA for k = len(x) >= 8: ten
-// classes per pass over x (one accumulator per class, W rows as memory
-// operands), the last group's rows clamped to the last real row, the k%8
-// tail as in fwdF32Rows10AVX2. x is prefetched at entry.
+// dotF32RowAVX2 is dotU8RowAVX2 for a float32 row (kernelSet.dotF32Row,
+// k = len(x) >= 8), the tail as in fwdF32Rows10AVX2.
 //
 //go:noescape
 func dotF32RowAVX2(x []float32, w []float32, wstride int, alpha float32, bias []float32, z []float32)
 
-// dotF32RowAVX2Go is the AVX2 level's kernelSet.dotF32Row: the kernel for
-// k >= 8, the generic one for fewer elements.
-func dotF32RowAVX2Go(x []float32, w []float32, wstride int, alpha float32, bias []float32, z []float32) {
-	if len(x) < 8 {
-		dotRowGeneric(x, w, wstride, alpha, bias, z)
-		return
-	}
-	dotF32RowAVX2(x, w, wstride, alpha, bias, z)
-}
-
-// dotF32RowAVX512 is kernelSet.dotF32Row in AVX-512 (any k >= 1): as
-// dotF32RowAVX2, 16 elements a step, the k%16 tail under a mask.
+// dotF32RowAVX512 is dotU8RowAVX512 for a float32 row (kernelSet.dotF32Row,
+// any k >= 1).
 //
 //go:noescape
 func dotF32RowAVX512(x []float32, w []float32, wstride int, alpha float32, bias []float32, z []float32)

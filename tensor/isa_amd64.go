@@ -12,20 +12,21 @@ var (
 	hasAVX512 = hasAVX2 && cpu.X86.HasAVX512F && cpu.X86.HasAVX512BW && cpu.X86.HasAVX512DQ && cpu.X86.HasAVX512VL
 )
 
-// avx2Set is the AVX2+FMA kernel set (gemm_amd64.s, u8_amd64.s,
-// f32_amd64.s, exp_amd64.s, vec_amd64.s, xent_amd64.s).
+// avx2Set is the AVX2+FMA kernel set (gemm_amd64.s, u8_amd64.s and
+// f32_amd64.s with rows_amd64.h and rows_amd64.go, exp_amd64.s, vec_amd64.s,
+// xent_amd64.s).
 var avx2Set = kernelSet{
 	isa:           AVX2,
 	gemmMR:        gemmMRAVX2,
 	gemmNR:        gemmNRAVX2,
 	gemmTile:      gemmTileAVX2,
-	fwdU8Rows10:   fwdU8Rows10AVX2Go,
-	gradU8x10:     gradU8x10AVX2,
+	fwdU8Rows10:   fwdRows10AVX2Go[uint8],
+	gradU8x10:     gradx10AVX2[uint8],
 	gradGrain:     2,
-	dotU8Row:      dotU8RowAVX2Go,
-	fwdF32Rows10:  fwdF32Rows10AVX2Go,
-	gradF32x10:    gradF32x10AVX2,
-	dotF32Row:     dotF32RowAVX2Go,
+	dotU8Row:      dotRowAVX2Go[uint8],
+	fwdF32Rows10:  fwdRows10AVX2Go[float32],
+	gradF32x10:    gradx10AVX2[float32],
+	dotF32Row:     dotRowAVX2Go[float32],
 	exp:           expAVX2,
 	max:           maxAVX2,
 	expShiftSum:   expShiftSumAVX2,

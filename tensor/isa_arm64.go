@@ -3,23 +3,23 @@
 package tensor
 
 // neonSet is the NEON (Advanced SIMD) kernel set (gemm_arm64.s,
-// u8_arm64.s, f32_arm64.s, exp_arm64.s, vec_arm64.s; the forward rows,
-// gradient blocks and softmax cross-entropy are built in Go from those
-// kernels). Advanced
-// SIMD is part of every arm64 CPU (x/sys/cpu's ARM64.HasASIMD is always
-// true), so it is always registered.
+// u8_arm64.s and f32_arm64.s with rows_arm64.h, exp_arm64.s, vec_arm64.s;
+// the forward rows, gradient blocks (rows_arm64.go) and softmax
+// cross-entropy are built in Go from those kernels). Advanced SIMD is part
+// of every arm64 CPU (x/sys/cpu's ARM64.HasASIMD is always true), so it is
+// always registered.
 var neonSet = kernelSet{
 	isa:           NEON,
 	gemmMR:        gemmMRNEON,
 	gemmNR:        gemmNRNEON,
 	gemmTile:      gemmTileNEON,
-	fwdU8Rows10:   fwdU8Rows10NEON,
-	gradU8x10:     gradU8x10NEON,
+	fwdU8Rows10:   fwdRows10NEON[uint8],
+	gradU8x10:     gradx10NEON[uint8],
 	gradGrain:     2,
-	dotU8Row:      dotU8RowNEONGo,
-	fwdF32Rows10:  fwdF32Rows10NEON,
-	gradF32x10:    gradF32x10NEON,
-	dotF32Row:     dotF32RowNEONGo,
+	dotU8Row:      dotRowNEONGo[uint8],
+	fwdF32Rows10:  fwdRows10NEON[float32],
+	gradF32x10:    gradx10NEON[float32],
+	dotF32Row:     dotRowNEONGo[float32],
 	exp:           expNEON,
 	max:           maxNEON,
 	expShiftSum:   expShiftSumNEON,

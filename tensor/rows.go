@@ -155,6 +155,36 @@ func matMulT[E elem](ws *Workers, kern elemKernels[E], alpha float32, x *dataRow
 	return nil
 }
 
+// matVecBias is MatVecU8Bias and MatVecF32Bias: z = alpha * W·x + bias
+// for one row x, on the calling goroutine, through the level's one-row
+// kernel by a direct call (dotRowOf), so that nothing is allocated.
+func matVecBias[E elem](alpha float32, x []E, w *Matrix, bias, z []float32) error {
+	if err := w.check("W"); err != nil {
+		return err
+	}
+	n, k := w.Rows, w.Cols
+	if len(x) != k || len(z) != n || len(bias) != n {
+		return fmt.Errorf("%w: x of %d, W %dx%d, bias of %d, z of %d", ErrShape, len(x), n, k, len(bias), len(z))
+	}
+	if overlaps(z, w.Data) || overlaps(z, bias) {
+		return fmt.Errorf("%w: z overlaps W or the bias", ErrShape)
+	}
+	if overlaps(z, x) { // (only float32 rows can)
+		return fmt.Errorf("%w: z overlaps x", ErrShape)
+	}
+	if n == 0 {
+		return nil
+	}
+	if k == 0 {
+		for j, b := range bias {
+			z[j] = float32(alpha*0) + b
+		}
+		return nil
+	}
+	dotRowOf(active, x, w.Data, w.Stride, alpha, bias, z)
+	return nil
+}
+
 // addBias adds bias (nil: nothing) to rows [lo, hi) of c.
 func addBias(c *Matrix, bias []float32, lo, hi int) {
 	if bias == nil {

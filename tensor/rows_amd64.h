@@ -844,7 +844,7 @@ next: \
 // t[8r:8r+8] if mode&1 (the earlier blocks' sums) or from zero; then, if
 // mode&2, merged into C: c[r*cstride+j] = alpha*T[r][j] + beta*c[r*cstride+j]
 // (two roundings, c not read when beta is +-0), else stored in t. The odd
-// last chunk of grad*x10AVX2 (rows_amd64.go), whose pairs of chunks go to
+// last chunk of gradx10AVX2 (rows_amd64.go), whose pairs of chunks go to
 // grad*x10BlkAVX2.
 // Register map: SI = &x[0], R8 = &offs[m], R13 = m, DI = &c[0], R11 =
 // cstride in bytes, R14 = beta test (0 for beta = +-0), R15 = mode, BX =

@@ -86,24 +86,38 @@ func dot2x5Generic[E elem](x0, x1 []E, w0, w1, w2, w3, w4 []float32, out *[10]fl
 // gradx10Generic is kernelSet.gradU8x10 and gradF32x10 in Go: chunk by
 // chunk, its 80 sums (acc[80q:80q+80], class-major, in this level's
 // layout) carried through gradx10x8Generic, then merged as mergeRow8
-// merges.
+// merges (gradTileLoad, gradTileStore).
 func gradx10Generic[E elem](x []E, offs []int, gp []float32, c []float32, cstride, nch int, alpha, beta float32, acc []float32, mode int) {
 	var tile [80]float32
 	for q := range nch {
-		if mode&1 != 0 {
-			tile = [80]float32(acc[80*q : 80*q+80])
-		} else {
-			tile = [80]float32{}
-		}
+		gradTileLoad(&tile, acc, q, mode)
 		gradx10x8Generic(x[8*q:], offs, gp, &tile)
-		if mode&2 == 0 {
-			copy(acc[80*q:80*q+80], tile[:])
-			continue
-		}
-		for r := range 10 {
-			crow := c[r*cstride+8*q : r*cstride+8*q+8]
-			mergeRow8((*[8]float32)(crow), (*[8]float32)(tile[r*8:r*8+8]), alpha, beta)
-		}
+		gradTileStore(&tile, acc, c, cstride, q, alpha, beta, mode)
+	}
+}
+
+// gradTileLoad starts chunk q's tile of a gradient kernel built from 8-column
+// tiles (gradx10Generic, the NEON level's): the earlier blocks' sums,
+// acc[80q:80q+80], if mode&1, else zeros.
+func gradTileLoad(tile *[80]float32, acc []float32, q, mode int) {
+	if mode&1 != 0 {
+		*tile = [80]float32(acc[80*q : 80*q+80])
+	} else {
+		*tile = [80]float32{}
+	}
+}
+
+// gradTileStore ends it: the sums back to acc unless mode&2 (the last
+// block), else merged into the chunk's columns of c's ten rows as mergeRow8
+// merges.
+func gradTileStore(tile *[80]float32, acc, c []float32, cstride, q int, alpha, beta float32, mode int) {
+	if mode&2 == 0 {
+		copy(acc[80*q:80*q+80], tile[:])
+		return
+	}
+	for r := range 10 {
+		crow := c[r*cstride+8*q : r*cstride+8*q+8]
+		mergeRow8((*[8]float32)(crow), (*[8]float32)(tile[r*8:r*8+8]), alpha, beta)
 	}
 }
 

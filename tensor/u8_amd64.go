@@ -2,8 +2,10 @@
 
 package tensor
 
-// The uint8 products of u8_amd64.s (contracts in kernelSet, isa.go). The
-// caller guarantees every bound the contracts state; nothing is checked.
+// The uint8 kernels of u8_amd64.s: the bodies of rows_amd64.h on uint8
+// rows, pixels widened in registers (contracts in kernelSet, isa.go; the Go
+// around them, shared with the float32 rows, in rows_amd64.go). The caller
+// guarantees every bound the contracts state; nothing is checked.
 
 // fwdU8Rows10AVX2 is kernelSet.fwdU8Rows10 in AVX2+FMA for k >= 8: rows by
 // pairs (an odd last row paired with itself), each pair against classes
@@ -15,17 +17,6 @@ package tensor
 //go:noescape
 func fwdU8Rows10AVX2(x []uint8, index []int32, stride int, w []float32, wstride int, c []float32, cstride int, m, k int, alpha, beta float32, bias []float32)
 
-// fwdU8Rows10AVX2Go is the AVX2 level's kernelSet.fwdU8Rows10: the kernel
-// for k >= 8, the generic one for fewer pixels (the kernel's tail step
-// needs 8 readable pixels).
-func fwdU8Rows10AVX2Go(x []uint8, index []int32, stride int, w []float32, wstride int, c []float32, cstride int, m, k int, alpha, beta float32, bias []float32) {
-	if k < 8 {
-		fwdRows10Generic(x, index, stride, w, wstride, c, cstride, m, k, alpha, beta, bias)
-		return
-	}
-	fwdU8Rows10AVX2(x, index, stride, w, wstride, c, cstride, m, k, alpha, beta, bias)
-}
-
 // fwdU8Rows10AVX512 is kernelSet.fwdU8Rows10 in AVX-512 (any k >= 1): rows
 // by pairs (an odd last row paired with itself), each pair against all ten
 // classes, 16 pixels a step, the k%16 last pixels under a mask; each sum's
@@ -34,23 +25,6 @@ func fwdU8Rows10AVX2Go(x []uint8, index []int32, stride int, w []float32, wstrid
 //
 //go:noescape
 func fwdU8Rows10AVX512(x []uint8, index []int32, stride int, w []float32, wstride int, c []float32, cstride int, m, k int, alpha, beta float32, bias []float32)
-
-// gradU8x10AVX2 is the AVX2 level's kernelSet.gradU8x10: pairs of chunks
-// through gradU8x10BlkAVX2, an odd last chunk through gradU8x10OneAVX2,
-// whose sums sit after the pairs' in acc (acc[80q:80q+80] for chunk q).
-func gradU8x10AVX2(x []uint8, offs []int, gp []float32, c []float32, cstride, nch int, alpha, beta float32, acc []float32, mode int) {
-	if p := nch &^ 1; p > 0 {
-		gradU8x10BlkAVX2(x, offs, gp, c, cstride, p, alpha, beta, acc, mode)
-	}
-	if nch&1 != 0 {
-		q := nch - 1
-		var t []float32
-		if mode != 2 {
-			t = acc[80*q : 80*q+80]
-		}
-		gradU8x10OneAVX2(x[8*q:], offs, gp, c[8*q:], cstride, alpha, beta, t, mode)
-	}
-}
 
 // gradU8x10BlkAVX2 is kernelSet.gradU8x10 in AVX2+FMA for an even nch >= 2:
 // chunks by pairs (16 columns, two accumulators per class) in two halves of
@@ -83,16 +57,6 @@ func gradU8x10BlkAVX512(x []uint8, offs []int, gp []float32, c []float32, cstrid
 //
 //go:noescape
 func dotU8RowAVX2(x []uint8, w []float32, wstride int, alpha float32, bias []float32, z []float32)
-
-// dotU8RowAVX2Go is the AVX2 level's kernelSet.dotU8Row: the kernel for
-// k >= 8, the generic one for fewer pixels.
-func dotU8RowAVX2Go(x []uint8, w []float32, wstride int, alpha float32, bias []float32, z []float32) {
-	if len(x) < 8 {
-		dotRowGeneric(x, w, wstride, alpha, bias, z)
-		return
-	}
-	dotU8RowAVX2(x, w, wstride, alpha, bias, z)
-}
 
 // dotU8RowAVX512 is kernelSet.dotU8Row in AVX-512 (any k >= 1): as
 // dotU8RowAVX2, 16 pixels a step, the k%16 tail under a mask.

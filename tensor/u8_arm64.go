@@ -2,9 +2,11 @@
 
 package tensor
 
-// The NEON uint8 kernels of u8_arm64.s, and the level's forward rows and
-// gradient blocks built from them. The caller guarantees every bound the
-// contracts state; nothing is checked.
+// The NEON uint8 kernels of u8_arm64.s: the bodies of rows_arm64.h on uint8
+// rows, pixels widened in registers (contracts in kernelSet, isa.go; the Go
+// that builds the level's forward rows and gradient blocks from them,
+// shared with the float32 rows, in rows_arm64.go). The caller guarantees
+// every bound the contracts state; nothing is checked.
 
 // dotU8x2x5NEON computes, for r < 2 and j < 5, out[r*5+j] = sum_{p<k}
 // float32(x_r[p]) * w_j[p] with k = len(x0) a multiple of 8 (a remainder
@@ -34,70 +36,3 @@ func dotU8RowNEON(x []uint8, w []float32, wstride int, alpha float32, bias []flo
 //
 //go:noescape
 func prefetchNEON(p []uint8)
-
-// fwdU8Rows10NEON is kernelSet.fwdU8Rows10 for NEON: the generic level's
-// loop (rows by pairs, classes by fives, the k%8 tail and the epilogue in
-// Go: fwdFinish) around dotU8x2x5NEON, with the rows of the next pair
-// prefetched.
-func fwdU8Rows10NEON(x []uint8, index []int32, stride int, w []float32, wstride int, c []float32, cstride int, m, k int, alpha, beta float32, bias []float32) {
-	k8 := k &^ 7
-	var out [10]float32
-	var wr [10][]float32
-	for j := range wr {
-		wr[j] = w[j*wstride : j*wstride+k]
-	}
-	for i := 0; i < min(2, m); i++ {
-		prefetchNEON(x[int(index[i])*stride:][:k])
-	}
-	for i := 0; i < m; i += 2 {
-		x0 := x[int(index[i])*stride:][:k]
-		x1, two := x0, i+1 < m
-		if two {
-			x1 = x[int(index[i+1])*stride:][:k]
-		}
-		for r := i + 2; r < min(i+4, m); r++ {
-			prefetchNEON(x[int(index[r])*stride:][:k])
-		}
-		for j0 := 0; j0 < 10; j0 += 5 {
-			ws := wr[j0 : j0+5]
-			dotU8x2x5NEON(x0[:k8], x1[:k8], ws[0][:k8], ws[1][:k8], ws[2][:k8], ws[3][:k8], ws[4][:k8], &out)
-			fwdFinish(c[i*cstride+j0:i*cstride+j0+5], out[:5], x0, ws, k8, alpha, beta, bias, j0)
-			if two {
-				fwdFinish(c[(i+1)*cstride+j0:(i+1)*cstride+j0+5], out[5:], x1, ws, k8, alpha, beta, bias, j0)
-			}
-		}
-	}
-}
-
-// gradU8x10NEON is kernelSet.gradU8x10 for NEON: chunk by chunk, its 80
-// sums (acc[80q:80q+80]) carried through gradU8x10x8NEON, then merged as
-// mergeRow8 merges.
-func gradU8x10NEON(x []uint8, offs []int, gp []float32, c []float32, cstride, nch int, alpha, beta float32, acc []float32, mode int) {
-	var tile [80]float32
-	for q := range nch {
-		if mode&1 != 0 {
-			tile = [80]float32(acc[80*q : 80*q+80])
-		} else {
-			tile = [80]float32{}
-		}
-		gradU8x10x8NEON(x[8*q:], offs, gp, &tile)
-		if mode&2 == 0 {
-			copy(acc[80*q:80*q+80], tile[:])
-			continue
-		}
-		for r := range 10 {
-			crow := c[r*cstride+8*q : r*cstride+8*q+8]
-			mergeRow8((*[8]float32)(crow), (*[8]float32)(tile[r*8:r*8+8]), alpha, beta)
-		}
-	}
-}
-
-// dotU8RowNEONGo is the NEON level's kernelSet.dotU8Row: the kernel for
-// k >= 8, the generic one for fewer pixels.
-func dotU8RowNEONGo(x []uint8, w []float32, wstride int, alpha float32, bias []float32, z []float32) {
-	if len(x) < 8 {
-		dotRowGeneric(x, w, wstride, alpha, bias, z)
-		return
-	}
-	dotU8RowNEON(x, w, wstride, alpha, bias, z)
-}
