@@ -19,29 +19,19 @@ import "unsafe"
 func fwdRows10NEON[E elem](x []E, index []int32, stride int, w []float32, wstride int, c []float32, cstride int, m, k int, alpha, beta float32, bias []float32) {
 	k8 := k &^ 7
 	var out [10]float32
-	var wr [10][]float32
-	for j := range wr {
-		wr[j] = w[j*wstride : j*wstride+k]
-	}
+	wr := fwdWRows(w, wstride, k)
 	for i := 0; i < min(2, m); i++ {
 		prefetchRowNEON(x[int(index[i])*stride:][:k])
 	}
 	for i := 0; i < m; i += 2 {
-		x0 := x[int(index[i])*stride:][:k]
-		x1, two := x0, i+1 < m
-		if two {
-			x1 = x[int(index[i+1])*stride:][:k]
-		}
+		x0, x1, two := fwdPair(x, index, stride, k, i, m)
 		for r := i + 2; r < min(i+4, m); r++ {
 			prefetchRowNEON(x[int(index[r])*stride:][:k])
 		}
 		for j0 := 0; j0 < 10; j0 += 5 {
 			ws := wr[j0 : j0+5]
 			dot2x5NEON(x0[:k8], x1[:k8], ws[0][:k8], ws[1][:k8], ws[2][:k8], ws[3][:k8], ws[4][:k8], &out)
-			fwdFinish(c[i*cstride+j0:i*cstride+j0+5], out[:5], x0, ws, k8, alpha, beta, bias, j0)
-			if two {
-				fwdFinish(c[(i+1)*cstride+j0:(i+1)*cstride+j0+5], out[5:], x1, ws, k8, alpha, beta, bias, j0)
-			}
+			fwdFinishPair(c, cstride, i, two, &out, x0, x1, ws, k8, alpha, beta, bias, j0)
 		}
 	}
 }

@@ -14,24 +14,43 @@ package tensor
 func fwdRows10Generic[E elem](x []E, index []int32, stride int, w []float32, wstride int, c []float32, cstride int, m, k int, alpha, beta float32, bias []float32) {
 	k8 := k &^ 7
 	var out [10]float32
-	var wr [10][]float32
-	for j := range wr {
-		wr[j] = w[j*wstride : j*wstride+k]
-	}
+	wr := fwdWRows(w, wstride, k)
 	for i := 0; i < m; i += 2 {
-		x0 := x[int(index[i])*stride:][:k]
-		x1, two := x0, i+1 < m
-		if two {
-			x1 = x[int(index[i+1])*stride:][:k]
-		}
+		x0, x1, two := fwdPair(x, index, stride, k, i, m)
 		for j0 := 0; j0 < 10; j0 += 5 {
 			ws := wr[j0 : j0+5]
 			dot2x5Generic(x0[:k8], x1[:k8], ws[0][:k8], ws[1][:k8], ws[2][:k8], ws[3][:k8], ws[4][:k8], &out)
-			fwdFinish(c[i*cstride+j0:i*cstride+j0+5], out[:5], x0, ws, k8, alpha, beta, bias, j0)
-			if two {
-				fwdFinish(c[(i+1)*cstride+j0:(i+1)*cstride+j0+5], out[5:], x1, ws, k8, alpha, beta, bias, j0)
-			}
+			fwdFinishPair(c, cstride, i, two, &out, x0, x1, ws, k8, alpha, beta, bias, j0)
 		}
+	}
+}
+
+// fwdWRows returns the ten rows of W (k elements each) of a forward kernel
+// built in Go (fwdRows10Generic, the NEON level's).
+func fwdWRows(w []float32, wstride, k int) (wr [10][]float32) {
+	for j := range wr {
+		wr[j] = w[j*wstride : j*wstride+k]
+	}
+	return wr
+}
+
+// fwdPair returns the rows i and i+1 (k elements each) of such a kernel's
+// pair, and whether i+1 < m: an odd last row is paired with itself.
+func fwdPair[E elem](x []E, index []int32, stride, k, i, m int) (x0, x1 []E, two bool) {
+	x0 = x[int(index[i])*stride:][:k]
+	x1, two = x0, i+1 < m
+	if two {
+		x1 = x[int(index[i+1])*stride:][:k]
+	}
+	return x0, x1, two
+}
+
+// fwdFinishPair stores the pair's sums of classes j0..j0+4 (out: row i's,
+// then row i+1's) with fwdFinish, row i+1's only if two.
+func fwdFinishPair[E elem](c []float32, cstride, i int, two bool, out *[10]float32, x0, x1 []E, ws [][]float32, k8 int, alpha, beta float32, bias []float32, j0 int) {
+	fwdFinish(c[i*cstride+j0:i*cstride+j0+5], out[:5], x0, ws, k8, alpha, beta, bias, j0)
+	if two {
+		fwdFinish(c[(i+1)*cstride+j0:(i+1)*cstride+j0+5], out[5:], x1, ws, k8, alpha, beta, bias, j0)
 	}
 }
 
