@@ -90,11 +90,17 @@ var fashionLike = sync.OnceValue(func() []uint8 {
 
 // batch returns rows picked at random from fashionLike, as in a minibatch.
 func batch(rng *rand.Rand, rows int) *U8Matrix {
+	return (*U8Matrix)(batchRows(rng, fashionLike(), rows))
+}
+
+// batchRows returns rows picked at random from a 60000 x 784 data set, as
+// in a minibatch.
+func batchRows[E elem](rng *rand.Rand, data []E, rows int) *dataRows[E] {
 	idx := make([]int32, rows)
 	for i := range idx {
 		idx[i] = int32(rng.IntN(60000))
 	}
-	return &U8Matrix{Rows: rows, Cols: 784, Stride: 784, Data: fashionLike(), Index: idx}
+	return &dataRows[E]{Rows: rows, Cols: 784, Stride: 784, Data: data, Index: idx}
 }
 
 // BenchmarkGEMMU8 measures the products of softmax regression on uint8
@@ -105,7 +111,15 @@ func batch(rng *rand.Rand, rows int) *U8Matrix {
 // step does; with batch=reused every iteration uses the same minibatch, whose
 // 200 KB of rows stay in L2, as the gradient product of a training step
 // finds them right after the forward one.
-func BenchmarkGEMMU8(b *testing.B) {
+//
+// BenchmarkGEMMF32 is BenchmarkGEMMU8 on float32 rows (fashionLikeF32):
+// the same shapes, names and minibatches (fresh: the next of 16 random
+// ones, 12.5 MB of rows; reused: one, whose 800 KB stay in L2), so that
+// benchstat can set the two side by side.
+func BenchmarkGEMMU8(b *testing.B)  { benchGEMMRows(b, u8Rows, 1.0/255, 1.0/255) }
+func BenchmarkGEMMF32(b *testing.B) { benchGEMMRows(b, f32Rows, 1, -0.001) }
+
+func benchGEMMRows[E elem](b *testing.B, rt rowsType[E], fwdAlpha, gradAlpha float32) {
 	rng := benchRNG()
 	for _, s := range []struct {
 		op      string
@@ -124,12 +138,12 @@ func BenchmarkGEMMU8(b *testing.B) {
 			if reuse && s.bsz > 256 {
 				continue
 			}
-			batches := make([]*U8Matrix, 16)
+			batches := make([]*dataRows[E], 16)
 			if reuse {
 				batches = batches[:1]
 			}
 			for i := range batches {
-				batches[i] = batch(rng, s.bsz)
+				batches[i] = batchRows(rng, rt.benchData(), s.bsz)
 			}
 			w := randMat(rng, 10, 784)
 			g := randMat(rng, s.bsz, 10)
@@ -150,9 +164,9 @@ func BenchmarkGEMMU8(b *testing.B) {
 						i++
 						var err error
 						if s.op == "fwd" {
-							err = ws.MatMulU8T(1.0/255, x, w, 0, out)
+							err = rt.matMulT(ws, fwdAlpha, x, w, 0, out)
 						} else {
-							err = ws.MatMulTU8(1.0/255, g, x, 0, w)
+							err = rt.matMulTX(ws, gradAlpha, g, x, 0, w)
 						}
 						if err != nil {
 							b.Fatal(err)
@@ -241,80 +255,6 @@ var fashionLikeF32 = sync.OnceValue(func() []float32 {
 	}
 	return f
 })
-
-// batchF32 returns rows picked at random from fashionLikeF32, as in a
-// minibatch.
-func batchF32(rng *rand.Rand, rows int) *F32Matrix {
-	idx := make([]int32, rows)
-	for i := range idx {
-		idx[i] = int32(rng.IntN(60000))
-	}
-	return &F32Matrix{Rows: rows, Cols: 784, Stride: 784, Data: fashionLikeF32(), Index: idx}
-}
-
-// BenchmarkGEMMF32 is BenchmarkGEMMU8 on float32 rows (fashionLikeF32):
-// the same shapes, names and minibatches (fresh: the next of 16 random
-// ones, 12.5 MB of rows; reused: one, whose 800 KB stay in L2), so that
-// benchstat can set the two side by side.
-func BenchmarkGEMMF32(b *testing.B) {
-	rng := benchRNG()
-	for _, s := range []struct {
-		op      string
-		m, n, k int
-		bsz, p  int
-	}{
-		{"fwd", 256, 10, 784, 256, 1},
-		{"grad", 784, 10, 256, 256, 1},
-		{"fwd", 256, 10, 784, 256, 2},
-		{"grad", 784, 10, 256, 256, 2},
-		{"fwd", 10000, 10, 784, 10000, 1},
-		{"fwd", 10000, 10, 784, 10000, 2},
-		{"grad", 784, 10, 4096, 4096, 2},
-	} {
-		for _, reuse := range []bool{false, true} {
-			if reuse && s.bsz > 256 {
-				continue
-			}
-			batches := make([]*F32Matrix, 16)
-			if reuse {
-				batches = batches[:1]
-			}
-			for i := range batches {
-				batches[i] = batchF32(rng, s.bsz)
-			}
-			w := randMat(rng, 10, 784)
-			g := randMat(rng, s.bsz, 10)
-			out := NewMatrix(s.bsz, 10)
-			for _, k := range levels {
-				mode := "fresh"
-				if reuse {
-					mode = "reused"
-				}
-				name := fmt.Sprintf("%s/batch=%s/m=%d/n=%d/k=%d/threads=%d/impl=%v", s.op, mode, s.m, s.n, s.k, s.p, k.isa)
-				b.Run(name, func(b *testing.B) {
-					defer setLevel(k)()
-					ws := NewWorkers(s.p) // a persistent pool, as training uses
-					defer ws.Close()
-					i := 0
-					for b.Loop() {
-						x := batches[i%len(batches)]
-						i++
-						var err error
-						if s.op == "fwd" {
-							err = ws.MatMulF32T(1, x, w, 0, out)
-						} else {
-							err = ws.MatMulTF32(-0.001, g, x, 0, w)
-						}
-						if err != nil {
-							b.Fatal(err)
-						}
-					}
-					reportGFLOPS(b, 2*float64(s.m*s.n*s.k))
-				})
-			}
-		}
-	}
-}
 
 // BenchmarkGEMMStep measures the two products of a training step on uint8
 // images and on float32 features of the same shape, for a per-sample

@@ -227,7 +227,7 @@ func TestDirectCalls(t *testing.T) {
 			}
 		}
 		for _, k := range []int{3, 784} {
-			x, w, bias := rowOperands(rng, k, 13, k, 0, 0)
+			x, w, bias := rowOperands(rng, u8Rows, k, 13, k, 0, 0)
 			za, zb := make([]float32, 13), make([]float32, 13)
 			dotRowOf(ks, x, w, k, 0.5, bias, za)
 			ks.dotU8Row(x, w, k, 0.5, bias, zb)

@@ -3,7 +3,6 @@ package tensor
 import (
 	"fmt"
 	"math"
-	"math/rand/v2"
 	"testing"
 )
 
@@ -26,19 +25,14 @@ func gradx10x8GenericRowwise[E elem](x []E, offs []int, gp []float32, tile *[80]
 	*tile = acc
 }
 
-func TestGradU8x10x8GenericBlocks(t *testing.T) {
-	testGradx10x8GenericBlocks(t, randU8)
-}
+func TestGradU8x10x8GenericBlocks(t *testing.T)  { testGradx10x8GenericBlocks(t, u8Rows) }
+func TestGradF32x10x8GenericBlocks(t *testing.T) { testGradx10x8GenericBlocks(t, f32Rows) }
 
-func TestGradF32x10x8GenericBlocks(t *testing.T) {
-	testGradx10x8GenericBlocks(t, randF32Data)
-}
-
-func testGradx10x8GenericBlocks[E elem](t *testing.T, gen func(*rand.Rand, int) []E) {
+func testGradx10x8GenericBlocks[E elem](t *testing.T, rt rowsType[E]) {
 	rng := newRNG(t)
 	for _, m := range []int{0, 1, 2, 7, 255, 256, 257, 600} {
 		stride := 8 + rng.IntN(20)
-		x := gen(rng, (m+1)*stride+8)
+		x := rt.gen(rng, (m+1)*stride+8)
 		offs := make([]int, m)
 		for i := range offs {
 			offs[i] = rng.IntN(m+1)*stride + rng.IntN(stride-7)

@@ -7,42 +7,8 @@ import (
 	"testing"
 )
 
-// rowKernel is a level's kernelSet.dotU8Row, the smallest k it takes and
-// whether this CPU runs it.
-type rowKernel struct {
-	name string
-	f    func(x []uint8, w []float32, wstride int, alpha float32, bias []float32, z []float32)
-	minK int
-	ok   bool
-}
-
-// rowKernels lists the dotU8Row of every level this machine runs, and
-// the levels of this build's assembly it cannot run (not ok).
-func rowKernels() []rowKernel {
-	var rks []rowKernel
-	for _, ks := range levels {
-		rks = append(rks, rowKernel{ks.isa.String(), ks.dotU8Row, 1, true})
-	}
-	for _, l := range archLevels {
-		if lookup(l) == nil {
-			rks = append(rks, rowKernel{l.String(), nil, 1, false})
-		}
-	}
-	return rks
-}
-
-// forEachRowKernel runs f for each dotU8Row kernel, skipping (with a clear
-// message) a level this CPU lacks.
-func forEachRowKernel(t *testing.T, f func(t *testing.T, rk rowKernel)) {
-	for _, rk := range rowKernels() {
-		t.Run("isa="+rk.name, func(t *testing.T) {
-			if !rk.ok {
-				t.Skipf("the %s level is not tested: %s", rk.name, unavailableName(rk.name))
-			}
-			f(t, rk)
-		})
-	}
-}
+// Tests of the one-row products (kernelSet's dotU8Row and dotF32Row), for
+// uint8 and float32 rows alike (rowsType: rows_test.go).
 
 // rowOracle returns alpha*s_j + bias[j] in float64 and the bound of its
 // float32 error: the sum's (k+1 roundings of partial sums bounded by
@@ -61,58 +27,67 @@ func rowOracle[E elem](x []E, w []float32, wstride int, alpha float32, bias []fl
 	return want, tol
 }
 
-// rowOperands returns x (k pixels at byte offset xo), W (n rows of stride
-// ws >= k, at float offset wo) and bias, random, with some pixels of 0 and
-// 255.
-func rowOperands(rng *rand.Rand, k, n, ws, xo, wo int) (x []uint8, w, bias []float32) {
-	xb := randU8(rng, xo+k)
-	for i := range xb {
+// rowPixels returns n random pixels, a quarter of them 0 or 255.
+func rowPixels(rng *rand.Rand, n int) []uint8 {
+	x := randU8(rng, n)
+	for i := range x {
 		switch rng.IntN(8) {
 		case 0:
-			xb[i] = 0
+			x[i] = 0
 		case 1:
-			xb[i] = 255
+			x[i] = 255
 		}
 	}
+	return x
+}
+
+// rowOperands returns x (k elements of rt.rowGen at offset xo), W (n rows
+// of stride ws >= k, at float offset wo) and bias, random.
+func rowOperands[E elem](rng *rand.Rand, rt rowsType[E], k, n, ws, xo, wo int) (x []E, w, bias []float32) {
+	xb := rt.rowGen(rng, xo+k)
 	wb := randSlice(rng, wo+(n-1)*ws+k, -1, 1)
 	return xb[xo : xo+k : xo+k], wb[wo : wo+(n-1)*ws+k : wo+(n-1)*ws+k], randSlice(rng, n, -2, 2)
 }
 
-// TestDotU8Row checks every dotU8Row kernel against float64 for k in 1..40
-// (from the kernel's smallest k), 783..785 and 1568, classes 1..23, strides
-// k and k+3, x and W unaligned, with z poisoned around it; and that a
-// class's result does not depend on the others (bitwise the same alone).
-func TestDotU8Row(t *testing.T) {
+// TestDotU8Row and TestDotF32Row check kernelSet.dotU8Row and dotF32Row of
+// every level against float64 for k in 1..40, 783..785 and 1568, classes
+// 1..23, strides k and k+3, x and W unaligned, with z poisoned around it;
+// and that a class's result does not depend on the others (bitwise the
+// same alone).
+func TestDotU8Row(t *testing.T)  { testDotRow(t, u8Rows, 1.0/255) }
+func TestDotF32Row(t *testing.T) { testDotRow(t, f32Rows, 0.5) }
+
+// testDotRow is TestDotU8Row for the rows of rt, with alpha alpha0 (-0.75
+// for a number of classes divisible by 3).
+func testDotRow[E elem](t *testing.T, rt rowsType[E], alpha0 float32) {
 	rng := newRNG(t)
-	forEachRowKernel(t, func(t *testing.T, rk rowKernel) {
-		ks := []int{783, 784, 785, 1568}
-		for k := rk.minK; k <= 40; k++ {
-			ks = append(ks, k)
+	forEachISA(t, func(t *testing.T, ks *kernelSet) {
+		dot := rt.dotRow(ks)
+		kk := []int{783, 784, 785, 1568}
+		for k := 1; k <= 40; k++ {
+			kk = append(kk, k)
 		}
-		for _, k := range ks {
+		for _, k := range kk {
 			for n := 1; n <= 23; n++ {
 				if k > 100 && n%5 != 0 && n != 1 && n != 23 {
 					continue
 				}
 				ws := k + 3*(n%2)
 				xo, wo := rng.IntN(4), rng.IntN(4)
-				x, w, bias := rowOperands(rng, k, n, ws, xo, wo)
-				alpha := float32(1.0 / 255)
+				x, w, bias := rowOperands(rng, rt, k, n, ws, xo, wo)
+				alpha := alpha0
 				if n%3 == 0 {
 					alpha = -0.75
 				}
 				const pad = 20
 				zb := poisoned(n + 2*pad)
 				z := zb[pad : pad+n : pad+n]
-				rk.f(x, w, ws, alpha, bias, z)
-				for i, v := range zb {
-					if (i < pad || i >= pad+n) && !isPoison(v) {
-						t.Fatalf("k=%d n=%d: z buffer[%d] written outside z", k, n, i)
-					}
-				}
+				dot(x, w, ws, alpha, bias, z)
+				checkUntouched(t, zb[:pad], fmt.Sprintf("k=%d n=%d: before z", k, n))
+				checkUntouched(t, zb[pad+n:], fmt.Sprintf("k=%d n=%d: after z", k, n))
 				for j := range n {
 					want, tol := rowOracle(x, w, ws, alpha, bias, j)
-					if math.Abs(float64(z[j])-want) > tol {
+					if math.Abs(float64(z[j])-want) > tol || z[j] != z[j] {
 						t.Fatalf("k=%d n=%d ws=%d xo=%d wo=%d: z[%d] = %v, want %v (error %.3g, tolerance %.3g)",
 							k, n, ws, xo, wo, j, z[j], want, math.Abs(float64(z[j])-want), tol)
 					}
@@ -121,7 +96,7 @@ func TestDotU8Row(t *testing.T) {
 				if n == 23 || n == 7 {
 					for j := range n {
 						var one [1]float32
-						rk.f(x, w[j*ws:], ws, alpha, bias[j:j+1], one[:])
+						dot(x, w[j*ws:], ws, alpha, bias[j:j+1], one[:])
 						if math.Float32bits(one[0]) != math.Float32bits(z[j]) {
 							t.Fatalf("k=%d n=%d: class %d alone %v, with the others %v", k, n, j, one[0], z[j])
 						}
@@ -132,15 +107,17 @@ func TestDotU8Row(t *testing.T) {
 	})
 }
 
-// TestDotU8RowSpecial checks exact results: all-zero pixels give the bias;
-// a single pixel of 1 at each position picks W's column (times alpha =
-// 1, plus bias 0), so every lane and tail position is used exactly once.
-func TestDotU8RowSpecial(t *testing.T) {
-	forEachRowKernel(t, func(t *testing.T, rk rowKernel) {
-		for _, k := range []int{rk.minK, 8, 15, 16, 17, 31, 33, 784} {
-			if k < rk.minK {
-				continue
-			}
+// TestDotU8RowSpecial and TestDotF32RowSpecial check exact results:
+// all-zero elements give the bias; a single element of 1 at each position
+// picks W's column (times alpha = 1, plus bias 0), so every lane and tail
+// position is used exactly once.
+func TestDotU8RowSpecial(t *testing.T)  { testDotRowSpecial(t, u8Rows) }
+func TestDotF32RowSpecial(t *testing.T) { testDotRowSpecial(t, f32Rows) }
+
+func testDotRowSpecial[E elem](t *testing.T, rt rowsType[E]) {
+	forEachISA(t, func(t *testing.T, ks *kernelSet) {
+		dot := rt.dotRow(ks)
+		for _, k := range []int{1, 7, 8, 15, 16, 17, 31, 33, 784} {
 			n := 12
 			w := make([]float32, n*k)
 			for i := range w {
@@ -150,22 +127,22 @@ func TestDotU8RowSpecial(t *testing.T) {
 			for j := range bias {
 				bias[j] = float32(j) - 3
 			}
-			x := make([]uint8, k)
+			x := make([]E, k)
 			z := make([]float32, n)
-			rk.f(x, w, k, 1, bias, z)
+			dot(x, w, k, 1, bias, z)
 			for j, v := range z {
 				if v != bias[j] {
-					t.Fatalf("k=%d zero pixels: z[%d] = %v, want the bias %v", k, j, v, bias[j])
+					t.Fatalf("k=%d zero elements: z[%d] = %v, want the bias %v", k, j, v, bias[j])
 				}
 			}
 			clear(bias)
 			for p := range k {
 				clear(x)
 				x[p] = 1
-				rk.f(x, w, k, 1, bias, z)
+				dot(x, w, k, 1, bias, z)
 				for j, v := range z {
 					if v != w[j*k+p] {
-						t.Fatalf("k=%d pixel %d: z[%d] = %v, want %v", k, p, j, v, w[j*k+p])
+						t.Fatalf("k=%d element %d: z[%d] = %v, want %v", k, p, j, v, w[j*k+p])
 					}
 				}
 			}
@@ -176,25 +153,13 @@ func TestDotU8RowSpecial(t *testing.T) {
 // BenchmarkDotU8Row times one image of 784 pixels against 10 classes.
 func BenchmarkDotU8Row(b *testing.B) {
 	rng := rand.New(rand.NewPCG(1, 2))
-	x, w, bias := rowOperands(rng, 784, 10, 784, 0, 0)
+	x, w, bias := rowOperands(rng, u8Rows, 784, 10, 784, 0, 0)
 	z := make([]float32, 10)
-	for _, rk := range rowKernels() {
-		b.Run(fmt.Sprintf("inputs=784/classes=10/impl=%s", rk.name), func(b *testing.B) {
-			if !rk.ok {
-				b.Skipf("no %s on this CPU", rk.name)
-			}
+	for _, ks := range levels {
+		b.Run(fmt.Sprintf("inputs=784/classes=10/impl=%s", ks.isa), func(b *testing.B) {
 			for b.Loop() {
-				rk.f(x, w, 784, 1.0/255, bias, z)
+				ks.dotU8Row(x, w, 784, 1.0/255, bias, z)
 			}
 		})
 	}
-}
-
-// unavailableName is unavailable for a level's name.
-func unavailableName(name string) string {
-	l, err := ParseISA(name)
-	if err != nil {
-		return err.Error()
-	}
-	return unavailable(l)
 }
