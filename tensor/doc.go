@@ -37,21 +37,25 @@
 // the assembly of every level of that architecture, op_amd64.go and
 // op_arm64.go their declarations; isa_*.go hold the kernel sets. The
 // products of data rows share their drivers (rows.go) and generic kernels
-// (rows_generic.go, over the element type) between uint8 and float32 rows.
+// (rows_generic.go, over the element type) between uint8 and float32 rows,
+// and per architecture the Go around the assembly (rows_amd64.go,
+// rows_arm64.go, over the element type) and the assembly's bodies
+// (rows_amd64.h, rows_arm64.h), which u8_*.s and f32_*.s instantiate with
+// their loads of the rows.
 //
 //	MatMulU8T, MatMulU8TBias (u8.go)   -> matMulT -> fwdRows (rows.go): groups of ten classes, 256 rows a call
-//	                                   -> kernelSet.fwdU8Rows10: fwdRows10Generic, fwdU8Rows10{AVX2,AVX512,NEON}
+//	                                   -> kernelSet.fwdU8Rows10: fwdRows10Generic, fwdU8Rows10{AVX2,AVX512}, fwdRows10NEON
 //	MatMulTU8 (u8.go),
 //	MatMulTU8Fill (fill.go)            -> matMulTFill -> gradCols -> gradBlocks (rows.go): blocks of 32 rows, 64 chunks a call
-//	                                   -> kernelSet.gradU8x10: gradx10Generic, gradU8x10{AVX2,NEON}, gradU8x10BlkAVX512
-//	MatVecU8Bias (u8.go)               -> dotRowGeneric, dotU8Row{AVX2,AVX512,NEON}
+//	                                   -> kernelSet.gradU8x10: gradx10Generic, gradx10{AVX2,NEON}, gradU8x10BlkAVX512
+//	MatVecU8Bias (u8.go)               -> matVecBias -> dotRowOf (direct_*.go) -> dotRowGeneric, dotU8Row{AVX2,AVX512,NEON}
 //	MatMulF32T,
 //	MatMulF32TBias (f32.go)            -> matMulT -> fwdRows (rows.go)
-//	                                   -> kernelSet.fwdF32Rows10: fwdRows10Generic, fwdF32Rows10{AVX2,AVX512,NEON}
+//	                                   -> kernelSet.fwdF32Rows10: fwdRows10Generic, fwdF32Rows10{AVX2,AVX512}, fwdRows10NEON
 //	MatMulTF32 (f32.go),
 //	MatMulTF32Fill (fill.go)           -> matMulTFill -> gradCols -> gradBlocks (rows.go)
-//	                                   -> kernelSet.gradF32x10: gradx10Generic, gradF32x10{AVX2,NEON}, gradF32x10BlkAVX512
-//	MatVecF32Bias (f32.go)             -> dotRowGeneric, dotF32Row{AVX2,AVX512,NEON}
+//	                                   -> kernelSet.gradF32x10: gradx10Generic, gradx10{AVX2,NEON}, gradF32x10BlkAVX512
+//	MatVecF32Bias (f32.go)             -> matVecBias -> dotRowOf (direct_*.go) -> dotRowGeneric, dotF32Row{AVX2,AVX512,NEON}
 //	SoftmaxXent10 (xent.go)            -> softmaxXent10{Generic,AVX2,AVX512,NEON}
 //	MatMul (gemm.go)                   -> packing and blocking -> kernelSet.gemmTile: gemmTile{Generic,AVX2,AVX512,NEON}
 //	Exp, LogSumExpRows, SoftmaxRows,
