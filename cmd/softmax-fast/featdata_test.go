@@ -257,8 +257,39 @@ func TestFeatureNoTestFile(t *testing.T) {
 	if code != 0 || !strings.Contains(out, "done      train acc") || strings.Contains(out, "test acc") {
 		t.Errorf("train exit %d, stdout:\n%s\nstderr: %s\nwant train acc and no test acc", code, out, errs)
 	}
-	if code, _, errs := runCLI(t, "sweep", "-data", train, "-lr", "0.1", "-batch-size", "16"); code != 2 || !strings.Contains(errs, "-test") {
-		t.Errorf("sweep without -test: exit %d, %q; want a usage error asking for -test", code, errs)
+	// A sweep without a test file chooses on the validation set and has
+	// no test accuracy; with neither it is a usage error.
+	code, out, errs = runCLI(t, "sweep", "-data", train, "-lr", "0.1,1", "-batch-size", "16", "-epochs", "3", "-val", "60")
+	if code != 0 || !strings.Contains(out, "best      lr ") || strings.Contains(out, "test acc 0") || !strings.Contains(out, "chosen on validation accuracy") {
+		t.Errorf("sweep -val without -test: exit %d, stdout:\n%s\nstderr: %s\nwant runs chosen on validation accuracy and no test accuracy", code, out, errs)
+	}
+	rows := 0
+	for _, l := range strings.Split(out, "\n") {
+		f := strings.Fields(l)
+		if len(f) == 0 || (f[0] != "0.1" && f[0] != "1") {
+			continue // not a run's row
+		}
+		rows++
+		if len(f) < 8 || f[6] != "-" {
+			t.Errorf("sweep row %q: want - in the test acc column", l)
+		}
+	}
+	if rows != 2 {
+		t.Errorf("sweep printed %d rows of runs, want 2:\n%s", rows, out)
+	}
+	code, out, errs = runCLI(t, "sweep", "-data", train, "-lr", "0.1", "-batch-size", "16", "-epochs", "3", "-val", "60", "-json")
+	lines := jsonLines(t, out)
+	if code != 0 || len(lines) != 2 {
+		t.Fatalf("sweep -json exit %d, %d lines, stderr %s; want 2 lines", code, len(lines), errs)
+	}
+	if _, ok := lines[0]["val_acc"]; !ok {
+		t.Errorf("sweep -json run %v has no val_acc", lines[0])
+	}
+	if _, ok := lines[0]["test_acc"]; ok {
+		t.Errorf("sweep -json run %v has a test_acc without a test file", lines[0])
+	}
+	if code, _, errs := runCLI(t, "sweep", "-data", train, "-lr", "0.1", "-batch-size", "16", "-val", "0"); code != 2 || !strings.Contains(errs, "-test") || !strings.Contains(errs, "-val") {
+		t.Errorf("sweep without -test or -val: exit %d, %q; want a usage error asking for either", code, errs)
 	}
 }
 

@@ -17,16 +17,16 @@ import (
 
 // sweepRun is one configuration of a sweep and its result.
 type sweepRun struct {
-	LR        float64 `json:"lr"`
-	Batch     int     `json:"batch_size"`
-	Epochs    int     `json:"epochs"`
-	Loss      float64 `json:"loss"`
-	TrainAcc  float64 `json:"train_acc"`
-	ValAcc    float64 `json:"val_acc,omitempty"`
-	TestAcc   float64 `json:"test_acc"`
-	Seconds   float64 `json:"seconds"`
-	Diverged  bool    `json:"diverged,omitempty"`
-	BestEpoch int     `json:"best_epoch,omitempty"` // with -early-stop
+	LR        float64  `json:"lr"`
+	Batch     int      `json:"batch_size"`
+	Epochs    int      `json:"epochs"`
+	Loss      float64  `json:"loss"`
+	TrainAcc  float64  `json:"train_acc"`
+	ValAcc    float64  `json:"val_acc,omitempty"`
+	TestAcc   *float64 `json:"test_acc,omitempty"` // nil without a test set
+	Seconds   float64  `json:"seconds"`
+	Diverged  bool     `json:"diverged,omitempty"`
+	BestEpoch int      `json:"best_epoch,omitempty"` // with -early-stop
 }
 
 // runSweep is the sweep command: it trains every combination of the
@@ -37,8 +37,8 @@ func runSweep(ctx context.Context, args []string, stdout, stderr io.Writer) erro
 	if err != nil {
 		return err
 	}
-	if isFeatureFile(f.data) && f.feat.test == "" {
-		return usagef("-data %s: sweep reports every run's test accuracy; give the test file with -test FILE", f.data)
+	if isFeatureFile(f.data) && f.feat.test == "" && r.val == 0 {
+		return usagef("-data %s: sweep chooses the best run on a validation set (-val N) or, without one, on the test file (-test FILE); give either", f.data)
 	}
 	d, err := f.start(stdout, stderr, r)
 	if err != nil {
@@ -152,7 +152,7 @@ func (s *sweep) score(res sweepRun) float64 {
 	if s.r.val > 0 {
 		return res.ValAcc
 	}
-	return res.TestAcc
+	return *res.TestAcc // runSweep refuses a sweep with neither
 }
 
 // run trains the grid, epochs outermost and learning rates innermost,
@@ -200,11 +200,15 @@ func (s *sweep) row(res sweepRun) error {
 	if s.r.val > 0 {
 		val = fmt.Sprintf("%.4f", res.ValAcc)
 	}
+	test := "-"
+	if res.TestAcc != nil {
+		test = fmt.Sprintf("%.4f", *res.TestAcc)
+	}
 	kept := ""
 	if res.BestEpoch != 0 && res.BestEpoch != e {
 		kept = fmt.Sprintf("  (epoch %d kept)", res.BestEpoch)
 	}
-	fmt.Fprintf(stdout, "%8g %6d %6d %8.4f %9.4f %8s %8.4f %8.2f%s\n", lr, b, e, res.Loss, res.TrainAcc, val, res.TestAcc, res.Seconds, kept)
+	fmt.Fprintf(stdout, "%8g %6d %6d %8.4f %9.4f %8s %8s %8.2f%s\n", lr, b, e, res.Loss, res.TrainAcc, val, test, res.Seconds, kept)
 	return nil
 }
 
@@ -235,10 +239,14 @@ func (s *sweep) report(interrupted error) error {
 	}
 	stdout := s.stdout
 	fmt.Fprintf(stdout, "%-9s lr %g, batch %d, %d epochs: ", label, b.LR, b.Batch, b.Epochs)
+	var accs []string
 	if s.r.val > 0 {
-		fmt.Fprintf(stdout, "val acc %.4f, ", b.ValAcc)
+		accs = append(accs, fmt.Sprintf("val acc %.4f", b.ValAcc))
 	}
-	fmt.Fprintf(stdout, "test acc %.4f\n", b.TestAcc)
+	if b.TestAcc != nil {
+		accs = append(accs, fmt.Sprintf("test acc %.4f", *b.TestAcc))
+	}
+	fmt.Fprintln(stdout, strings.Join(accs, ", "))
 	return interrupted
 }
 
@@ -266,7 +274,11 @@ func sweepOne(ctx context.Context, c *recipe, threads int, d *runData) (sweepRun
 	if c.earlyStop > 0 {
 		res.BestEpoch = final.Epoch
 	}
-	res.Loss, res.TrainAcc, res.TestAcc = final.Loss, final.TrainAcc, d.testAcc(final.TestAcc)
+	res.Loss, res.TrainAcc = final.Loss, final.TrainAcc
+	if d.hasTest() {
+		acc := d.testAcc(final.TestAcc)
+		res.TestAcc = &acc
+	}
 	if c.val > 0 {
 		res.ValAcc = final.ValAcc
 	}
