@@ -288,6 +288,20 @@ func TestFeatureNoTestFile(t *testing.T) {
 	if _, ok := lines[0]["test_acc"]; ok {
 		t.Errorf("sweep -json run %v has a test_acc without a test file", lines[0])
 	}
+	// Without -epochs, each run makes at least minFeatureSteps steps at its
+	// batch size, as train would.
+	code, out, errs = runCLI(t, "sweep", "-data", train, "-lr", "0.1", "-batch-size", "16,64", "-val", "60", "-json")
+	lines = jsonLines(t, out)
+	if code != 0 || len(lines) != 3 {
+		t.Fatalf("sweep -json exit %d, %d lines, stderr %s; want 3 lines", code, len(lines), errs)
+	}
+	for i, batch := range []int{16, 64} {
+		steps := (300 - 60 + batch - 1) / batch
+		want := max(recipes["chapter"].epochs, (minFeatureSteps+steps-1)/steps)
+		if got := lines[i]["epochs"]; got != float64(want) || lines[i]["batch_size"] != float64(batch) {
+			t.Errorf("sweep run %d: batch %v, %v epochs; want batch %d, %d epochs", i, lines[i]["batch_size"], got, batch, want)
+		}
+	}
 	if code, _, errs := runCLI(t, "sweep", "-data", train, "-lr", "0.1", "-batch-size", "16", "-val", "0"); code != 2 || !strings.Contains(errs, "-test") || !strings.Contains(errs, "-val") {
 		t.Errorf("sweep without -test or -val: exit %d, %q; want a usage error asking for either", code, errs)
 	}

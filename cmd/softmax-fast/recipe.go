@@ -132,6 +132,12 @@ func (r *recipe) forFeatures(standardized bool, n int) {
 	if standardized && r.featureLR != 0 && !r.given["lr"] {
 		r.lr = r.featureLR
 	}
+	r.minSteps(n)
+}
+
+// minSteps grows the epochs, unless -epochs is given, so that a training
+// on n examples makes at least minFeatureSteps steps at r's batch size.
+func (r *recipe) minSteps(n int) {
 	if steps := (n + r.batch - 1) / r.batch; !r.given["epochs"] && steps > 0 && r.epochs*steps < minFeatureSteps {
 		r.epochs = (minFeatureSteps + steps - 1) / steps
 	}

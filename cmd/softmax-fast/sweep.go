@@ -135,8 +135,12 @@ func (s *sweep) choice() string {
 // prints the table's header.
 func (s *sweep) header() {
 	info, r, epochs := s.d.info, s.r, s.epochs
-	fmt.Fprintf(info, "sweep     %d runs: lr %s x batch size %s x epochs %s; recipe %s%s\n",
-		s.size(), s.lrList, s.batchList, strings.Trim(strings.Join(strings.Fields(fmt.Sprint(epochs)), ","), "[]"), r.name, r.details())
+	more := ""
+	if s.d.feat != nil && !r.given["epochs"] {
+		more = fmt.Sprintf(" (more where a run would make fewer than %d steps)", minFeatureSteps)
+	}
+	fmt.Fprintf(info, "sweep     %d runs: lr %s x batch size %s x epochs %s%s; recipe %s%s\n",
+		s.size(), s.lrList, s.batchList, strings.Trim(strings.Join(strings.Fields(fmt.Sprint(epochs)), ","), "[]"), more, r.name, r.details())
 	fmt.Fprintf(info, "          chosen on %s accuracy\n", s.choice())
 	if !s.f.asJSON {
 		fmt.Fprintf(s.stdout, "%8s %6s %6s %8s %9s %8s %8s %8s\n", "lr", "batch", "epochs", "loss", "train acc", "val acc", "test acc", "seconds")
@@ -166,6 +170,9 @@ func (s *sweep) run(ctx context.Context) (interrupted, err error) {
 			for _, lr := range s.lrs {
 				c := *s.r
 				c.lr, c.batch, c.epochs = lr, b, e
+				if s.d.feat != nil {
+					c.minSteps(s.d.train.Len()) // as train would, at this batch size
+				}
 				res, err := sweepOne(ctx, &c, s.f.threads, s.d)
 				if errors.Is(err, context.Canceled) {
 					return fmt.Errorf("interrupted after %d of %d runs", len(s.runs), n), nil
