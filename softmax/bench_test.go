@@ -138,7 +138,7 @@ func BenchmarkLoss(b *testing.B) {
 				}
 				for b.Loop() {
 					copy(z.Data, src)
-					lossGradParts(z, z, labels, crossEntropy, nil, nil, nil)
+					lossGradParts(z, z, labels, crossEntropy, nil, nil)
 				}
 				b.ReportMetric(float64(sh.n)*float64(b.N)/b.Elapsed().Seconds(), "samples/s")
 			})

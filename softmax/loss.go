@@ -31,7 +31,7 @@ func SoftmaxCrossEntropy(grad, logits *tensor.Matrix, labels []uint8) (loss floa
 	if err := checkLoss(grad, logits, labels); err != nil {
 		return 0, 0, err
 	}
-	sum, correct := lossGradParts(grad, logits, labels, crossEntropy, nil, nil, nil)
+	sum, correct := lossGradParts(grad, logits, labels, crossEntropy, nil, nil)
 	if logits.Rows == 0 {
 		return 0, 0, nil
 	}
@@ -99,15 +99,14 @@ var crossEntropy = lossKind{}
 // lossGradParts is SoftmaxCrossEntropy on valid operands, for the loss
 // kind; it returns the sum of the row losses (not the mean) and the count of
 // correct rows. parts, if not nil, is scratch space for one lossPart per
-// lossChunk rows, and run runs f(lo, hi) over the parts [lo, hi) of
-// [0, len(parts)), possibly in parallel; with run nil the parts are computed
-// one after another.
+// lossChunk rows, computed one after another. (A training step computes its
+// parts on the threads of each half instead: stepper.fill.)
 //
 // If colsum is not nil (of length logits.Cols), it receives the column sums
 // of the gradient (the bias gradient), added in a fixed order: each part's
 // rows in order, then the parts in order (each part's cs holds its sums;
 // one is allocated where missing).
-func lossGradParts(grad, logits *tensor.Matrix, labels []uint8, kind lossKind, parts []lossPart, colsum []float64, run func(n int, f func(lo, hi int))) (sum float64, correct int) {
+func lossGradParts(grad, logits *tensor.Matrix, labels []uint8, kind lossKind, parts []lossPart, colsum []float64) (sum float64, correct int) {
 	n := logits.Rows
 	if n == 0 {
 		return 0, 0
@@ -124,19 +123,12 @@ func lossGradParts(grad, logits *tensor.Matrix, labels []uint8, kind lossKind, p
 			}
 		}
 	}
-	f := func(lo, hi int) {
-		for p := lo; p < hi; p++ {
-			var cs []float64
-			if colsum != nil {
-				cs = parts[p].cs
-			}
-			parts[p].loss, parts[p].ce, parts[p].correct = lossRows(grad, logits, labels, kind, cs, n, p*lossChunk, min(n, (p+1)*lossChunk))
+	for p := range parts {
+		var cs []float64
+		if colsum != nil {
+			cs = parts[p].cs
 		}
-	}
-	if run != nil {
-		run(np, f)
-	} else {
-		f(0, np)
+		parts[p].loss, parts[p].ce, parts[p].correct = lossRows(grad, logits, labels, kind, cs, n, p*lossChunk, min(n, (p+1)*lossChunk))
 	}
 	return sumParts(parts, colsum)
 }

@@ -299,13 +299,13 @@ func TestLossKinds(t *testing.T) {
 				z, labels := randomLogits(r, sh.n, sh.k, scale)
 				for _, kind := range kinds {
 					g := tensor.NewMatrix(sh.n, sh.k)
-					sum, _ := lossGradParts(g, z, labels, kind, nil, nil, nil)
+					sum, _ := lossGradParts(g, z, labels, kind, nil, nil)
 					oracle := func(z64 [][]float64, labels []uint8) float64 { return kindLoss64(z64, labels, kind) }
 					checkLossGrad(t, fmt.Sprintf("%+v %dx%d scale %v", kind, sh.n, sh.k, scale), sum/float64(sh.n), g, to64(z), labels, oracle)
 				}
 				// The zero kind is SoftmaxCrossEntropy, bit for bit.
 				g0, g1 := tensor.NewMatrix(sh.n, sh.k), tensor.NewMatrix(sh.n, sh.k)
-				s0, c0 := lossGradParts(g0, z, labels, lossKind{eps: 0, q: 0, beta: 0.3}, nil, nil, nil)
+				s0, c0 := lossGradParts(g0, z, labels, lossKind{eps: 0, q: 0, beta: 0.3}, nil, nil)
 				l1, c1, _ := SoftmaxCrossEntropy(g1, z, labels)
 				if s0/float64(sh.n) != l1 || c0 != c1 {
 					t.Errorf("%dx%d: zero kind loss %v (%d correct), cross-entropy %v (%d)", sh.n, sh.k, s0/float64(sh.n), c0, l1, c1)
@@ -333,7 +333,7 @@ func TestLossColumnSums(t *testing.T) {
 				for j := range cs {
 					cs[j] = 99 // stale values must not survive
 				}
-				lossGradParts(g, z, labels, kind, parts, cs, nil)
+				lossGradParts(g, z, labels, kind, parts, cs)
 				for j := range 10 {
 					var want float64
 					for i := range n {
@@ -367,7 +367,7 @@ func TestLossFlushesTiny(t *testing.T) {
 				labels := []uint8{0, 1, 2}
 				g := tensor.NewMatrix(3, k)
 				cs := make([]float64, k)
-				lossGradParts(g, z, labels, kind, nil, cs, nil)
+				lossGradParts(g, z, labels, kind, nil, cs)
 				tiny := 0
 				want := make([]float64, k)
 				for i := range 3 {

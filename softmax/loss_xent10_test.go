@@ -31,7 +31,7 @@ func TestLossXent10Levels(t *testing.T) {
 					g = tensor.NewMatrix(n, 10)
 				}
 				cs := make([]float64, 10)
-				sum, correct := lossGradParts(g, src, labels, crossEntropy, nil, cs, nil)
+				sum, correct := lossGradParts(g, src, labels, crossEntropy, nil, cs)
 				return sum, correct, g, cs
 			}
 			wantSum, wantCorrect, wantG, wantCS := run(tensor.Generic, true)
