@@ -95,13 +95,14 @@ func predictFeatures(model *softmax.Dense, modelPath string, o featureOptions, p
 	// are not needed.
 	opt.NoLabel, opt.IgnoreLabels = noLabel, !noLabel
 	names := className(model)
+	opt.Classes, opt.Features = names, model.Inputs()
 	w := bufio.NewWriter(stdout)
 	enc := json.NewEncoder(w)
 	for _, path := range paths {
 		if st, err := os.Stat(path); err == nil && st.IsDir() {
 			return fmt.Errorf("%s: is a directory; model %s takes LIBSVM or CSV files of %d features", path, modelPath, model.Inputs())
 		}
-		s, _, err := readTest(path, opt, names, model.Inputs())
+		s, err := features.ReadFile(path, opt)
 		if err != nil {
 			if !opt.NoLabel {
 				err = noLabelHint(err, model.Inputs())
