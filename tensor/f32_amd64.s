@@ -61,6 +61,7 @@ pfloop: \
 	CMOVQNE pf1-16(SP), R15
 #define FWD2_PF_STEP PREFETCHT2 (R15)(CX*4)
 
+#include "tail_amd64.h"  /* tailMask */
 #include "rows_amd64.h"
 
 // func dotF32RowAVX512(x []float32, w []float32, wstride int, alpha float32, bias []float32, z []float32)

@@ -4,9 +4,10 @@
 // AVX2 and AVX-512. Contracts: kernelSet in isa.go; the design of every
 // level's tiles: docs/kernels.md ("The uint8 products").
 //
-// Each kernel's body is a macro here. u8_amd64.s and f32_amd64.s define the
-// element macros below and give each body its TEXT line (symbol, frame and
-// argument sizes), so a uint8 kernel and its float32 twin are the same
+// Each kernel's body is a macro here (the including file has included
+// tail_amd64.h first: its tailMask masks the AVX2 tails). u8_amd64.s and
+// f32_amd64.s define the element macros below and give each body its TEXT
+// line (symbol, frame and argument sizes), so a uint8 kernel and its float32 twin are the same
 // tiles, registers, tails, prefetch and epilogues, and differ only in how x
 // is read: pixels are widened in registers (VPMOVZXBD + VCVTDQ2PS) once per
 // load and used in one FMA per class of the tile (the conversion runs on
@@ -373,7 +374,7 @@ row256Loop: /* for DI < k&^7 (k >= 8: at least once): elements DI..DI+7 */ \
 	MOVQ      x_len+8(FP), CX; \
 	ANDQ      $7, CX;                /* kt */ \
 	JZ        row256Reduce; \
-	LEAQ      rowTail8<>(SB), R15; \
+	LEAQ      tailMask<>(SB), R15; \
 	VMOVDQU   (R15)(CX*4), Y15;      /* lane l: all ones if l >= 8-kt */ \
 	MOVQ      x_len+8(FP), DI; \
 	SUBQ      $8, DI;                /* p = k-8 */ \
@@ -482,18 +483,6 @@ DATA rowPerm256<>+16(SB)/8, $0x0000000600000002
 DATA rowPerm256<>+24(SB)/8, $0x0000000700000003
 GLOBL rowPerm256<>(SB), RODATA|NOPTR, $32
 
-// rowTail8: eight 32-bit zeros then eight all-ones; the 8 words from word kt
-// keep lanes 8-kt .. 7.
-DATA rowTail8<>+0(SB)/8, $0
-DATA rowTail8<>+8(SB)/8, $0
-DATA rowTail8<>+16(SB)/8, $0
-DATA rowTail8<>+24(SB)/8, $0
-DATA rowTail8<>+32(SB)/8, $-1
-DATA rowTail8<>+40(SB)/8, $-1
-DATA rowTail8<>+48(SB)/8, $-1
-DATA rowTail8<>+56(SB)/8, $-1
-GLOBL rowTail8<>(SB), RODATA|NOPTR, $64
-
 // rowFirst8: eight all-ones then eight zeros; the 8 words from word 8-c keep
 // lanes 0 .. c-1.
 DATA rowFirst8<>+0(SB)/8, $-1
@@ -556,18 +545,6 @@ GLOBL rowFirst8<>(SB), RODATA|NOPTR, $64
 	VBROADCASTSS off+36(DX), Y13;  \
 	VFMADD231PS  Y13, px, Y9
 
-// tailMask8 is eight 32-bit zeros then eight all-ones: the 8 words from
-// word kt (1 <= kt <= 7) keep lanes 8-kt .. 7.
-DATA ·tailMask8<>+0(SB)/8, $0
-DATA ·tailMask8<>+8(SB)/8, $0
-DATA ·tailMask8<>+16(SB)/8, $0
-DATA ·tailMask8<>+24(SB)/8, $0
-DATA ·tailMask8<>+32(SB)/8, $-1
-DATA ·tailMask8<>+40(SB)/8, $-1
-DATA ·tailMask8<>+48(SB)/8, $-1
-DATA ·tailMask8<>+56(SB)/8, $-1
-GLOBL ·tailMask8<>(SB), RODATA|NOPTR, $64
-
 // TAIL_STEP is the masked last step of fwd*Rows10AVX2 for one class:
 // wt = w_j[k-8:k] (W row j at wr, CX = kt) with the lanes of the elements
 // already counted masked to +0 (Y15), then c0 += x_i * wt and c1 +=
@@ -595,8 +572,8 @@ GLOBL ·tailMask8<>(SB), RODATA|NOPTR, $64
 // 2x5 results into c. The loop takes the first k8 = k&^7 elements eight at
 // a time (16 per trip); when k8 < k, one more step takes the eight elements
 // that end at k with the lanes of the elements already counted masked to
-// +0 in W (tailMask8), and in x for float32 rows, so that only the last k%8
-// count, each product once. With the last row paired with itself, row "i+1"
+// +0 in W (tailMask, tail_amd64.h), and in x for float32 rows, so that
+// only the last k%8 count, each product once. With the last row paired with itself, row "i+1"
 // is row i and its C pointer is row i's: both rows read the old C before
 // either is stored, and both store the same values.
 // Prefetch (PREFETCHT2, into L2) of the rows r0 = i+FWD2_PF and r1 = r0+1
@@ -621,7 +598,7 @@ GLOBL ·tailMask8<>(SB), RODATA|NOPTR, $64
 // (0 in the first pass, 5*wstride*4 in the second: never 0 since wstride >=
 // k >= 8); R8..R12 = &w_{j0}[k8]..&w_{j0+4}[k8]; CX = p-k8 (negative) in
 // the loop, then k%8, then the beta test; R14 = temporary; R15 = the
-// float32 prefetch address (&x_r[k8]), then &tailMask8;
+// float32 prefetch address (&x_r[k8]), then &tailMask;
 // Y0..Y4, Y5..Y9 = rows i, i+1 x classes j0..j0+4 (as in dotU8x2x5AVX2);
 // Y10, Y11 = x's elements as float32, then alpha and beta broadcast;
 // Y12..Y15 = W, then C (Y15 = the tail's mask).
@@ -708,7 +685,7 @@ tail8: /* the last kt = k%8 elements, if any: the 8 that end at k, against */ \
 	MOVQ        k+128(FP), CX; \
 	ANDQ        $7, CX;          /* CX = kt */ \
 	JZ          reduce; \
-	LEAQ        ·tailMask8<>(SB), R15; \
+	LEAQ        tailMask<>(SB), R15; \
 	VMOVDQU     (R15)(CX*4), Y15; /* lane l: all ones if l >= 8-kt, else 0 */ \
 	XRAWM(-8*XSIZE(SI)(CX*XSIZE), Y15, Y10); /* x_i[k-8:k] */ \
 	XRAWM(-8*XSIZE(DI)(CX*XSIZE), Y15, Y11); /* x_{i+1}[k-8:k] */ \

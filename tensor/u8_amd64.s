@@ -43,6 +43,7 @@
 #define FWD2_PF_PASS
 #define FWD2_PF_STEP
 
+#include "tail_amd64.h"  /* tailMask */
 #include "rows_amd64.h"
 
 // func dotU8RowAVX512(x []uint8, w []float32, wstride int, alpha float32, bias []float32, z []float32)
