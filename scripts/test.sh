@@ -6,7 +6,9 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
-step() { printf '\n== %s\n' "$*"; }
+# Each step's heading gives the seconds since the start, so a slow step shows
+# (CI allows 20 minutes in all).
+step() { printf '\n== %s (at %d s)\n' "$*" "$SECONDS"; }
 
 if ! command -v qemu-aarch64-static >/dev/null 2>&1; then
 	step "installing qemu-user-static (arm64 emulation for the NEON tests)"
@@ -47,6 +49,9 @@ echo "examples/classify: stripped static linux/$(go env GOARCH) binary of $size 
 
 step "go test (every ISA level this machine has)"
 go test -count=1 ./...
+# The levels the tensor tests ran at here, and why a level of this GOARCH
+# was skipped (a CPU without AVX-512, say).
+go test -count=1 -run '^TestMatVecU8Bias$' -v ./tensor 2>&1 | grep -E 'ISA levels|not tested' | sed 's/^ *isa_test.go:[0-9]*: /tensor tests: /'
 
 step "fuzz targets, briefly (see README for longer runs)"
 # A count (-fuzztime 150000x, a few seconds each), not a duration: with a
@@ -95,4 +100,4 @@ if [ "${SOFTMAX_FAST_EXP_EXHAUSTIVE:-}" = 1 ]; then
 	go test -count=1 -run 'TestKernelExpExhaustive|TestAVX512ExpExhaustive|TestExpXentAVX512' -v -timeout 60m ./tensor | grep -E 'exp:|ok|FAIL'
 fi
 
-printf '\nall checks passed\n'
+printf '\nall checks passed in %d s\n' "$SECONDS"
