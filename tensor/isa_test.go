@@ -3,14 +3,13 @@ package tensor
 import (
 	"errors"
 	"fmt"
-	"hash/fnv"
 	"math"
 	"math/rand/v2"
 	"os"
-	"strconv"
 	"strings"
 	"testing"
-	"time"
+
+	"github.com/softmax-fast/softmax-fast/internal/testrng"
 )
 
 func TestMain(m *testing.M) {
@@ -42,28 +41,11 @@ func forEachISA(t *testing.T, f func(t *testing.T, ks *kernelSet)) {
 	}
 }
 
-// newRNG returns the generator of a test's random data. Its seed is fixed by
-// default (a hash of the test's name, so that a failure reruns as it was);
-// SOFTMAX_FAST_SEED=random draws a fresh one (scripts/test.sh does, once),
-// and SOFTMAX_FAST_SEED=N sets it. The seed is logged.
+// newRNG returns the generator of a test's random data (testrng.New: the
+// seed is logged, SOFTMAX_FAST_SEED repeats or randomizes it).
 func newRNG(t testing.TB) *rand.Rand {
 	t.Helper()
-	h := fnv.New64a()
-	h.Write([]byte(t.Name()))
-	seed := h.Sum64()
-	switch s := os.Getenv("SOFTMAX_FAST_SEED"); s {
-	case "":
-	case "random":
-		seed = uint64(time.Now().UnixNano())
-	default:
-		n, err := strconv.ParseUint(s, 10, 64)
-		if err != nil {
-			t.Fatalf("SOFTMAX_FAST_SEED=%q: want random or an unsigned integer", s)
-		}
-		seed = n
-	}
-	t.Logf("seed %d (SOFTMAX_FAST_SEED=%d repeats it)", seed, seed)
-	return rand.New(rand.NewPCG(seed, seed^0x9e3779b97f4a7c15))
+	return testrng.New(t)
 }
 
 // poison is a NaN with a marker payload: outputs are filled with it before a
