@@ -116,16 +116,12 @@ func lossGradParts(grad, logits *tensor.Matrix, labels []uint8, kind lossKind, p
 		parts = make([]lossPart, np)
 	}
 	parts = parts[:np]
-	if colsum != nil {
-		for p := range parts {
-			if len(parts[p].cs) != len(colsum) {
-				parts[p].cs = make([]float64, len(colsum))
-			}
-		}
-	}
 	for p := range parts {
 		var cs []float64
 		if colsum != nil {
+			if len(parts[p].cs) != len(colsum) {
+				parts[p].cs = make([]float64, len(colsum))
+			}
 			cs = parts[p].cs
 		}
 		parts[p].loss, parts[p].ce, parts[p].correct = lossRows(grad, logits, labels, kind, cs, n, p*lossChunk, min(n, (p+1)*lossChunk))

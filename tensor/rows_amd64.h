@@ -7,19 +7,20 @@
 // Each kernel's body is a macro here (the including file has included
 // tail_amd64.h first: its tailMask masks the AVX2 tails). u8_amd64.s and
 // f32_amd64.s define the element macros below and give each body its TEXT
-// line (symbol, frame and argument sizes), so a uint8 kernel and its float32 twin are the same
-// tiles, registers, tails, prefetch and epilogues, and differ only in how x
-// is read: pixels are widened in registers (VPMOVZXBD + VCVTDQ2PS) once per
-// load and used in one FMA per class of the tile (the conversion runs on
-// the FMA/shuffle ports of Intel cores, so a tile that converted a pixel
-// once per five classes would leave fewer slots for FMAs); float32 elements
-// are loaded as they are, with offsets of x scaled by 4. One difference in
-// the tails: where an AVX2 tail step takes again elements the loop has
-// counted, W's lanes of those elements are masked to +0, and for float32
-// rows x's lanes too (XRAWM), so that every product is added once (an Inf
-// of x times a masked +0 of W would add a NaN; pixels are finite). The
-// AVX-512 tails load x and W under the same opmask, which zeroes both.
-// The prefetch of fwd*Rows10AVX2 differs too (see FWD_ROWS10_AVX2).
+// line (symbol, frame and argument sizes), so a uint8 kernel and its float32
+// twin are the same tiles, registers, tails, prefetch and epilogues, and
+// differ only in how x is read: pixels are widened in registers (VPMOVZXBD +
+// VCVTDQ2PS) once per load and used in one FMA per class of the tile (the
+// conversion runs on the FMA/shuffle ports of Intel cores, so a tile that
+// converted a pixel once per five classes would leave fewer slots for FMAs);
+// float32 elements are loaded as they are, with offsets of x scaled by 4.
+// One difference in the tails: where an AVX2 tail step takes again elements
+// the loop has counted, W's lanes of those elements are masked to +0, and
+// for float32 rows x's lanes too (XRAWM), so that every product is added
+// once (an Inf of x times a masked +0 of W would add a NaN; pixels are
+// finite). The AVX-512 tails load x and W under the same opmask, which
+// zeroes both. The prefetch of fwd*Rows10AVX2 differs too (see
+// FWD_ROWS10_AVX2).
 //   - fwd*Rows10AVX2: a "rd" (dot-product) 2x5 tile as in BLIS'
 //     bli_gemmsup_rd_haswell_asm, twice per pair of rows (classes 0-4, 5-9):
 //     8 consecutive k in the lanes, horizontal sums at the end, the prefetch
@@ -573,9 +574,9 @@ GLOBL rowFirst8<>(SB), RODATA|NOPTR, $64
 // a time (16 per trip); when k8 < k, one more step takes the eight elements
 // that end at k with the lanes of the elements already counted masked to
 // +0 in W (tailMask, tail_amd64.h), and in x for float32 rows, so that
-// only the last k%8 count, each product once. With the last row paired with itself, row "i+1"
-// is row i and its C pointer is row i's: both rows read the old C before
-// either is stored, and both store the same values.
+// only the last k%8 count, each product once. With the last row paired
+// with itself, row "i+1" is row i and its C pointer is row i's: both rows
+// read the old C before either is stored, and both store the same values.
 // Prefetch (PREFETCHT2, into L2) of the rows r0 = i+FWD2_PF and r1 = r0+1
 // (both at most m-1) while rows i and i+1 are computed; the first trips
 // (i < 0) only prefetch rows 0..FWD2_PF-1, all at once. The two types

@@ -4,6 +4,7 @@
 package testrng
 
 import (
+	"fmt"
 	"hash/fnv"
 	"math/rand/v2"
 	"os"
@@ -40,13 +41,7 @@ func Seed(name, env string) (uint64, error) {
 	}
 	n, err := strconv.ParseUint(env, 10, 64)
 	if err != nil {
-		return 0, errSeed(env)
+		return 0, fmt.Errorf("SOFTMAX_FAST_SEED=%q: want random or an unsigned integer", env)
 	}
 	return n, nil
-}
-
-type errSeed string
-
-func (e errSeed) Error() string {
-	return "SOFTMAX_FAST_SEED=" + strconv.Quote(string(e)) + ": want random or an unsigned integer"
 }
