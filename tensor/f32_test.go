@@ -114,6 +114,8 @@ func TestMatMulF32Errors(t *testing.T) {
 		{"short data", &F32Matrix{Rows: 2, Cols: 3, Stride: 3, Data: make([]float32, 5)}},
 		{"stride below cols", &F32Matrix{Rows: 2, Cols: 3, Stride: 2, Data: make([]float32, 6)}},
 		{"negative size", &F32Matrix{Rows: -1, Cols: 3, Stride: 3}},
+		{"(rows-1)*stride overflows", &F32Matrix{Rows: math.MaxInt / 4, Cols: 3, Stride: math.MaxInt / 4, Data: make([]float32, 6)}},
+		{"(rows-1)*stride+cols overflows", &F32Matrix{Rows: 2, Cols: math.MaxInt/2 + 1, Stride: math.MaxInt/2 + 1, Data: make([]float32, 6)}},
 		{"index out of range", &F32Matrix{Rows: 2, Cols: 3, Stride: 3, Data: make([]float32, 6), Index: []int32{0, 2}}},
 		{"negative index", &F32Matrix{Rows: 2, Cols: 3, Stride: 3, Data: make([]float32, 6), Index: []int32{-1, 0}}},
 		{"index length", &F32Matrix{Rows: 3, Cols: 3, Stride: 3, Data: make([]float32, 6), Index: []int32{0, 1}}},

@@ -3,7 +3,7 @@ package tensor
 import (
 	"errors"
 	"fmt"
-	"math"
+	"math/bits"
 )
 
 // ErrShape is returned (wrapped, with the shapes) when the operands of an
@@ -94,7 +94,11 @@ func checkDims(name string, rows, cols, stride, n int) error {
 	if stride < cols {
 		return fmt.Errorf("%w: %s stride %d < cols %d", ErrShape, name, stride, cols)
 	}
-	if need := (rows-1)*stride + cols; rows > 1 && (rows-1) > math.MaxInt/stride || n < need {
+	// need = (rows-1)*stride + cols without overflow, and without a
+	// division: this check runs on every call of the one-image paths.
+	hi, lo := bits.Mul64(uint64(rows-1), uint64(stride))
+	need, carry := bits.Add64(lo, uint64(cols), 0)
+	if hi != 0 || carry != 0 || need > uint64(n) {
 		return fmt.Errorf("%w: %s is %dx%d with stride %d but holds %d elements", ErrShape, name, rows, cols, stride, n)
 	}
 	return nil
