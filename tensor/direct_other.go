@@ -9,7 +9,11 @@ func xent10(ks *kernelSet, z []float32, labels []uint8, scale float64, s []float
 	return softmaxXent10Generic(z, labels, scale, s, shift, cs)
 }
 
-func dotRowOf[E elem](ks *kernelSet, x []E, w []float32, wstride int, alpha float32, bias []float32, z []float32) {
+func dotU8RowOf(ks *kernelSet, x []uint8, w []float32, wstride int, alpha float32, bias []float32, z []float32) {
+	dotRowGeneric(x, w, wstride, alpha, bias, z)
+}
+
+func dotF32RowOf(ks *kernelSet, x []float32, w []float32, wstride int, alpha float32, bias []float32, z []float32) {
 	dotRowGeneric(x, w, wstride, alpha, bias, z)
 }
 

@@ -48,14 +48,14 @@
 //	MatMulTU8 (u8.go),
 //	MatMulTU8Fill (fill.go)            -> matMulTFill -> gradCols -> gradBlocks (rows.go): blocks of 32 rows, 64 chunks a call
 //	                                   -> kernelSet.gradU8x10: gradx10Generic, gradx10{AVX2,NEON}, gradU8x10BlkAVX512
-//	MatVecU8Bias (u8.go)               -> matVecBias -> dotRowOf (direct_*.go) -> dotRowGeneric, dotU8Row{AVX2,AVX512,NEON}
+//	MatVecU8Bias (u8.go)               -> matVecCheck (rows.go), dotU8RowOf (direct_*.go) -> dotRowGeneric, dotU8Row{AVX2,AVX512,NEON}
 //	MatMulF32T,
 //	MatMulF32TBias (f32.go)            -> matMulT -> fwdRows (rows.go)
 //	                                   -> kernelSet.fwdF32Rows10: fwdRows10Generic, fwdF32Rows10{AVX2,AVX512}, fwdRows10NEON
 //	MatMulTF32 (f32.go),
 //	MatMulTF32Fill (fill.go)           -> matMulTFill -> gradCols -> gradBlocks (rows.go)
 //	                                   -> kernelSet.gradF32x10: gradx10Generic, gradx10{AVX2,NEON}, gradF32x10BlkAVX512
-//	MatVecF32Bias (f32.go)             -> matVecBias -> dotRowOf (direct_*.go) -> dotRowGeneric, dotF32Row{AVX2,AVX512,NEON}
+//	MatVecF32Bias (f32.go)             -> matVecCheck (rows.go), dotF32RowOf (direct_*.go) -> dotRowGeneric, dotF32Row{AVX2,AVX512,NEON}
 //	SoftmaxXent10 (xent.go)            -> softmaxXent10{Generic,AVX2,AVX512,NEON}
 //	MatMul (gemm.go)                   -> packing and blocking -> kernelSet.gemmTile: gemmTile{Generic,AVX2,AVX512,NEON}
 //	Exp, LogSumExpRows, SoftmaxRows,

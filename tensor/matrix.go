@@ -76,12 +76,29 @@ func (m *Matrix) View(i, j, rows, cols int) (*Matrix, error) {
 // Validate is for callers that check their own inputs up front.
 func (m *Matrix) Validate() error { return m.check("matrix") }
 
-// check reports whether the header is consistent with Data.
+// check reports whether the header is consistent with Data. Its common
+// case is a few comparisons (fits, inlined), since the one-image paths
+// check W on every call; checkAll finds what is wrong.
 func (m *Matrix) check(name string) error {
+	if m != nil && fits(m.Rows, m.Cols, m.Stride, len(m.Data)) {
+		return nil
+	}
+	return m.checkAll(name)
+}
+
+func (m *Matrix) checkAll(name string) error {
 	if m == nil {
 		return fmt.Errorf("%w: %s is nil", ErrShape, name)
 	}
 	return checkDims(name, m.Rows, m.Cols, m.Stride, len(m.Data))
+}
+
+// fits reports whether rows, cols >= 1, stride >= cols and a header of
+// rows x cols with that stride fits in n elements: the common case of
+// checkDims, cheap enough to be inlined.
+func fits(rows, cols, stride, n int) bool {
+	hi, lo := bits.Mul64(uint64(rows-1), uint64(stride))
+	return rows >= 1 && cols >= 1 && stride >= cols && hi == 0 && lo < uint64(n) && uint64(n)-lo >= uint64(cols)
 }
 
 func checkDims(name string, rows, cols, stride, n int) error {

@@ -186,12 +186,18 @@ func ArgmaxProb(z []float32) (arg int, p float32, err error) {
 	if m != m || math.IsInf(float64(m), 0) {
 		return arg, float32(math.NaN()), nil
 	}
-	var buf [stackProb]float32
-	tmp := buf[:]
-	if len(z) > stackProb {
-		bp := getBuf(len(z))
-		defer gemmPool.Put(bp)
-		tmp = *bp
+	// The exps go to a stack buffer, of 16 values for the common few classes
+	// (a smaller frame to clear).
+	if len(z) <= 16 {
+		var buf [16]float32
+		return arg, 1 / expShiftSumOf(active, buf[:len(z)], z, m), nil
 	}
-	return arg, 1 / expShiftSumOf(active, tmp[:len(z)], z, m), nil
+	if len(z) <= stackProb {
+		var buf [stackProb]float32
+		return arg, 1 / expShiftSumOf(active, buf[:len(z)], z, m), nil
+	}
+	bp := getBuf(len(z))
+	p = 1 / expShiftSumOf(active, (*bp)[:len(z)], z, m)
+	gemmPool.Put(bp)
+	return arg, p, nil
 }

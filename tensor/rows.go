@@ -155,34 +155,33 @@ func matMulT[E elem](ws *Workers, kern elemKernels[E], alpha float32, x *dataRow
 	return nil
 }
 
-// matVecBias is MatVecU8Bias and MatVecF32Bias: z = alpha * W·x + bias
-// for one row x, on the calling goroutine, through the level's one-row
-// kernel by a direct call (dotRowOf), so that nothing is allocated.
-func matVecBias[E elem](alpha float32, x []E, w *Matrix, bias, z []float32) error {
+// matVecCheck is the part of MatVecU8Bias and MatVecF32Bias before the
+// kernel, for an x of xlen elements, zx telling whether z overlaps x: it
+// reports bad shapes and overlaps, and computes z itself when there is no
+// product to take (no classes, or no inputs: z = bias), when it returns
+// done. It and the kernel's call (dotU8RowOf, dotF32RowOf) are not generic:
+// through a generic function over the element type, the checks and the
+// call cost a tenth of a Predict more (dictionary lookups, a type switch).
+func matVecCheck(alpha float32, xlen int, zx bool, w *Matrix, bias, z []float32) (done bool, err error) {
 	if err := w.check("W"); err != nil {
-		return err
+		return true, err
 	}
 	n, k := w.Rows, w.Cols
-	if len(x) != k || len(z) != n || len(bias) != n {
-		return fmt.Errorf("%w: x of %d, W %dx%d, bias of %d, z of %d", ErrShape, len(x), n, k, len(bias), len(z))
+	if xlen != k || len(z) != n || len(bias) != n {
+		return true, fmt.Errorf("%w: x of %d, W %dx%d, bias of %d, z of %d", ErrShape, xlen, n, k, len(bias), len(z))
 	}
 	if overlaps(z, w.Data) || overlaps(z, bias) {
-		return fmt.Errorf("%w: z overlaps W or the bias", ErrShape)
+		return true, fmt.Errorf("%w: z overlaps W or the bias", ErrShape)
 	}
-	if overlaps(z, x) { // (only float32 rows can)
-		return fmt.Errorf("%w: z overlaps x", ErrShape)
-	}
-	if n == 0 {
-		return nil
+	if zx { // (only float32 rows can)
+		return true, fmt.Errorf("%w: z overlaps x", ErrShape)
 	}
 	if k == 0 {
 		for j, b := range bias {
 			z[j] = float32(alpha*0) + b
 		}
-		return nil
 	}
-	dotRowOf(active, x, w.Data, w.Stride, alpha, bias, z)
-	return nil
+	return n == 0 || k == 0, nil
 }
 
 // addBias adds bias (nil: nothing) to rows [lo, hi) of c.

@@ -81,8 +81,9 @@ func (ws *Workers) MatMulTU8(alpha float32, g *Matrix, x *U8Matrix, beta float32
 //
 //go:noinline
 func MatVecU8Bias(alpha float32, x []uint8, w *Matrix, bias, z []float32) error {
-	// Not inlined: inlined into a caller in another package, this call of
-	// the generic matVecBias would count as letting its arguments escape,
-	// and a z on the caller's stack would be allocated on the heap.
-	return matVecBias(alpha, x, w, bias, z)
+	if done, err := matVecCheck(alpha, len(x), overlaps(z, x), w, bias, z); done {
+		return err
+	}
+	dotU8RowOf(active, x, w.Data, w.Stride, alpha, bias, z)
+	return nil
 }
