@@ -120,28 +120,37 @@ func BenchmarkAccuracy(b *testing.B) {
 }
 
 // BenchmarkLoss times the fused softmax cross-entropy and gradient of a
-// batch of logits, in place.
+// batch of logits, in place, with the bias gradient (the column sums) as in
+// training: the cross-entropy, and the GCE mix of -recipe best.
 func BenchmarkLoss(b *testing.B) {
+	kinds := []struct {
+		name string
+		kind lossKind
+	}{{"ce", crossEntropy}, {"gce", lossKind{q: 0.7, beta: 0.05}}}
 	for _, sh := range []struct{ n, k int }{{256, 10}} {
-		for _, l := range tensor.Available() {
-			b.Run(fmt.Sprintf("b=%d/k=%d/impl=%s", sh.n, sh.k, l), func(b *testing.B) {
-				setISA(b, l)
-				r := rand.New(rand.NewPCG(5, 6))
-				z := tensor.NewMatrix(sh.n, sh.k)
-				src := make([]float32, len(z.Data))
-				for i := range src {
-					src[i] = float32(r.NormFloat64() * 3)
-				}
-				labels := make([]uint8, sh.n)
-				for i := range labels {
-					labels[i] = uint8(r.IntN(sh.k))
-				}
-				for b.Loop() {
-					copy(z.Data, src)
-					lossGradParts(z, z, labels, crossEntropy, nil, nil)
-				}
-				b.ReportMetric(float64(sh.n)*float64(b.N)/b.Elapsed().Seconds(), "samples/s")
-			})
+		for _, kd := range kinds {
+			for _, l := range tensor.Available() {
+				b.Run(fmt.Sprintf("b=%d/k=%d/loss=%s/impl=%s", sh.n, sh.k, kd.name, l), func(b *testing.B) {
+					setISA(b, l)
+					r := rand.New(rand.NewPCG(5, 6))
+					z := tensor.NewMatrix(sh.n, sh.k)
+					src := make([]float32, len(z.Data))
+					for i := range src {
+						src[i] = float32(r.NormFloat64() * 3)
+					}
+					labels := make([]uint8, sh.n)
+					for i := range labels {
+						labels[i] = uint8(r.IntN(sh.k))
+					}
+					parts := make([]lossPart, (sh.n+lossChunk-1)/lossChunk)
+					colsum := make([]float64, sh.k)
+					for b.Loop() {
+						copy(z.Data, src)
+						lossGradParts(z, z, labels, kd.kind, parts, colsum)
+					}
+					b.ReportMetric(float64(sh.n)*float64(b.N)/b.Elapsed().Seconds(), "samples/s")
+				})
+			}
 		}
 	}
 }

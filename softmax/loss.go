@@ -204,6 +204,15 @@ func lossRows(grad, logits *tensor.Matrix, labels []uint8, kind lossKind, cs []f
 // kernel (tensor.SoftmaxXent10) flushes its entries alike.
 const tinyBits = (127 - 64) << 23
 
+// scaleFlush returns float32(float64(v)*w), or +0 if that is below 2**-64
+// in magnitude (as flushTiny), without a branch: in a confident model's
+// gradient, which entries are tiny is hard to predict.
+func scaleFlush(v float32, w float64) float32 {
+	b := math.Float32bits(float32(float64(v) * w))
+	keep := ^uint32(int32((b&0x7fffffff)-tinyBits) >> 31) // 0 if tiny, else all ones
+	return math.Float32frombits(b & keep)
+}
+
 // flushTiny sets the entries of g below 2**-64 in magnitude to +0.
 func flushTiny(g []float32) {
 	for j, v := range g {
@@ -364,26 +373,31 @@ func lossRowsGCE10(grad, logits *tensor.Matrix, labels []uint8, kind lossKind, c
 	var shifts [lossChunk]float64
 	m := hi - lo
 	g, correct := xent10Rows(grad, logits, labels, nil, n, lo, hi, ss[:m], shifts[:m])
-	if cs != nil {
-		clear(cs)
+	// Three passes, so that the rows' logs and exps overlap, then each row
+	// scaled with its column sums in registers (cs[j] summed in the order
+	// of a loop over the rows into cs).
+	var ces, pqs [lossChunk]float64
+	for i := range m {
+		ces[i] = math.Log(float64(ss[i])) + shifts[i]
+	}
+	for i := range m {
+		pqs[i] = math.Exp(-kind.q * ces[i])
 	}
 	var gce float64
+	var c [10]float64
 	for i := range m {
-		cei := math.Log(float64(ss[i])) + shifts[i]
-		pq := math.Exp(-kind.q * cei)
+		cei, pq := ces[i], pqs[i]
 		ce += cei
 		gce += (1 - pq) / kind.q
 		w := kind.beta + (1-kind.beta)*pq
-		row := g[10*i : 10*i+10 : 10*i+10]
-		for j, v := range row {
-			row[j] = float32(float64(v) * w)
-		}
-		flushTiny(row) // the kernel flushed before the scaling
-		if cs != nil {
-			for j, v := range row {
-				cs[j] += float64(v)
-			}
-		}
+		r := (*[10]float32)(g[10*i : 10*i+10])
+		r[0], r[1], r[2], r[3], r[4] = scaleFlush(r[0], w), scaleFlush(r[1], w), scaleFlush(r[2], w), scaleFlush(r[3], w), scaleFlush(r[4], w)
+		r[5], r[6], r[7], r[8], r[9] = scaleFlush(r[5], w), scaleFlush(r[6], w), scaleFlush(r[7], w), scaleFlush(r[8], w), scaleFlush(r[9], w)
+		c[0], c[1], c[2], c[3], c[4] = c[0]+float64(r[0]), c[1]+float64(r[1]), c[2]+float64(r[2]), c[3]+float64(r[3]), c[4]+float64(r[4])
+		c[5], c[6], c[7], c[8], c[9] = c[5]+float64(r[5]), c[6]+float64(r[6]), c[7]+float64(r[7]), c[8]+float64(r[8]), c[9]+float64(r[9])
+	}
+	if cs != nil {
+		copy(cs, c[:])
 	}
 	return kind.beta*ce + (1-kind.beta)*gce, ce, correct
 }
