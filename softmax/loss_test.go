@@ -398,3 +398,28 @@ func TestLossFlushesTiny(t *testing.T) {
 		}
 	})
 }
+
+// TestScaleFlush checks the branchless scaling of the GCE loss against the
+// plain product followed by flushTiny: entries just below and at 2**-64,
+// both signs, zeros, subnormals, Inf and NaN, and random values.
+func TestScaleFlush(t *testing.T) {
+	tiny := math.Float32frombits(tinyBits)
+	below := math.Float32frombits(tinyBits - 1)
+	inf, nan := float32(math.Inf(1)), float32(math.NaN())
+	vs := []float32{0, float32(math.Copysign(0, -1)), tiny, -tiny, below, -below, 1e-45, -1e-45, 1, -1, 3e38, inf, -inf, nan}
+	ws := []float64{1, 0.05, 0.5, 1e-30, 2, 0}
+	r := rand.New(rand.NewPCG(3, 4))
+	for range 1000 {
+		vs = append(vs, float32(r.NormFloat64()*math.Pow(2, float64(r.IntN(160)-100))))
+	}
+	for _, v := range vs {
+		for _, w := range ws {
+			want := []float32{float32(float64(v) * w)}
+			flushTiny(want)
+			got := scaleFlush(v, w)
+			if math.Float32bits(got) != math.Float32bits(want[0]) && !(got != got && want[0] != want[0]) {
+				t.Fatalf("scaleFlush(%g, %g) = %g (%#x), want %g (%#x)", v, w, got, math.Float32bits(got), want[0], math.Float32bits(want[0]))
+			}
+		}
+	}
+}
