@@ -76,8 +76,6 @@ func (ws *Workers) MatMulTF32(alpha float32, g *Matrix, x *F32Matrix, beta float
 // at once (z must not overlap W, x or bias). The sums are in the level's
 // order for one row, which may differ in the last bits from
 // MatMulF32TBias's for the same sample.
-//
-//go:noinline
 func MatVecF32Bias(alpha float32, x []float32, w *Matrix, bias, z []float32) error {
 	if done, err := matVecCheck(alpha, len(x), overlaps(z, x), w, bias, z); done {
 		return err

@@ -160,8 +160,8 @@ func matMulT[E elem](ws *Workers, kern elemKernels[E], alpha float32, x *dataRow
 // reports bad shapes and overlaps, and computes z itself when there is no
 // product to take (no classes, or no inputs: z = bias), when it returns
 // done. It and the kernel's call (dotU8RowOf, dotF32RowOf) are not generic:
-// through a generic function over the element type, the checks and the
-// call cost a tenth of a Predict more (dictionary lookups, a type switch).
+// through a generic function over the element type, every Predict paid
+// for dictionary lookups and a type switch (docs/performance.md).
 func matVecCheck(alpha float32, xlen int, zx bool, w *Matrix, bias, z []float32) (done bool, err error) {
 	if err := w.check("W"); err != nil {
 		return true, err

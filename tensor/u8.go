@@ -78,8 +78,6 @@ func (ws *Workers) MatMulTU8(alpha float32, g *Matrix, x *U8Matrix, beta float32
 // run on many goroutines at once (z must not overlap W or bias). The sums
 // are in the level's order for one row, which may differ in the last bits
 // from MatMulU8TBias's for the same image.
-//
-//go:noinline
 func MatVecU8Bias(alpha float32, x []uint8, w *Matrix, bias, z []float32) error {
 	if done, err := matVecCheck(alpha, len(x), overlaps(z, x), w, bias, z); done {
 		return err
