@@ -19,25 +19,25 @@ func xent10(ks *kernelSet, z []float32, labels []uint8, scale float64, s []float
 	return softmaxXent10Generic(z, labels, scale, s, shift, cs)
 }
 
-// dotU8RowOf is dotU8Row and dotF32RowOf dotF32Row; each is of one
-// element type, not generic, so that the call of the kernel is direct.
+// dotU8RowOf is dotU8Row and dotF32RowOf dotF32Row: the level's function
+// of the kernel set, each of one element type, called directly.
 func dotU8RowOf(ks *kernelSet, x []uint8, w []float32, wstride int, alpha float32, bias []float32, z []float32) {
-	switch {
-	case ks == &avx512Set:
+	switch ks {
+	case &avx512Set:
 		dotU8RowAVX512(x, w, wstride, alpha, bias, z)
-	case ks == &avx2Set && len(x) >= 8:
-		dotU8RowAVX2(x, w, wstride, alpha, bias, z)
+	case &avx2Set:
+		dotU8RowAVX2Go(x, w, wstride, alpha, bias, z)
 	default:
 		dotRowGeneric(x, w, wstride, alpha, bias, z)
 	}
 }
 
 func dotF32RowOf(ks *kernelSet, x []float32, w []float32, wstride int, alpha float32, bias []float32, z []float32) {
-	switch {
-	case ks == &avx512Set:
+	switch ks {
+	case &avx512Set:
 		dotF32RowAVX512(x, w, wstride, alpha, bias, z)
-	case ks == &avx2Set && len(x) >= 8:
-		dotF32RowAVX2(x, w, wstride, alpha, bias, z)
+	case &avx2Set:
+		dotF32RowAVX2Go(x, w, wstride, alpha, bias, z)
 	default:
 		dotRowGeneric(x, w, wstride, alpha, bias, z)
 	}

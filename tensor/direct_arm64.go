@@ -13,16 +13,16 @@ func xent10(ks *kernelSet, z []float32, labels []uint8, scale float64, s []float
 
 // dotU8RowOf is dotU8Row and dotF32RowOf dotF32Row (see direct_amd64.go).
 func dotU8RowOf(ks *kernelSet, x []uint8, w []float32, wstride int, alpha float32, bias []float32, z []float32) {
-	if ks == &neonSet && len(x) >= 8 {
-		dotU8RowNEON(x, w, wstride, alpha, bias, z)
+	if ks == &neonSet {
+		dotU8RowNEONGo(x, w, wstride, alpha, bias, z)
 		return
 	}
 	dotRowGeneric(x, w, wstride, alpha, bias, z)
 }
 
 func dotF32RowOf(ks *kernelSet, x []float32, w []float32, wstride int, alpha float32, bias []float32, z []float32) {
-	if ks == &neonSet && len(x) >= 8 {
-		dotF32RowNEON(x, w, wstride, alpha, bias, z)
+	if ks == &neonSet {
+		dotF32RowNEONGo(x, w, wstride, alpha, bias, z)
 		return
 	}
 	dotRowGeneric(x, w, wstride, alpha, bias, z)

@@ -94,7 +94,8 @@ func (m *Matrix) checkAll(name string) error {
 }
 
 // fits reports whether rows, cols >= 1, stride >= cols and a header of
-// rows x cols with that stride fits in n elements: the common case of
+// rows x cols with that stride fits in n elements ((rows-1)*stride + cols
+// <= n, computed without overflow or a division): the common case of
 // checkDims, cheap enough to be inlined.
 func fits(rows, cols, stride, n int) bool {
 	hi, lo := bits.Mul64(uint64(rows-1), uint64(stride))
@@ -111,11 +112,7 @@ func checkDims(name string, rows, cols, stride, n int) error {
 	if stride < cols {
 		return fmt.Errorf("%w: %s stride %d < cols %d", ErrShape, name, stride, cols)
 	}
-	// need = (rows-1)*stride + cols without overflow, and without a
-	// division: this check runs on every call of the one-image paths.
-	hi, lo := bits.Mul64(uint64(rows-1), uint64(stride))
-	need, carry := bits.Add64(lo, uint64(cols), 0)
-	if hi != 0 || carry != 0 || need > uint64(n) {
+	if !fits(rows, cols, stride, n) { // (rows-1)*stride + cols > n, or overflows
 		return fmt.Errorf("%w: %s is %dx%d with stride %d but holds %d elements", ErrShape, name, rows, cols, stride, n)
 	}
 	return nil

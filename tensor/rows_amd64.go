@@ -65,29 +65,23 @@ func gradx10OneAVX2[E elem](x []E, offs []int, gp []float32, c []float32, cstrid
 	}
 }
 
-// dotRowAVX2Go is the AVX2 level's kernelSet.dotU8Row and dotF32Row: the
-// kernel (dotU8RowAVX2, dotF32RowAVX2) for k >= 8, the generic one for
-// fewer elements.
-func dotRowAVX2Go[E elem](x []E, w []float32, wstride int, alpha float32, bias []float32, z []float32) {
+// dotU8RowAVX2Go is the AVX2 level's kernelSet.dotU8Row and dotF32RowAVX2Go
+// its dotF32Row: the kernel for k >= 8, the generic one for fewer elements.
+// They are of one element type, not generic, so that dotU8RowOf and
+// dotF32RowOf call them directly, without a dictionary or a type switch
+// per image.
+func dotU8RowAVX2Go(x []uint8, w []float32, wstride int, alpha float32, bias []float32, z []float32) {
 	if len(x) < 8 {
 		dotRowGeneric(x, w, wstride, alpha, bias, z)
 		return
 	}
-	switch x := any(x).(type) {
-	case []uint8:
-		dotU8RowAVX2(x, w, wstride, alpha, bias, z)
-	case []float32:
-		dotF32RowAVX2(x, w, wstride, alpha, bias, z)
-	}
+	dotU8RowAVX2(x, w, wstride, alpha, bias, z)
 }
 
-// dotRowAVX512 is the AVX-512 level's kernelSet.dotU8Row and dotF32Row:
-// dotU8RowAVX512 or dotF32RowAVX512 (any k >= 1).
-func dotRowAVX512[E elem](x []E, w []float32, wstride int, alpha float32, bias []float32, z []float32) {
-	switch x := any(x).(type) {
-	case []uint8:
-		dotU8RowAVX512(x, w, wstride, alpha, bias, z)
-	case []float32:
-		dotF32RowAVX512(x, w, wstride, alpha, bias, z)
+func dotF32RowAVX2Go(x []float32, w []float32, wstride int, alpha float32, bias []float32, z []float32) {
+	if len(x) < 8 {
+		dotRowGeneric(x, w, wstride, alpha, bias, z)
+		return
 	}
+	dotF32RowAVX2(x, w, wstride, alpha, bias, z)
 }

@@ -76,18 +76,21 @@ func grad10x8NEON[E elem](x []E, offs []int, gp []float32, tile *[80]float32) {
 	}
 }
 
-// dotRowNEONGo is the NEON level's kernelSet.dotU8Row and dotF32Row: the
-// kernel (dotU8RowNEON, dotF32RowNEON) for k >= 8, the generic one for
-// fewer elements.
-func dotRowNEONGo[E elem](x []E, w []float32, wstride int, alpha float32, bias []float32, z []float32) {
+// dotU8RowNEONGo is the NEON level's kernelSet.dotU8Row and dotF32RowNEONGo
+// its dotF32Row: the kernel for k >= 8, the generic one for fewer elements
+// (of one element type each, as dotU8RowAVX2Go).
+func dotU8RowNEONGo(x []uint8, w []float32, wstride int, alpha float32, bias []float32, z []float32) {
 	if len(x) < 8 {
 		dotRowGeneric(x, w, wstride, alpha, bias, z)
 		return
 	}
-	switch x := any(x).(type) {
-	case []uint8:
-		dotU8RowNEON(x, w, wstride, alpha, bias, z)
-	case []float32:
-		dotF32RowNEON(x, w, wstride, alpha, bias, z)
+	dotU8RowNEON(x, w, wstride, alpha, bias, z)
+}
+
+func dotF32RowNEONGo(x []float32, w []float32, wstride int, alpha float32, bias []float32, z []float32) {
+	if len(x) < 8 {
+		dotRowGeneric(x, w, wstride, alpha, bias, z)
+		return
 	}
+	dotF32RowNEON(x, w, wstride, alpha, bias, z)
 }
